@@ -1,0 +1,3 @@
+from ilrs_kg.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,43 @@
+"""The IRIs the product promises never to change: base, ontology, instances, shapes, named graphs."""
+
+from __future__ import annotations
+
+from typing import Final
+
+BASE: Final = "https://w3id.org/ilrs/"
+ONTOLOGY_IRI: Final = BASE + "ontology"
+ONTOLOGY_NS: Final = ONTOLOGY_IRI + "#"
+ID_NS: Final = BASE + "id/"
+SHAPES_NS: Final = BASE + "shapes#"
+GRAPH_NS: Final = BASE + "graph/"
+
+# The store keeps the ontology and the instance data apart so that a client can ask for either alone;
+# queries without a GRAPH clause see both (union default graph).
+ONTOLOGY_GRAPH: Final = GRAPH_NS + "ontology"
+DATA_GRAPH: Final = GRAPH_NS + "data"
+
+PREFIXES: Final[dict[str, str]] = {
+    "ilrs": ONTOLOGY_NS,
+    "id": ID_NS,
+    "sh": "http://www.w3.org/ns/shacl#",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "org": "http://www.w3.org/ns/org#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "time": "http://www.w3.org/2006/time#",
+    "geo": "http://www.opengis.net/ont/geosparql#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "schema": "https://schema.org/",
+    "vann": "http://purl.org/vocab/vann/",
+    "void": "http://rdfs.org/ns/void#",
+}
+
+
+def sparql_prefix_block(names: tuple[str, ...] | None = None) -> str:
+    """PREFIX declarations for SPARQL text, for all known prefixes or the ones named."""
+    chosen = names if names is not None else tuple(PREFIXES)
+    return "".join(f"PREFIX {name}: <{PREFIXES[name]}>\n" for name in chosen)

@@ -1,0 +1,73 @@
+"""One frozen Settings object, built once at the edge (CLI or test) and passed explicitly.
+
+Nothing here reads the environment at import time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from ilrs_kg.namespaces import BASE
+
+
+def default_root() -> Path:
+    """The project's own checkout: the nearest parent of this file holding ontology/, data/ and shapes/.
+
+    An editable install runs from the checkout, so this finds it; otherwise fall back to the working
+    directory, which the user can override with --root.
+    """
+    here = Path(__file__).resolve()
+    for candidate in here.parents:
+        if all((candidate / name).is_dir() for name in ("ontology", "data", "shapes")):
+            return candidate
+    return Path.cwd()
+
+
+@dataclass(frozen=True)
+class Settings:
+    root: Path = field(default_factory=default_root)
+    # Where built artefacts go; None means <root>/build.
+    build_dir: Path | None = None
+    # The canonical base of the data's IRIs; the server maps it onto wherever it runs.
+    base_iri: str = BASE
+    host: str = "127.0.0.1"
+    port: int = 8000
+    # Hard limit on one query's evaluation, in seconds.
+    query_timeout: float = 10.0
+    # Query worker processes (each holds its own copy of the graph, so a stuck query costs one worker).
+    workers: int = 2
+    max_body_bytes: int = 1_000_000
+    max_query_chars: int = 100_000
+    # Bracket nesting beyond this is refused before the parser sees it: deep nesting overflows its stack.
+    max_query_nesting: int = 200
+    max_result_bytes: int = 50_000_000
+    result_cache_entries: int = 1024
+
+    @property
+    def ontology_dir(self) -> Path:
+        return self.root / "ontology"
+
+    @property
+    def data_dir(self) -> Path:
+        return self.root / "data"
+
+    @property
+    def shapes_dir(self) -> Path:
+        return self.root / "shapes"
+
+    @property
+    def output_dir(self) -> Path:
+        return self.build_dir if self.build_dir is not None else self.root / "build"
+
+    @property
+    def store_path(self) -> Path:
+        """A symlink to the current store directory, swapped atomically by each build."""
+        return self.output_dir / "store"
+
+    @property
+    def dumps_dir(self) -> Path:
+        return self.output_dir / "dumps"
+
+    def with_changes(self, **changes: object) -> Settings:
+        return replace(self, **changes)  # type: ignore[arg-type]
