@@ -1,13 +1,70 @@
-"""`ilrs-kg export`: arguments and entry point (being built; see the export issue)."""
+"""`ilrs-kg export --format FORMAT [--output FILE]`: write one dump or export, or all of them.
+
+Without --output a single format goes to standard output (binary formats refuse a terminal);
+`--format all` writes every file into the dumps directory, or into the directory --output names.
+"""
 
 from __future__ import annotations
 
 import argparse
+import os
+import signal
+import sys
+import time
+from pathlib import Path
+
+from ilrs_kg.build import build_store
+from ilrs_kg.cli import settings_from_args
+from ilrs_kg.exports import ExportError, dump_formats, export_format, export_to_file, produce_all
+from ilrs_kg.exports.catalog import FORMATS_BY_KEY
+from ilrs_kg.exports.files import check_output_path
+from ilrs_kg.store import load_in_memory
+
+ALL = "all"
+
+
+def _progress(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    return None
+    described = ", ".join(f"{f.key} ({f.name})" for f in dump_formats())
+    parser.add_argument(
+        "--format", required=True, choices=[*FORMATS_BY_KEY, ALL], metavar="FORMAT",
+        help=f"one of: {described}; or {ALL} for every file",
+    )
+    parser.add_argument(
+        "--output", help="file to write (default: standard output); with --format all, a directory "
+        "(default: the build's dumps directory)",
+    )
+    parser.add_argument("--store", help="build directory (default: <root>/build)")
 
 
 def run(args: argparse.Namespace) -> int:
-    raise NotImplementedError("ilrs-kg export is not built yet")
+    settings = settings_from_args(args)
+    output = Path(args.output) if args.output else None
+    if args.format == ALL:
+        if output is not None and not output.is_dir():
+            raise ExportError(f"cannot write into {output}: it is not an existing directory")
+    elif output is not None:
+        check_output_path(output)  # before the build, so a typo fails at once
+    elif FORMATS_BY_KEY[args.format].media_type in ("application/zip", "application/gzip") \
+            and sys.stdout.isatty():
+        raise ExportError(f"--format {args.format} is binary: give --output FILE or redirect the output")
+    build_store(settings, _progress, reuse=True)
+    store = load_in_memory(settings)
+    if args.format == ALL:
+        written = produce_all(settings, store, _progress, directory=output)
+        print(f"wrote {len(written)} files to {(output or settings.dumps_dir)}")
+    elif output is not None:
+        export_to_file(args.format, settings, store, output)
+        print(f"wrote {output} ({output.stat().st_size:,} bytes)", file=sys.stderr)
+    else:
+        try:
+            export_format(args.format, settings, store, sys.stdout.buffer)
+            sys.stdout.buffer.flush()
+        except BrokenPipeError:
+            # The reader stopped early (`| head`): exit quietly, as `cat` does, with SIGPIPE's status.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return 128 + signal.SIGPIPE
+    return 0

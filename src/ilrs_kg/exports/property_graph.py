@@ -1,0 +1,430 @@
+"""Derive the property graph from the store: entities become nodes, relations between them edges.
+
+What becomes what, and why (the graph is for people reading it in Gephi, Neo4j or Cytoscape):
+
+- Nodes are the named entities of the data graph that have an ILRS class: the programme, countries,
+  agencies, organizations, people, missions, spacecraft, launch vehicles, phases, stages, places,
+  lunar sites, events (agreements and mission events included), objectives and facilities.
+- A membership claim (ilrs:Membership) becomes a `memberOf` edge from the member to the programme, and an
+  involvement claim an `involvedIn` edge, carrying the claim's facts: role, start date and year,
+  signatory body, agreement, sources, and the claim's IRI. (`memberOf` is also the name of the direct
+  org:memberOf relation, of a person to an agency: ORG defines it as the shortcut of a membership, and
+  the claim edges are told apart by their `claim` attribute.) As nodes, claims would put a degree-2 stub
+  between every country and the programme, so the programme's degree would count claims, not members,
+  and every member would sit two hops from the programme and from each other. As edges, degree and
+  centrality mean what they say, `startYear` filters the network by year, and two sources that disagree
+  stay visible as two parallel edges. Mission events stay nodes: each ties a mission to a site, a
+  spacecraft and a date, more than one edge can carry.
+- Source documents are not nodes: nearly every entity cites one, so as nodes they would be hubs that pull
+  the layout together and swamp centrality. Each node and claim edge lists its sources' IRIs in `sources`.
+- Values from controlled vocabularies (SKOS concepts: roles, statuses, event and agreement types) become
+  attributes holding the concept's label, not hub nodes.
+- Time instants and intervals fold into dates on their owner: `date`/`year` (time:hasTime),
+  `start`/`startYear` and `end`/`endYear` (time:hasBeginning/hasEnd, or a membership's interval). Dates stay
+  ISO text at the precision the source gives (`2021-03-09`, `2023-09`, `2023`); the year is an integer.
+- Geometries fold into `wkt`.
+- Relations between two entities become edges named by the property: `launchVehicle`, `operator`, ….
+
+The RDF dumps hold everything; this graph leaves out what is not an entity or a relation between
+entities (the vocabularies' own structure, blank nodes that are none of the above).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+
+import pyoxigraph as ox
+
+from ilrs_kg.exports.files import ExportError
+from ilrs_kg.exports.graph_model import Attribute, Edge, Kind, Node, PropertyGraph, Value, render_value
+from ilrs_kg.namespaces import DATA_GRAPH, ID_NS, ONTOLOGY_GRAPH, ONTOLOGY_NS, PREFIXES
+
+RDF_TYPE = PREFIXES["rdf"] + "type"
+RDFS_LABEL = PREFIXES["rdfs"] + "label"
+RDFS_SUBCLASS = PREFIXES["rdfs"] + "subClassOf"
+SKOS = PREFIXES["skos"]
+TIME = PREFIXES["time"]
+XSD = PREFIXES["xsd"]
+OWL_CLASS = PREFIXES["owl"] + "Class"
+WAS_DERIVED_FROM = PREFIXES["prov"] + "wasDerivedFrom"
+HAS_GEOMETRY = PREFIXES["geo"] + "hasGeometry"
+AS_WKT = PREFIXES["geo"] + "asWKT"
+_LABELS = (RDFS_LABEL, SKOS + "prefLabel", SKOS + "altLabel")
+
+# Claims that become edges: class → (property to the edge's source, property to its target, type, label).
+CLAIM_EDGES: dict[str, tuple[str, str, str, str]] = {
+    ONTOLOGY_NS + "Membership": (
+        PREFIXES["org"] + "member", PREFIXES["org"] + "organization", "memberOf", "member of",
+    ),
+    ONTOLOGY_NS + "Involvement": (
+        ONTOLOGY_NS + "involvedAgent", ONTOLOGY_NS + "involvedIn", "involvedIn", "involved in",
+    ),
+}
+# Entities that are not nodes (see the module docstring).
+NOT_NODES = frozenset({ONTOLOGY_NS + "SourceDocument"})
+
+# How the date-bearing properties name the dates they lead to.
+_TIME_ROLES = {TIME + "hasTime": "date", TIME + "hasBeginning": "start", TIME + "hasEnd": "end"}
+# Most precise first: an instant that states several gives the most precise.
+_DATE_PROPERTIES = tuple(
+    TIME + name for name in ("inXSDDateTimeStamp", "inXSDDate", "inXSDgYearMonth", "inXSDgYear")
+)
+_INT_TYPES = frozenset(
+    XSD + name
+    for name in ("integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
+                 "negativeInteger", "nonPositiveInteger", "unsignedLong", "unsignedInt", "unsignedShort",
+                 "unsignedByte")
+)
+_FLOAT_TYPES = frozenset(XSD + name for name in ("decimal", "double", "float"))
+# Names the writers use themselves, or that a property's local name must not take over.
+_RESERVED = frozenset({"id", "key", "iri", "label", "type", "types", "source", "target", "parent", "claim",
+                       "name", "interaction", "sources", "wkt", "date", "year", "start", "startYear", "end",
+                       "endYear", "claimLabel"})
+# Attributes that are lists even where an entity happens to have one value, so the schema stays stable.
+_ALWAYS_MULTI = frozenset({"sources", "altLabel"})
+_NMTOKEN = re.compile(r"^[A-Za-z0-9._:-]+$")
+_NAME_CHARS = re.compile(r"[^A-Za-z0-9_]")
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal
+
+
+def local_name(iri: str) -> str:
+    return re.split(r"[#/]", iri)[-1] or iri
+
+
+def node_key(iri: str) -> str:
+    """`country:china` for an instance IRI; a digest-based key for anything that would not be a valid id."""
+    if iri.startswith(ID_NS):
+        candidate = iri[len(ID_NS):].replace("/", ":")
+        if _NMTOKEN.match(candidate):
+            return candidate
+    return "n" + hashlib.sha256(iri.encode()).hexdigest()[:16]
+
+
+class _Index:
+    """The data graph by subject, and what the ontology says about classes and properties."""
+
+    def __init__(self, store: ox.Store) -> None:
+        self.facts: dict[Term, list[tuple[str, Term]]] = defaultdict(list)
+        for quad in store.quads_for_pattern(None, None, None, ox.NamedNode(DATA_GRAPH)):
+            subject, obj = quad.subject, quad.object
+            if not isinstance(subject, ox.Triple) and not isinstance(obj, ox.Triple):  # RDF-star: not here
+                self.facts[subject].append((quad.predicate.value, obj))
+        for facts in self.facts.values():
+            facts.sort(key=lambda fact: (fact[0], str(fact[1])))
+        ontology = ox.NamedNode(ONTOLOGY_GRAPH)
+        declared = store.quads_for_pattern(None, ox.NamedNode(RDF_TYPE), ox.NamedNode(OWL_CLASS), ontology)
+        self.classes = {
+            q.subject.value for q in declared
+            if isinstance(q.subject, ox.NamedNode) and q.subject.value.startswith(ONTOLOGY_NS)
+        }
+        parents: dict[str, set[str]] = defaultdict(set)
+        for q in store.quads_for_pattern(None, ox.NamedNode(RDFS_SUBCLASS), None, ontology):
+            if isinstance(q.subject, ox.NamedNode) and isinstance(q.object, ox.NamedNode):
+                parents[q.subject.value].add(q.object.value)
+        self.ancestors = {cls: _closure(cls, parents) for cls in self.classes}
+        self.property_labels = {
+            q.subject.value: q.object.value
+            for q in store.quads_for_pattern(None, ox.NamedNode(RDFS_LABEL), None, ontology)
+            if isinstance(q.subject, ox.NamedNode) and isinstance(q.object, ox.Literal)
+            and q.object.language in (None, "en")
+        }
+
+    def values(self, subject: Term, predicate: str) -> list[Term]:
+        return [obj for p, obj in self.facts.get(subject, ()) if p == predicate]
+
+    def ilrs_types(self, subject: Term) -> set[str]:
+        return {t.value for t in self.values(subject, RDF_TYPE) if isinstance(t, ox.NamedNode)
+                and t.value in self.classes}
+
+    def is_concept(self, subject: Term) -> bool:
+        return any(isinstance(t, ox.NamedNode) and t.value in (SKOS + "Concept", SKOS + "ConceptScheme")
+                   for t in self.values(subject, RDF_TYPE))
+
+    def label(self, subject: Term) -> str | None:
+        for predicate in (RDFS_LABEL, SKOS + "prefLabel"):
+            literals = [v for v in self.values(subject, predicate) if isinstance(v, ox.Literal)]
+            for wanted in ("en", None):
+                for literal in literals:
+                    if literal.language == wanted:
+                        return literal.value
+            if literals:
+                return literals[0].value
+        return None
+
+
+def _closure(cls: str, parents: dict[str, set[str]]) -> set[str]:
+    seen: set[str] = set()
+    pending = [cls]
+    while pending:
+        for parent in parents.get(pending.pop(), ()):
+            if parent not in seen:
+                seen.add(parent)
+                pending.append(parent)
+    return seen
+
+
+@dataclass
+class _Facts:
+    """Attribute values gathered for one node or edge, and where each attribute name came from."""
+
+    values: dict[str, list[Value]] = field(default_factory=lambda: defaultdict(list))
+    origins: dict[str, str] = field(default_factory=dict)
+
+    def add(self, name: str, value: Value, origin: str) -> None:
+        if value not in self.values[name]:
+            self.values[name].append(value)
+        self.origins.setdefault(name, origin)
+
+
+class _Builder:
+    def __init__(self, store: ox.Store) -> None:
+        self.index = _Index(store)
+        self.node_iris: set[str] = set()
+        self.nodes: dict[str, Node] = {}  # by IRI
+        self.origins: dict[str, str] = {}  # attribute name → where its values come from
+        self.names: dict[str, str] = {}  # property IRI → attribute name
+        self.taken: set[str] = set(_RESERVED)
+
+    # --- naming -------------------------------------------------------------------------------------
+
+    def name_for(self, predicate: str) -> str:
+        if predicate == WAS_DERIVED_FROM:
+            return "sources"
+        if predicate == RDFS_LABEL:
+            return "label"  # only other languages' labels reach here: label_zh, label_ru
+        if predicate not in self.names:
+            name = _NAME_CHARS.sub("_", local_name(predicate))
+            if name in self.taken or not name[:1].isalpha():
+                prefix = next((p for p, ns in PREFIXES.items() if predicate.startswith(ns)), "p")
+                name = f"{prefix}_{name}"
+            while name in self.taken:
+                name += "_"
+            self.taken.add(name)
+            self.names[predicate] = name
+        return self.names[predicate]
+
+    # --- nodes ------------------------------------------------------------------------------------------
+
+    def classify(self) -> tuple[list[ox.NamedNode], list[tuple[ox.NamedNode, str]]]:
+        entities: list[ox.NamedNode] = []
+        claims: list[tuple[ox.NamedNode, str]] = []
+        for subject in sorted(self.index.facts, key=str):
+            if not isinstance(subject, ox.NamedNode):
+                continue
+            types = self.index.ilrs_types(subject)
+            claim_class = next((c for c in sorted(types) if c in CLAIM_EDGES), None)
+            if claim_class is not None:
+                claims.append((subject, claim_class))
+            elif types and not types & NOT_NODES:
+                entities.append(subject)
+        return entities, claims
+
+    def make_node(self, subject: ox.NamedNode) -> Node:
+        asserted = self.index.ilrs_types(subject)
+        specific = sorted(c for c in asserted if not any(c in self.index.ancestors[o] for o in asserted))
+        inherited = sorted({a for c in asserted for a in self.index.ancestors[c] if a in self.index.classes})
+        types = tuple(dict.fromkeys(local_name(c) for c in [*specific, *sorted(asserted), *inherited]))
+        facts = _Facts()
+        label: str | None = None
+        for predicate, obj in self.index.facts[subject]:
+            if predicate == RDF_TYPE:
+                continue
+            if predicate == RDFS_LABEL and isinstance(obj, ox.Literal) and obj.language in (None, "en"):
+                if label is None:
+                    label = obj.value
+                    continue
+                predicate = SKOS + "altLabel"
+            if not self.is_node(obj):
+                self.fold(facts, predicate, obj)
+        key = node_key(subject.value)
+        return Node(key, subject.value, label or self.index.label(subject) or key, types, self.freeze(facts))
+
+    def is_node(self, term: Term) -> bool:
+        return isinstance(term, ox.NamedNode) and term.value in self.node_iris
+
+    def freeze(self, facts: _Facts) -> dict[str, tuple[Value, ...]]:
+        for name, origin in facts.origins.items():
+            self.origins.setdefault(name, origin)
+        return {name: tuple(values) for name, values in sorted(facts.values.items())}
+
+    # --- facts ------------------------------------------------------------------------------------------
+
+    def fold(self, facts: _Facts, predicate: str, obj: Term) -> None:
+        """Add what `predicate obj` says to `facts` (relations to other nodes are edges, not facts)."""
+        if isinstance(obj, ox.Literal):
+            facts.add(_with_language(self.name_for(predicate), obj), _convert(obj), predicate)
+        elif predicate in _TIME_ROLES or self.is_temporal(obj):
+            self.fold_time(facts, _TIME_ROLES.get(predicate), obj, predicate)
+        elif predicate == HAS_GEOMETRY:
+            for wkt in self.index.values(obj, AS_WKT):
+                facts.add("wkt", wkt.value, AS_WKT)
+        elif self.index.is_concept(obj):
+            facts.add(self.name_for(predicate), self.index.label(obj) or obj.value, predicate)
+        elif isinstance(obj, ox.NamedNode):
+            facts.add(self.name_for(predicate), obj.value, predicate)
+
+    def is_temporal(self, term: Term) -> bool:
+        types = {t.value for t in self.index.values(term, RDF_TYPE) if isinstance(t, ox.NamedNode)}
+        return bool(types & {TIME + "Instant", TIME + "Interval", TIME + "ProperInterval"})
+
+    def fold_time(self, facts: _Facts, role: str | None, term: Term, origin: str) -> None:
+        """Dates of an instant (named by `role`), or the start and end of an interval."""
+        dates = [v for p in _DATE_PROPERTIES for v in self.index.values(term, p) if isinstance(v, ox.Literal)]
+        if dates:
+            name = role or self.name_for(origin)
+            text = dates[0].value
+            facts.add(name, text, origin)
+            year = _year(text)
+            if year is not None:
+                facts.add("year" if name == "date" else f"{name}Year", year, f"{origin} (year)")
+            for predicate, obj in self.index.facts.get(term, ()):
+                if isinstance(obj, ox.Literal) and predicate not in (*_DATE_PROPERTIES, *_LABELS):
+                    extra = self.name_for(predicate)
+                    facts.add(extra if name == "date" else name + extra[:1].upper() + extra[1:],
+                              _convert(obj), predicate)
+        for predicate in (TIME + "hasBeginning", TIME + "hasEnd"):
+            for inner in self.index.values(term, predicate):
+                self.fold_time(facts, _TIME_ROLES[predicate], inner, predicate)
+
+    # --- edges ------------------------------------------------------------------------------------------
+
+    def relation_edges(self, node: Node) -> Iterable[Edge]:
+        for predicate, obj in self.index.facts[ox.NamedNode(node.iri)]:
+            if predicate != RDF_TYPE and self.is_node(obj):
+                assert isinstance(obj, ox.NamedNode)
+                target = self.nodes[obj.value].key
+                edge_type = self.name_for(predicate)
+                label = self.index.property_labels.get(predicate, edge_type)
+                yield Edge(f"{node.key}--{edge_type}--{target}", node.key, target, edge_type, label, {})
+
+    def claim_edges(self, claim: ox.NamedNode, claim_class: str) -> Iterable[Edge]:
+        from_property, to_property, edge_type, label = CLAIM_EDGES[claim_class]
+        ends = [[self.nodes.get(o.value) for o in self.index.values(claim, p) if isinstance(o, ox.NamedNode)]
+                for p in (from_property, to_property)]
+        if not all(ends) or None in ends[0] + ends[1]:
+            raise ExportError(
+                f"claim {claim.value} does not link two entities "
+                f"through <{from_property}> and <{to_property}>"
+            )
+        facts = _Facts()
+        facts.add("claim", claim.value, "the claim's IRI")
+        for predicate, obj in self.index.facts[claim]:
+            if predicate in (RDF_TYPE, from_property, to_property):
+                continue
+            if self.is_node(obj):
+                assert isinstance(obj, ox.NamedNode)
+                name = self.name_for(predicate)
+                facts.add(name, self.nodes[obj.value].label, f"{predicate} (label)")
+                facts.add(name + "Iri", obj.value, predicate)
+            elif predicate == RDFS_LABEL and isinstance(obj, ox.Literal):
+                facts.add(_with_language("claimLabel", obj), obj.value, predicate)
+            else:
+                self.fold(facts, predicate, obj)
+        frozen = self.freeze(facts)
+        pairs = [(s, t) for s in ends[0] for t in ends[1] if s is not None and t is not None]
+        for number, (source, target) in enumerate(pairs):
+            key = node_key(claim.value) + (f"--{number}" if len(pairs) > 1 else "")
+            yield Edge(key, source.key, target.key, edge_type, label, frozen)
+
+    # --- whole graph ------------------------------------------------------------------------------------
+
+    def build(self) -> PropertyGraph:
+        entities, claims = self.classify()
+        self.node_iris = {s.value for s in entities}  # is_node() must know every node before facts fold
+        self.nodes = {s.value: self.make_node(s) for s in entities}
+        keys = [n.key for n in self.nodes.values()]
+        if len(set(keys)) != len(keys):
+            raise ExportError("two entities map to the same node key")
+        edges = [e for n in self.nodes.values() for e in self.relation_edges(n)]
+        edges += [e for claim, cls in claims for e in self.claim_edges(claim, cls)]
+        edges.sort(key=lambda e: (e.type, e.source, e.target, e.key))
+        node_schema = _schema(self.nodes.values(), self.origins)
+        edge_schema = _schema(edges, self.origins)
+        return PropertyGraph(
+            tuple(replace(n, attributes=_coerce(n.attributes, node_schema)) for n in self.nodes.values()),
+            tuple(replace(e, attributes=_coerce(e.attributes, edge_schema)) for e in edges),
+            node_schema,
+            edge_schema,
+        )
+
+
+def _year(text: str) -> int | None:
+    match = re.match(r"^(-?\d{4,})", text)
+    return int(match.group(1)) if match else None
+
+
+def _convert(literal: ox.Literal) -> Value:
+    datatype = literal.datatype.value
+    try:
+        if datatype in _INT_TYPES:
+            return int(literal.value)
+        if datatype in _FLOAT_TYPES:
+            return float(literal.value)
+    except ValueError:
+        return literal.value
+    if datatype == XSD + "boolean":
+        return literal.value in ("true", "1")
+    return literal.value
+
+
+def _with_language(name: str, literal: ox.Literal) -> str:
+    """`label_zh` for a Chinese label; English and untagged values keep the plain name."""
+    if literal.language in (None, "en"):
+        return name
+    return f"{name}_{_NAME_CHARS.sub('_', literal.language)}"
+
+
+def _coerce(
+    attributes: Mapping[str, tuple[Value, ...]], schema: tuple[Attribute, ...]
+) -> dict[str, tuple[Value, ...]]:
+    """Values converted to their attribute's one type (an int among floats becomes a float, …)."""
+    kinds = {a.name: a.kind for a in schema}
+    converted: dict[str, tuple[Value, ...]] = {}
+    for name, values in attributes.items():
+        if kinds[name] is Kind.STRING:
+            converted[name] = tuple(render_value(v) for v in values)
+        elif kinds[name] is Kind.FLOAT:
+            converted[name] = tuple(float(v) for v in values)
+        else:
+            converted[name] = values
+    return converted
+
+
+def _schema(items: Iterable[Node | Edge], origins: Mapping[str, str]) -> tuple[Attribute, ...]:
+    """Each attribute's type (one for all its values) and whether it is a list."""
+    values: dict[str, list[Value]] = defaultdict(list)
+    multi: set[str] = set()
+    for item in items:
+        for name, found in item.attributes.items():
+            values[name].extend(found)
+            if len(found) > 1:
+                multi.add(name)
+    attributes = []
+    for name in sorted(values):
+        kinds = {_kind(v) for v in values[name]}
+        if len(kinds) == 1:
+            kind = kinds.pop()
+        else:
+            kind = Kind.FLOAT if kinds == {Kind.INT, Kind.FLOAT} else Kind.STRING
+        is_multi = name in multi or name.split("_")[0] in _ALWAYS_MULTI
+        attributes.append(Attribute(name, kind, is_multi, origins.get(name, name)))
+    return tuple(attributes)
+
+
+def _kind(value: Value) -> Kind:
+    if isinstance(value, bool):
+        return Kind.BOOLEAN
+    if isinstance(value, int):
+        return Kind.INT
+    if isinstance(value, float):
+        return Kind.FLOAT
+    return Kind.STRING
+
+
+def build_property_graph(store: ox.Store) -> PropertyGraph:
+    return _Builder(store).build()
