@@ -1,0 +1,9 @@
+"""The linked-data front end: entity IRIs that open as pages for people and as RDF for programs.
+
+`build_router(settings, store_provider)` gives the FastAPI routes; everything behind it is plain
+functions over the store and small view-model objects rendered by Jinja2 templates.
+"""
+
+from ilrs_kg.linked_data.routes import build_router
+
+__all__ = ["build_router"]

@@ -1,0 +1,80 @@
+"""Class index pages: every instance of one class, by name."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from ilrs_kg.linked_data import terms as t
+from ilrs_kg.linked_data.describe import Description
+from ilrs_kg.linked_data.entity_page import PageFrame
+from ilrs_kg.linked_data.naming import as_text, name_of, pick_literal
+from ilrs_kg.linked_data.viewmodel import Link, PageMeta, Text
+from ilrs_kg.namespaces import DATA_GRAPH, PREFIXES
+
+
+@dataclass(frozen=True)
+class IndexEntry:
+    link: Link
+    note: Text | None
+
+
+@dataclass(frozen=True)
+class ClassIndexPage:
+    meta: PageMeta
+    class_iri: str
+    label: str
+    definition: str | None
+    documentation: str
+    entries: tuple[IndexEntry, ...]
+
+
+def class_iri(name: str) -> str | None:
+    """`Mission` names ilrs:Mission; a CURIE such as `skos:Concept` names a reused class."""
+    prefix, sep, local = name.partition(":")
+    if not sep:
+        prefix, local = "ilrs", name
+    namespace = PREFIXES.get(prefix)
+    if namespace is None or not local.replace("_", "").isalnum():
+        return None
+    return namespace + local
+
+
+def build_class_index(store: ox.Store, cls: str, frame: PageFrame, meta: PageMeta) -> ClassIndexPage | None:
+    query = f"""CONSTRUCT {{ ?s a <{cls}> . ?s ?p ?o }} WHERE {{
+        GRAPH <{DATA_GRAPH}> {{ ?s a <{cls}> }}
+        OPTIONAL {{ ?s ?p ?o VALUES ?p {{ <{t.LABEL}> <{t.PREF_LABEL}> <{t.TITLE}> <{t.DESCRIPTION}>
+                    <{t.ORG}member> <{t.ILRS}ofMission> <{t.ILRS}involvedAgent> }} }}
+    }}"""
+    result = store.query(query, use_default_graph_as_union=True)
+    assert isinstance(result, ox.QueryTriples)
+    graph = Description(cls, list(result))
+    instances = {
+        s for s, p in graph.incoming(ox.NamedNode(cls)) if p == t.TYPE and isinstance(s, ox.NamedNode)
+    }
+    if not instances:
+        return None
+    entries = []
+    for node in instances:
+        name = name_of(graph, node, frame.lang, frame.vocabulary)
+        note = pick_literal(
+            [o for o in graph.objects(node, t.DESCRIPTION) if isinstance(o, ox.Literal)], frame.lang
+        )
+        entries.append(
+            IndexEntry(
+                Link(frame.iris.page(node.value), name, node.value),
+                as_text(note) if note is not None else None,
+            )
+        )
+    entries.sort(key=lambda e: (e.link.text.value.casefold(), e.link.href))
+    local = cls.removeprefix(t.ILRS)
+    documentation = frame.iris.url("ontology") + (f"#{local}" if cls.startswith(t.ILRS) else "")
+    return ClassIndexPage(
+        meta,
+        cls,
+        frame.vocabulary.label(cls),
+        frame.vocabulary.definition(cls),
+        documentation,
+        tuple(entries),
+    )

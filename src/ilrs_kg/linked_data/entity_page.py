@@ -1,0 +1,284 @@
+"""Build the view-model of an entity's HTML page from its description."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from ilrs_kg.linked_data import terms as t
+from ilrs_kg.linked_data.describe import Description, Term
+from ilrs_kg.linked_data.iris import IriMap
+from ilrs_kg.linked_data.moon_map import MapSite, moon_map
+from ilrs_kg.linked_data.naming import as_text, name_of, pick_literal
+from ilrs_kg.linked_data.schema_org import schema_org
+from ilrs_kg.linked_data.values import Citations, ValueContext, earliest_date, points_of, term_value
+from ilrs_kg.linked_data.viewmodel import (
+    Alternate,
+    ClaimColumn,
+    ClaimGroup,
+    ClaimRow,
+    EntityPage,
+    Fact,
+    FactGroup,
+    IncomingGroup,
+    Link,
+    PageMeta,
+    SiteLinks,
+    SourceEntry,
+    Text,
+    Value,
+)
+from ilrs_kg.linked_data.vocabulary import Vocabulary
+
+INCOMING_PREVIEW = 12
+
+FACTS, WHEN, WHERE, NAMES, NOTES = "Facts", "When", "Where", "Names", "Notes"
+GROUP_ORDER = (FACTS, WHEN, WHERE, NAMES, NOTES)
+_GROUP_OF = {
+    t.LABEL: NAMES,
+    t.ALT_LABEL: NAMES,
+    t.PREF_LABEL: NAMES,
+    t.TITLE: NAMES,
+    t.HAS_TIME: WHEN,
+    t.HAS_BEGINNING: WHEN,
+    t.HAS_END: WHEN,
+    t.UTC_TIME_OF_DAY: WHEN,
+    **{p: WHEN for p in t.DATE_PROPERTIES},
+    t.HAS_GEOMETRY: WHERE,
+    t.AS_WKT: WHERE,
+    t.GEO + "sfWithin": WHERE,
+    t.ILRS + "site": WHERE,
+    t.ILRS + "launchSite": WHERE,
+    t.ILRS + "country": WHERE,
+    t.PROV + "atLocation": WHERE,
+    t.SKOS + "note": NOTES,
+    t.SKOS + "editorialNote": NOTES,
+    t.SKOS + "example": NOTES,
+    t.RDFS + "comment": NOTES,
+    t.DEFINITION: NOTES,
+}
+# Shown elsewhere on the page: in the heading, the lead paragraph, the source list.
+_NOT_FACTS = {t.TYPE, t.DESCRIPTION, t.DERIVED_FROM}
+
+
+@dataclass(frozen=True)
+class PageFrame:
+    """What a page builder needs besides the data: where links go, the reader's language, names."""
+
+    iris: IriMap
+    lang: str
+    vocabulary: Vocabulary
+    site: SiteLinks
+
+
+def _sort_key(value: Value) -> tuple[str, str]:
+    return (value.hint or "", value.text.value.casefold())
+
+
+def _facts(ctx: ValueContext, node: Term, skip: set[str], heading: Text | None) -> list[Fact]:
+    description, vocabulary = ctx.description, ctx.vocabulary
+    citations = ctx.citations.cite(node)
+    facts = []
+    for prop, objects in description.outgoing(node).items():
+        if prop in skip:
+            continue
+        shown = [
+            o
+            for o in objects
+            if not (
+                prop == t.LABEL
+                and isinstance(o, ox.Literal)
+                and heading is not None
+                and as_text(o) == heading
+            )
+        ]
+        if not shown:
+            continue
+        values = tuple(sorted((term_value(ctx, o, prop) for o in shown), key=_sort_key))
+        facts.append(Fact(vocabulary.label(prop), prop, values, citations, vocabulary.definition(prop)))
+    return facts
+
+
+def _groups(facts: Sequence[Fact]) -> tuple[FactGroup, ...]:
+    grouped: dict[str, list[Fact]] = defaultdict(list)
+    for fact in facts:
+        grouped[_GROUP_OF.get(fact.property_iri, FACTS)].append(fact)
+    return tuple(
+        FactGroup(name, tuple(sorted(grouped[name], key=lambda f: f.label.casefold())))
+        for name in GROUP_ORDER
+        if grouped.get(name)
+    )
+
+
+def _claim_groups(ctx: ValueContext) -> tuple[ClaimGroup, ...]:
+    description, vocabulary = ctx.description, ctx.vocabulary
+    buckets: dict[tuple[str, tuple[str, ...]], list[Term]] = defaultdict(list)
+    for claim in description.owned_claims():
+        claim_type = next((c for c in description.types(claim) if c in t.CLAIM_KEYS), None)
+        if claim_type is None:
+            continue
+        key = tuple(sorted(o.value for p in t.CLAIM_KEYS[claim_type] for o in description.objects(claim, p)))
+        buckets[(claim_type, key)].append(claim)
+    groups: list[tuple[tuple[str, str], ClaimGroup]] = []
+    for (claim_type, _key), claims in buckets.items():
+        claims.sort(key=lambda c: (str(earliest_date(description, c) or ""), c.value))
+        key_names = [
+            term_value(ctx, o, p).text.value
+            for p in t.CLAIM_KEYS[claim_type]
+            for o in description.objects(claims[0], p)
+        ]
+        title = vocabulary.label(claim_type) + (": " + ", ".join(key_names) if key_names else "")
+        skip = {t.TYPE, t.DERIVED_FROM, t.CLAIM_OWNER_LINKS[claim_type], *t.CLAIM_KEYS[claim_type]}
+        columns = []
+        for claim in claims:  # type: ignore[assignment]
+            sources = [
+                name_of(description, s, ctx.lang, vocabulary)
+                for s in description.objects(claim, t.DERIVED_FROM)
+            ]
+            caption = Text(", ".join(s.value for s in sources) or vocabulary.label(claim_type))
+            columns.append(
+                ClaimColumn(Link(ctx.iris.page(claim.value), caption, claim.value), ctx.citations.cite(claim))
+            )
+        props = sorted(
+            {p for c in claims for p in description.outgoing(c) if p not in skip},
+            key=lambda p: vocabulary.label(p).casefold(),
+        )
+        rows = []
+        for prop in props:
+            cells = tuple(
+                tuple(sorted((term_value(ctx, o, prop) for o in description.objects(c, prop)), key=_sort_key))
+                for c in claims
+            )
+            texts = {tuple(v.text.value for v in cell) for cell in cells}
+            rows.append(ClaimRow(vocabulary.label(prop), cells, disagree=len(claims) > 1 and len(texts) > 1))
+        dates = [d.iso() for d in (earliest_date(description, c) for c in claims) if d is not None]
+        order = (vocabulary.label(claim_type), min(dates, default="9999"))
+        groups.append((order, ClaimGroup(title, tuple(columns), tuple(rows), any(r.disagree for r in rows))))
+    return tuple(group for _, group in sorted(groups, key=lambda item: item[0]))
+
+
+def _incoming(ctx: ValueContext, frame: PageFrame, entity_path: str | None) -> tuple[IncomingGroup, ...]:
+    description = ctx.description
+    owned = set(description.owned_claims())
+    owner_links = set(t.CLAIM_OWNER_LINKS.values())
+    buckets: dict[tuple[str, str], set[ox.NamedNode]] = defaultdict(set)
+    for subject, prop in description.incoming(description.node):
+        if not isinstance(subject, ox.NamedNode) or (subject in owned and prop in owner_links):
+            continue
+        kinds = sorted(description.types(subject)) or [""]
+        buckets[(prop, kinds[0])].add(subject)
+    groups = []
+    for (prop, kind), subjects in sorted(
+        buckets.items(), key=lambda item: (frame.vocabulary.inverse_label(item[0][0]), item[0][1])
+    ):
+        links = sorted(
+            (
+                Link(frame.iris.page(s.value), name_of(description, s, frame.lang, frame.vocabulary), s.value)
+                for s in subjects
+            ),
+            key=lambda link: link.text.value.casefold(),
+        )
+        title = frame.vocabulary.inverse_label(prop)
+        if kind:
+            title += f" · {frame.vocabulary.label(kind)}"
+        more = None
+        if len(links) > INCOMING_PREVIEW and entity_path is not None:
+            query = {"property": prop, **({"type": kind} if kind else {}), "lang": frame.lang}
+            more = frame.iris.url(f"incoming/{entity_path}", **query)
+        groups.append(IncomingGroup(title, tuple(links[:INCOMING_PREVIEW]), len(links), more))
+    return tuple(groups)
+
+
+def _map_sites(ctx: ValueContext, frame: PageFrame) -> list[MapSite]:
+    description = ctx.description
+    node = description.node
+    sites: list[MapSite] = []
+    own_geometries = description.objects(node, t.HAS_GEOMETRY)
+    for geometry in own_geometries:
+        label = name_of(description, geometry, frame.lang, frame.vocabulary).value
+        sites += [
+            MapSite(label, p, frame.iris.page(geometry.value)) for p in points_of(description, geometry)
+        ]
+    if not own_geometries:
+        sites += [
+            MapSite(name_of(description, node, frame.lang, frame.vocabulary).value, p)
+            for p in points_of(description, node)
+        ]
+    linked: list[Term] = []
+    for claim in [node, *description.owned_claims()]:
+        for prop, objects in description.outgoing(claim).items():
+            if prop != t.HAS_GEOMETRY:
+                linked += [o for o in objects if isinstance(o, ox.NamedNode)]
+    linked += [s for s, p in description.incoming(node) if p == t.GEO + "sfWithin"]
+    seen: set[str] = set()
+    for other in linked:
+        if other.value in seen or other == node:
+            continue
+        seen.add(other.value)
+        label = name_of(description, other, frame.lang, frame.vocabulary).value
+        sites += [MapSite(label, p, frame.iris.page(other.value)) for p in points_of(description, other)]
+    return sites
+
+
+def _sources(ctx: ValueContext, frame: PageFrame) -> tuple[SourceEntry, ...]:
+    description = ctx.description
+    entries = []
+    for iri, number in sorted(ctx.citations.numbers.items(), key=lambda item: item[1]):
+        node = ox.NamedNode(iri)
+        url = next((o.value for o in description.objects(node, t.URL)), None)
+        link = Link(frame.iris.page(iri), name_of(description, node, frame.lang, frame.vocabulary), iri)
+        entries.append(SourceEntry(number, link, url, f"source-{number}"))
+    return tuple(entries)
+
+
+def build_entity_page(
+    description: Description,
+    frame: PageFrame,
+    *,
+    entity_path: str | None,
+    alternates: tuple[Alternate, ...],
+    languages: tuple[tuple[str, str, bool], ...],
+) -> EntityPage:
+    node = description.node
+    ctx = ValueContext(description, frame.iris, frame.lang, frame.vocabulary, Citations(description))
+    heading = name_of(description, node, frame.lang, frame.vocabulary)
+    types = tuple(
+        Link(frame.iris.page(c), name_of(description, ox.NamedNode(c), frame.lang, frame.vocabulary), c)
+        for c in sorted(description.types(node))
+    )
+    lead = pick_literal(
+        [o for o in description.objects(node, t.DESCRIPTION) if isinstance(o, ox.Literal)], frame.lang
+    )
+    facts = _facts(ctx, node, _NOT_FACTS, heading)
+    groups = _groups(facts)
+    claims = _claim_groups(ctx)
+    incoming = _incoming(ctx, frame, entity_path)
+    page_map = moon_map(_map_sites(ctx, frame))
+    sources = _sources(ctx, frame)
+    type_names = ", ".join(link.text.value for link in types)
+    meta = PageMeta(
+        title=heading.value,
+        lang=frame.lang,
+        site=frame.site,
+        canonical=description.iri,
+        alternates=alternates,
+        json_ld=schema_org(description, frame.iris, frame.lang),
+        languages=languages,
+        description=(lead.value if lead is not None else f"{heading.value}: {type_names}"),
+    )
+    return EntityPage(
+        meta=meta,
+        iri=description.iri,
+        heading=heading,
+        types=types,
+        description=as_text(lead) if lead is not None else None,
+        groups=groups,
+        claims=claims,
+        incoming=incoming,
+        sources=sources,
+        moon_map=page_map,
+        incoming_truncated=description.incoming_truncated,
+    )

@@ -1,0 +1,81 @@
+"""Where an IRI lives on the running server, and back.
+
+Data IRIs keep the canonical base (`Settings.base_iri`, https://w3id.org/ilrs/); the server answers for
+that base wherever it runs, so `{base}id/mission/change-6` is `{server}/id/mission/change-6`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import quote
+
+_SEGMENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._~-]*$")
+
+
+@dataclass(frozen=True)
+class EntityRef:
+    kind: str
+    slug: str
+
+    @property
+    def path(self) -> str:
+        return f"{self.kind}/{self.slug}"
+
+
+def is_valid_segment(text: str) -> bool:
+    return bool(_SEGMENT.match(text))
+
+
+@dataclass(frozen=True)
+class IriMap:
+    """Maps between canonical IRIs (under `base`) and URLs on one running server (under `server`)."""
+
+    base: str
+    server: str
+
+    def __post_init__(self) -> None:
+        if not self.base.endswith("/") or not self.server.endswith("/"):
+            raise ValueError("both bases must end with '/'")
+
+    def entity_iri(self, ref: EntityRef) -> str:
+        return f"{self.base}id/{ref.path}"
+
+    def ref_of(self, iri: str) -> EntityRef | None:
+        """The kind and slug of an entity IRI under the canonical base, else None."""
+        prefix = self.base + "id/"
+        if not iri.startswith(prefix):
+            return None
+        kind, _, slug = iri[len(prefix) :].partition("/")
+        if not is_valid_segment(kind) or not is_valid_segment(slug):
+            return None
+        return EntityRef(kind, slug)
+
+    def local(self, iri: str) -> str:
+        """The server URL for an IRI under the base; other IRIs are returned unchanged."""
+        if iri.startswith(self.base):
+            return self.server + iri[len(self.base) :]
+        return iri
+
+    def canonical(self, path: str) -> str:
+        """The canonical IRI for a server path such as 'doc/mission/change-6.ttl'."""
+        return self.base + path.lstrip("/")
+
+    def page(self, iri: str, extension: str = "html") -> str:
+        """Where a person reads about an IRI: the HTML document of an entity, the ontology entry of a
+        term, or the IRI itself when it is not ours."""
+        ref = self.ref_of(iri)
+        if ref is not None:
+            return f"{self.server}doc/{ref.path}.{extension}"
+        return self.local(iri)
+
+    def document(self, ref: EntityRef, extension: str, *, canonical: bool = False) -> str:
+        root = self.base if canonical else self.server
+        return f"{root}doc/{ref.path}.{extension}"
+
+    def url(self, path: str, **query: str) -> str:
+        """A server URL for a path, with query parameters."""
+        text = self.server + path.lstrip("/")
+        if query:
+            text += "?" + "&".join(f"{k}={quote(v, safe='')}" for k, v in query.items())
+        return text

@@ -1,0 +1,373 @@
+"""The linked-data handlers: request values in, reply values out; no web framework here.
+
+GET /id/{kind}/{slug}          303 to the document in the negotiated format
+GET /doc/{kind}/{slug}[.ext]   the description (HTML, Turtle, JSON-LD, N-Triples, RDF/XML)
+GET /incoming/{kind}/{slug}    one page of the links of one kind that point to an entity
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from ilrs_kg.linked_data import formats as f
+from ilrs_kg.linked_data import terms as t
+from ilrs_kg.linked_data.describe import Description, describe
+from ilrs_kg.linked_data.documents import document_triples, serialize
+from ilrs_kg.linked_data.entity_page import PageFrame, build_entity_page
+from ilrs_kg.linked_data.iris import EntityRef, IriMap, is_valid_segment
+from ilrs_kg.linked_data.naming import SUPPORTED_LANGUAGES, name_of
+from ilrs_kg.linked_data.negotiation import NotAcceptable, negotiate_language
+from ilrs_kg.linked_data.render import render
+from ilrs_kg.linked_data.replies import (
+    LICENSE,
+    LinkSpec,
+    Reply,
+    Request,
+    document_reply,
+    link_header,
+    plain_reply,
+    redirect,
+)
+from ilrs_kg.linked_data.snapshot import Snapshot, Snapshots
+from ilrs_kg.linked_data.viewmodel import (
+    Alternate,
+    IncomingPage,
+    Link,
+    NotFoundPage,
+    PageMeta,
+    SearchPage,
+    SiteLinks,
+    Text,
+)
+from ilrs_kg.settings import Settings
+
+INCOMING_PAGE_SIZE = 50
+_PLAIN_IRI = re.compile(r'^https?://[^\s<>"{}|\\^`]+$')
+NEGOTIATED_VARY = "Accept, User-Agent"
+HTML_VARY = "Accept, User-Agent, Accept-Language"
+
+
+@dataclass(frozen=True)
+class Context:
+    """One request's view of the site: its snapshot, where links point, the reader's language."""
+
+    snapshot: Snapshot
+    iris: IriMap
+    lang: str
+    site: SiteLinks
+
+    @property
+    def frame(self) -> PageFrame:
+        return PageFrame(self.iris, self.lang, self.snapshot.vocabulary, self.site)
+
+
+def site_links(iris: IriMap) -> SiteLinks:
+    return SiteLinks(
+        home=iris.url(""),
+        sparql=iris.url("sparql"),
+        ontology=iris.url("ontology"),
+        dumps=iris.url("dumps/"),
+        void=iris.url(".well-known/void"),
+        css=iris.url("static/ld/ld.css"),
+    )
+
+
+def reader_language(request: Request) -> str:
+    wanted = request.query.get("lang")
+    if wanted in SUPPORTED_LANGUAGES:
+        return wanted
+    return negotiate_language(request.accept_language, SUPPORTED_LANGUAGES, "en")
+
+
+def language_links(
+    iris: IriMap, path: str, current: str, available: set[str]
+) -> tuple[tuple[str, str, bool], ...]:
+    return tuple(
+        (code, iris.url(path, lang=code), code == current)
+        for code in SUPPORTED_LANGUAGES
+        if code == "en" or code in available
+    )
+
+
+class LinkedData:
+    def __init__(self, settings: Settings, snapshots: Snapshots) -> None:
+        self.settings = settings
+        self.snapshots = snapshots
+
+    @property
+    def base(self) -> str:
+        return self.settings.base_iri
+
+    @property
+    def dataset_iri(self) -> str:
+        return self.base + "dataset"
+
+    def context(self, request: Request) -> Context:
+        iris = IriMap(self.base, request.server)
+        return Context(self.snapshots.current(), iris, reader_language(request), site_links(iris))
+
+    # -- negotiation ------------------------------------------------------------------------------
+
+    @staticmethod
+    def pick_format(request: Request, available: tuple[f.DocFormat, ...] = f.DOCUMENT_FORMATS) -> f.DocFormat:
+        """`?format=` first, then Accept (raising NotAcceptable or UnknownFormat)."""
+        requested = request.query.get("format")
+        if requested:
+            return f.format_by_name(requested, available)
+        return f.choose_format(request.accept, request.user_agent, available)
+
+    def not_acceptable(self, offered: tuple[f.DocFormat, ...] = f.DOCUMENT_FORMATS) -> Reply:
+        names = ", ".join(fmt.media_type for fmt in offered)
+        return plain_reply(406, f"Not acceptable. This resource is available as: {names}.")
+
+    def unknown_format(self, exc: f.UnknownFormat) -> Reply:
+        names = ", ".join(fmt.extension for fmt in exc.available)
+        return plain_reply(400, f"Unknown format {exc.requested!r}. Use one of: {names}.")
+
+    # -- entities ---------------------------------------------------------------------------------
+
+    def exists(self, snapshot: Snapshot, iri: str) -> bool:
+        answer = snapshot.store.query(
+            f"ASK {{ {{ <{iri}> ?p ?o }} UNION {{ ?s ?p <{iri}> }} }}", use_default_graph_as_union=True
+        )
+        assert isinstance(answer, ox.QueryBoolean)
+        return bool(answer)
+
+    def entity(self, request: Request, kind: str, slug: str) -> Reply:
+        """GET /id/{kind}/{slug}: 303 See Other to the description in the negotiated format."""
+        try:
+            fmt = self.pick_format(request)
+        except f.UnknownFormat as exc:
+            return self.unknown_format(exc)
+        except NotAcceptable:
+            return self.not_acceptable()
+        ctx = self.context(request)
+        ref = EntityRef(kind, slug)
+        if not (is_valid_segment(kind) and is_valid_segment(slug)) or not self.exists(
+            ctx.snapshot, ctx.iris.entity_iri(ref)
+        ):
+            return self.not_found(request, ctx, ref, fmt)
+        location = ctx.iris.document(ref, fmt.extension)
+        if fmt is f.HTML and "lang" in request.query:
+            location = ctx.iris.url(f"doc/{ref.path}.html", lang=ctx.lang)
+        links = [(location, "describedby", fmt.media_type), (LICENSE, "license", None)]
+        return redirect(location, vary=NEGOTIATED_VARY, extra=[("Link", link_header(links))])
+
+    def document(self, request: Request, kind: str, name: str) -> Reply:
+        """GET /doc/{kind}/{slug}.{ext} (that format) or /doc/{kind}/{slug} (negotiated)."""
+        slug, dot, extension = name.rpartition(".")
+        negotiated = not (dot and extension in f.BY_EXTENSION)
+        if negotiated:
+            slug = name
+        try:
+            if "format" in request.query or negotiated:
+                fmt = self.pick_format(request)
+            else:
+                fmt = f.BY_EXTENSION[extension]
+        except f.UnknownFormat as exc:
+            return self.unknown_format(exc)
+        except NotAcceptable:
+            return self.not_acceptable()
+        ctx = self.context(request)
+        ref = EntityRef(kind, slug)
+        if not (is_valid_segment(kind) and is_valid_segment(slug)):
+            return self.not_found(request, ctx, ref, fmt)
+        description = describe(ctx.snapshot.store, ctx.iris.entity_iri(ref), self.base)
+        if not description.exists:
+            return self.not_found(request, ctx, ref, fmt)
+        return self.document_reply(request, ctx, ref, description, fmt, negotiated=negotiated)
+
+    def alternates(self, ctx: Context, ref: EntityRef) -> tuple[Alternate, ...]:
+        return tuple(
+            Alternate(fmt.name, fmt.media_type, ctx.iris.document(ref, fmt.extension))
+            for fmt in f.RDF_FORMATS
+        )
+
+    def document_reply(
+        self,
+        request: Request,
+        ctx: Context,
+        ref: EntityRef,
+        description: Description,
+        fmt: f.DocFormat,
+        *,
+        negotiated: bool,
+    ) -> Reply:
+        location = ctx.iris.document(ref, fmt.extension)
+        if fmt is f.HTML:
+            available = {
+                lit.language
+                for lit in description.objects(description.node, t.LABEL)
+                if isinstance(lit, ox.Literal) and lit.language
+            }
+            page = build_entity_page(
+                description,
+                ctx.frame,
+                entity_path=ref.path,
+                alternates=self.alternates(ctx, ref),
+                languages=language_links(ctx.iris, f"doc/{ref.path}.html", ctx.lang, available),
+            )
+            body = render("entity.html", page=page, meta=page.meta).encode()
+            vary = HTML_VARY if negotiated else "Accept-Language"
+        else:
+            triples = document_triples(
+                description, ctx.iris.document(ref, fmt.extension, canonical=True), self.dataset_iri
+            )
+            body = serialize(triples, fmt, self.base)
+            vary = NEGOTIATED_VARY if negotiated else "Accept"
+        links: list[LinkSpec] = [
+            (ctx.iris.document(ref, other.extension), "alternate", other.media_type)
+            for other in f.DOCUMENT_FORMATS
+            if other is not fmt
+        ]
+        links += [(ctx.iris.local(description.iri), "about", None), (LICENSE, "license", None)]
+        extra = [("Content-Location", location), ("Link", link_header(links))]
+        if fmt is f.HTML:
+            extra.append(("Content-Language", ctx.lang))
+        return document_reply(
+            request, body, fmt.content_type, last_modified=ctx.snapshot.modified, vary=vary, extra=extra
+        )
+
+    def not_found(self, request: Request, ctx: Context, ref: EntityRef, fmt: f.DocFormat) -> Reply:
+        iri = f"{self.base}id/{ref.path}"
+        if fmt is not f.HTML:
+            return plain_reply(
+                404,
+                f"Nothing is known about <{iri}>. Search at {ctx.iris.url('search')} "
+                f"or query {ctx.site.sparql}.",
+                vary=NEGOTIATED_VARY,
+            )
+        words = ref.slug.replace("-", " ")
+        page = NotFoundPage(
+            meta=PageMeta(title="Not found", lang=ctx.lang, site=ctx.site),
+            iri=iri,
+            search_action=ctx.iris.url("search"),
+            query=words,
+            suggestions=tuple(self.search_links(ctx, words, limit=10)),
+        )
+        body = render("not_found.html", page=page, meta=page.meta).encode()
+        return plain_reply(404, "", vary=HTML_VARY, content_type=f.HTML.content_type, body=body)
+
+    # -- search -----------------------------------------------------------------------------------
+
+    def search_links(self, ctx: Context, words: str, limit: int = 50) -> list[Link]:
+        """Entities whose names contain every word, best (shortest) names first."""
+        tokens = [w for w in words.lower().split() if w][:6]
+        if not tokens:
+            return []
+        filters = " && ".join(f"CONTAINS(LCASE(STR(?name)), {_sparql_string(w)})" for w in tokens)
+        query = f"""SELECT ?s (SAMPLE(?name) AS ?n) WHERE {{
+            ?s <{t.LABEL}>|<{t.ALT_LABEL}> ?name
+            FILTER(STRSTARTS(STR(?s), "{self.base}id/") && {filters})
+        }} GROUP BY ?s ORDER BY STRLEN(STR(?n)) ?n LIMIT {limit}"""
+        rows = ctx.snapshot.store.query(query, use_default_graph_as_union=True)
+        assert isinstance(rows, ox.QuerySolutions)
+        links = []
+        for row in rows:
+            subject, name = row["s"], row["n"]
+            if isinstance(subject, ox.NamedNode) and isinstance(name, ox.Literal):
+                links.append(
+                    Link(ctx.iris.page(subject.value), Text(name.value, name.language), subject.value)
+                )
+        return links
+
+    def search(self, request: Request) -> Reply:
+        ctx = self.context(request)
+        words = request.query.get("q", "").strip()[:200]
+        view = SearchPage(
+            meta=PageMeta(title=f"Search: {words}" if words else "Search", lang=ctx.lang, site=ctx.site),
+            action=ctx.iris.url("search"),
+            query=words,
+            results=tuple(self.search_links(ctx, words)),
+        )
+        body = render("search.html", page=view, meta=view.meta).encode()
+        return document_reply(
+            request,
+            body,
+            f.HTML.content_type,
+            last_modified=ctx.snapshot.modified,
+            vary="Accept-Language",
+            extra=[],
+        )
+
+    # -- incoming links ---------------------------------------------------------------------------
+
+    def incoming(self, request: Request, kind: str, slug: str) -> Reply:
+        ctx = self.context(request)
+        ref = EntityRef(kind, slug)
+        prop = request.query.get("property", "")
+        kind_filter = request.query.get("type")
+        try:
+            page_number = max(1, int(request.query.get("page", "1")))
+        except ValueError:
+            return plain_reply(400, "page must be a positive whole number")
+        if (
+            not (is_valid_segment(kind) and is_valid_segment(slug))
+            or not _is_plain_iri(prop)
+            or (kind_filter is not None and not _is_plain_iri(kind_filter))
+        ):
+            return plain_reply(404, "No such list of links.")
+        iri = ctx.iris.entity_iri(ref)
+        type_clause = f"?s a <{kind_filter}> ." if kind_filter else ""
+        query = f"""SELECT DISTINCT ?s WHERE {{ ?s <{prop}> <{iri}> . {type_clause} FILTER(isIRI(?s)) }}
+                    ORDER BY ?s"""
+        rows = ctx.snapshot.store.query(query, use_default_graph_as_union=True)
+        assert isinstance(rows, ox.QuerySolutions)
+        subjects = [row["s"].value for row in rows if row["s"] is not None]
+        if not subjects:
+            return plain_reply(404, "No such list of links.")
+        pages = math.ceil(len(subjects) / INCOMING_PAGE_SIZE)
+        page_number = min(page_number, pages)
+        names = describe(ctx.snapshot.store, iri, self.base)
+        chosen = subjects[(page_number - 1) * INCOMING_PAGE_SIZE : page_number * INCOMING_PAGE_SIZE]
+        vocabulary = ctx.snapshot.vocabulary
+        links = tuple(
+            Link(ctx.iris.page(s), name_of(names, ox.NamedNode(s), ctx.lang, vocabulary), s) for s in chosen
+        )
+        title = vocabulary.inverse_label(prop) + (
+            f" · {vocabulary.label(kind_filter)}" if kind_filter else ""
+        )
+        entity_name = name_of(names, names.node, ctx.lang, vocabulary)
+
+        def page_href(n: int) -> str:
+            query = {
+                "property": prop,
+                **({"type": kind_filter} if kind_filter else {}),
+                "page": str(n),
+                "lang": ctx.lang,
+            }
+            return ctx.iris.url(f"incoming/{ref.path}", **query)
+
+        view = IncomingPage(
+            meta=PageMeta(title=f"{entity_name.value}: {title}", lang=ctx.lang, site=ctx.site),
+            entity=Link(ctx.iris.page(iri), entity_name, iri),
+            title=title,
+            links=links,
+            page=page_number,
+            pages=pages,
+            previous_href=page_href(page_number - 1) if page_number > 1 else None,
+            next_href=page_href(page_number + 1) if page_number < pages else None,
+        )
+        body = render("incoming.html", page=view, meta=view.meta).encode()
+        return document_reply(
+            request,
+            body,
+            f.HTML.content_type,
+            last_modified=ctx.snapshot.modified,
+            vary="Accept-Language",
+            extra=[],
+        )
+
+
+def _is_plain_iri(text: str) -> bool:
+    """An absolute http(s) IRI with nothing that could end an IRI in SPARQL text."""
+    return bool(_PLAIN_IRI.match(text))
+
+
+def _sparql_string(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ").replace("\r", " ")
+    return f'"{escaped}"'

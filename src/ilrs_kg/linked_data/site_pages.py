@@ -1,0 +1,248 @@
+"""Handlers for the pages about the whole graph: home, class indexes, the ontology and the VoID
+description."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+
+from ilrs_kg.linked_data import formats as f
+from ilrs_kg.linked_data.class_index import build_class_index, class_iri
+from ilrs_kg.linked_data.describe import value_of
+from ilrs_kg.linked_data.documents import serialize
+from ilrs_kg.linked_data.dumps import DUMPS
+from ilrs_kg.linked_data.home import build_home_page
+from ilrs_kg.linked_data.negotiation import NotAcceptable
+from ilrs_kg.linked_data.ontology_docs import build_ontology_page
+from ilrs_kg.linked_data.render import render
+from ilrs_kg.linked_data.replies import (
+    LICENSE,
+    LinkSpec,
+    Reply,
+    Request,
+    document_reply,
+    link_header,
+    plain_reply,
+    redirect,
+)
+from ilrs_kg.linked_data.service import HTML_VARY, NEGOTIATED_VARY, Context, LinkedData
+from ilrs_kg.linked_data.stats_queries import GraphCounts, count_graph, ontology_classes
+from ilrs_kg.linked_data.viewmodel import Alternate, Link, PageMeta, Text
+from ilrs_kg.linked_data.void import DESCRIPTION, TITLE, build_void
+from ilrs_kg.namespaces import ONTOLOGY_GRAPH, ONTOLOGY_IRI
+
+
+class SitePages:
+    def __init__(self, service: LinkedData) -> None:
+        self.service = service
+
+    @property
+    def base(self) -> str:
+        return self.service.base
+
+    def counts(self, ctx: Context) -> GraphCounts:
+        result: GraphCounts = ctx.snapshot.remember(
+            "counts", lambda: count_graph(ctx.snapshot.store, self.base)
+        )
+        return result
+
+    def _html(
+        self,
+        request: Request,
+        ctx: Context,
+        body: bytes,
+        *,
+        vary: str = HTML_VARY,
+        links: list[tuple[str, str, str | None]] | None = None,
+    ) -> Reply:
+        extra = [("Content-Language", ctx.lang)]
+        if links:
+            extra.append(("Link", link_header(links)))
+        return document_reply(
+            request, body, f.HTML.content_type, last_modified=ctx.snapshot.modified, vary=vary, extra=extra
+        )
+
+    def _meta(self, ctx: Context, title: str, path: str, **extra: object) -> PageMeta:
+        languages = tuple(
+            (code, ctx.iris.url(path, lang=code), code == ctx.lang) for code in ("en", "zh", "ru")
+        )
+        return PageMeta(title=title, lang=ctx.lang, site=ctx.site, languages=languages, **extra)  # type: ignore[arg-type]
+
+    # -- home -------------------------------------------------------------------------------------
+
+    def home(self, request: Request) -> Reply:
+        ctx = self.service.context(request)
+        try:
+            fmt = self.service.pick_format(request)
+        except (NotAcceptable, f.UnknownFormat):
+            return self.service.not_acceptable((f.HTML, *f.RDF_FORMATS))
+        if fmt is not f.HTML:
+            # A program asking the site root for data gets the dataset description.
+            return redirect(ctx.iris.url(".well-known/void", format=fmt.extension), vary=NEGOTIATED_VARY)
+        counts = self.counts(ctx)
+        meta = self._meta(
+            ctx,
+            "ILRS knowledge graph",
+            "",
+            description=DESCRIPTION,
+            alternates=(Alternate("VoID (Turtle)", "text/turtle", ctx.site.void),),
+        )
+
+        def build() -> bytes:
+            page = build_home_page(
+                ctx.snapshot.store, ctx.frame, self.base, counts.triples, ontology_classes(counts), meta
+            )
+            return render("home.html", page=page, meta=meta).encode()
+
+        body = ctx.snapshot.remember(f"home|{request.server}|{ctx.lang}", build)
+        links = [(ctx.site.void, "describedby", "text/turtle"), (LICENSE, "license", None)]
+        return self._html(request, ctx, body, links=links)
+
+    # -- class indexes ----------------------------------------------------------------------------
+
+    def class_index(self, request: Request, name: str) -> Reply:
+        ctx = self.service.context(request)
+        cls = class_iri(name)
+        meta = self._meta(ctx, name, f"class/{name}")
+        page = build_class_index(ctx.snapshot.store, cls, ctx.frame, meta) if cls else None
+        if page is None:
+            return plain_reply(404, f"No class {name!r} has instances here. See {ctx.site.ontology}.")
+        meta = self._meta(ctx, f"{page.label} — all instances", f"class/{name}")
+        body = render("class_index.html", page=page, meta=meta).encode()
+        return self._html(request, ctx, body, vary="Accept-Language")
+
+    # -- ontology ---------------------------------------------------------------------------------
+
+    def ontology(self, request: Request, name: str | None = None) -> Reply:
+        """/ontology (negotiated), /ontology.{ext}, /ontology/{version}[.{ext}]."""
+        path, version, fmt_name = "ontology", None, None
+        if name is not None:
+            stem, dot, ext = name.rpartition(".")
+            if dot and ext in f.BY_EXTENSION:
+                name, fmt_name = stem, ext
+            if name:
+                version, path = name, f"ontology/{name}"
+        ctx = self.service.context(request)
+        graph = ox.NamedNode(ONTOLOGY_GRAPH)
+        triples = [
+            ox.Triple(q.subject, q.predicate, q.object)
+            for q in ctx.snapshot.store.quads_for_pattern(None, None, None, graph)
+        ]
+        versions = {
+            value_of(tr.object)
+            for tr in triples
+            if value_of(tr.subject) == ONTOLOGY_IRI and value_of(tr.predicate).endswith("#versionInfo")
+        }
+        if version is not None and version not in versions:
+            return plain_reply(
+                404, f"No ontology version {version!r}; this server has {', '.join(sorted(versions))}."
+            )
+        negotiated = fmt_name is None
+        try:
+            fmt = (
+                self.service.pick_format(request)
+                if negotiated or "format" in request.query
+                else f.BY_EXTENSION[fmt_name or ""]
+            )
+        except f.UnknownFormat as exc:
+            return self.service.unknown_format(exc)
+        except NotAcceptable:
+            return self.service.not_acceptable()
+        alternates = tuple(
+            Alternate(o.name, o.media_type, ctx.iris.url(f"{path}.{o.extension}")) for o in f.RDF_FORMATS
+        )
+        links: list[LinkSpec] = [
+            (ctx.iris.url(f"{path}.{o.extension}"), "alternate", o.media_type)
+            for o in f.DOCUMENT_FORMATS
+            if o is not fmt
+        ]
+        links.append((LICENSE, "license", None))
+        extra = [("Content-Location", ctx.iris.url(f"{path}.{fmt.extension}")), ("Link", link_header(links))]
+        vary = NEGOTIATED_VARY if negotiated else "Accept"
+        if fmt is f.HTML:
+            meta = self._meta(ctx, "ILRS ontology", path, alternates=alternates, canonical=ONTOLOGY_IRI)
+
+            def build() -> bytes:
+                page = build_ontology_page(ctx.snapshot.store, ctx.frame, self.counts(ctx), meta)
+                return render("ontology.html", page=page, meta=meta).encode()
+
+            body = ctx.snapshot.remember(f"ontology|{request.server}|{path}", build)
+            vary = HTML_VARY if negotiated else "Accept-Language"
+        else:
+            body = serialize(triples, fmt, self.base)
+        return document_reply(
+            request, body, fmt.content_type, last_modified=ctx.snapshot.modified, vary=vary, extra=extra
+        )
+
+    # -- dataset description ----------------------------------------------------------------------
+
+    def dataset(self, request: Request) -> Reply:
+        ctx = self.service.context(request)
+        return redirect(
+            ctx.iris.url(".well-known/void"),
+            vary="Accept",
+            extra=[("Link", link_header([(ctx.site.void, "describedby", None)]))],
+        )
+
+    def void(self, request: Request) -> Reply:
+        ctx = self.service.context(request)
+        try:
+            fmt = self.service.pick_format(request)
+        except f.UnknownFormat as exc:
+            return self.service.unknown_format(exc)
+        except NotAcceptable:
+            return self.service.not_acceptable()
+        counts = self.counts(ctx)
+        void = build_void(ctx.snapshot.store, self.base, counts)
+        alternates = tuple(
+            Alternate(o.name, o.media_type, ctx.iris.url(".well-known/void", format=o.extension))
+            for o in f.RDF_FORMATS
+        )
+        links: list[LinkSpec] = [
+            (a.href, "alternate", a.media_type) for a in alternates if a.media_type != fmt.media_type
+        ]
+        links.append((LICENSE, "license", None))
+        if fmt is f.HTML:
+            meta = self._meta(
+                ctx, "Dataset description", ".well-known/void", alternates=alternates, canonical=void.dataset
+            )
+            page = {
+                "title": TITLE,
+                "description": DESCRIPTION,
+                "dataset": void.dataset,
+                "license": LICENSE,
+                "sparql": ctx.site.sparql,
+                "uri_space": self.base + "id/",
+                "dumps": [(ctx.iris.url(d.path), d.title) for d in DUMPS],
+                "triples": counts.triples,
+                "entities": counts.entities,
+                "examples": [
+                    Link(
+                        ctx.iris.page(value_of(tr.object)),
+                        Text(value_of(tr.object).removeprefix(self.base + "id/")),
+                    )
+                    for tr in void.triples
+                    if value_of(tr.predicate).endswith("exampleResource")
+                ],
+                "classes": [
+                    (
+                        Link(
+                            ctx.iris.url(f"class/{c.local_name}") if c.iri.startswith(self.base) else c.iri,
+                            Text(ctx.snapshot.vocabulary.label(c.iri)),
+                            c.iri,
+                        ),
+                        c.count,
+                    )
+                    for c in counts.classes
+                ],
+            }
+            body = render("void.html", page=page, meta=meta).encode()
+        else:
+            body = serialize(void.triples, fmt, self.base)
+        return document_reply(
+            request,
+            body,
+            fmt.content_type,
+            last_modified=ctx.snapshot.modified,
+            vary=NEGOTIATED_VARY,
+            extra=[("Link", link_header(links))],
+        )

@@ -1,0 +1,58 @@
+"""The store as the pages see it, with what is worth computing once per store: term labels, the time
+the data was built."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import pyoxigraph as ox
+
+from ilrs_kg.linked_data.vocabulary import Vocabulary, load_vocabulary
+from ilrs_kg.settings import Settings
+from ilrs_kg.store import BUILD_INFO
+
+StoreProvider = Callable[[], ox.Store]
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    store: ox.Store
+    vocabulary: Vocabulary
+    modified: datetime
+    # Results worth keeping while this store is current (graph counts, rendered pages), by key.
+    memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def remember(self, key: str, compute: Callable[[], Any], limit: int = 256) -> Any:
+        if key not in self.memo:
+            if len(self.memo) >= limit:
+                self.memo.clear()
+            self.memo[key] = compute()
+        return self.memo[key]
+
+
+class Snapshots:
+    """Hands out a Snapshot of whatever store the provider currently returns, rebuilt when it changes."""
+
+    def __init__(self, settings: Settings, provider: StoreProvider) -> None:
+        self._settings = settings
+        self._provider = provider
+        self._lock = threading.Lock()
+        self._current: Snapshot | None = None
+
+    def _modified(self) -> datetime:
+        info = self._settings.store_path / BUILD_INFO
+        try:
+            return datetime.fromtimestamp(info.stat().st_mtime, UTC).replace(microsecond=0)
+        except OSError:
+            return datetime.now(UTC).replace(microsecond=0)
+
+    def current(self) -> Snapshot:
+        store = self._provider()
+        with self._lock:
+            if self._current is None or self._current.store is not store:
+                self._current = Snapshot(store, load_vocabulary(store), self._modified())
+            return self._current

@@ -1,0 +1,81 @@
+"""Counts the home page, the ontology documentation and the dataset description show."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from ilrs_kg.linked_data import terms as t
+from ilrs_kg.namespaces import DATA_GRAPH
+
+
+@dataclass(frozen=True)
+class ClassCount:
+    iri: str
+    count: int
+
+    @property
+    def local_name(self) -> str:
+        return self.iri.removeprefix(t.ILRS)
+
+
+@dataclass(frozen=True)
+class GraphCounts:
+    triples: int
+    data_triples: int
+    entities: int
+    classes: tuple[ClassCount, ...]
+    # Uses of each property in the data graph.
+    properties: dict[str, int]
+
+    def instances(self, cls: str) -> int:
+        return next((c.count for c in self.classes if c.iri == cls), 0)
+
+
+def _select(store: ox.Store, query: str) -> list[ox.QuerySolution]:
+    result = store.query(query, use_default_graph_as_union=True)
+    assert isinstance(result, ox.QuerySolutions)
+    return list(result)
+
+
+def _int(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None) -> int:
+    return int(term.value) if isinstance(term, ox.Literal) else 0
+
+
+def count_graph(store: ox.Store, base: str) -> GraphCounts:
+    total = len(store)
+    data = _select(store, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{DATA_GRAPH}> {{ ?s ?p ?o }} }}")
+    entities = _select(
+        store,
+        f"""SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{
+        GRAPH <{DATA_GRAPH}> {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?s), "{base}id/")) }}""",
+    )
+    classes = _select(
+        store,
+        f"""SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{
+        GRAPH <{DATA_GRAPH}> {{ ?s a ?c }} }} GROUP BY ?c ORDER BY DESC(?n) ?c""",
+    )
+    properties = _select(
+        store,
+        f"""SELECT ?p (COUNT(*) AS ?n) WHERE {{
+        GRAPH <{DATA_GRAPH}> {{ ?s ?p ?o }} }} GROUP BY ?p""",
+    )
+    return GraphCounts(
+        triples=total,
+        data_triples=_int(data[0]["n"]) if data else 0,
+        entities=_int(entities[0]["n"]) if entities else 0,
+        classes=tuple(
+            ClassCount(row["c"].value, _int(row["n"]))
+            for row in classes
+            if isinstance(row["c"], ox.NamedNode)
+        ),
+        properties={
+            row["p"].value: _int(row["n"]) for row in properties if isinstance(row["p"], ox.NamedNode)
+        },
+    )
+
+
+def ontology_classes(counts: GraphCounts) -> tuple[ClassCount, ...]:
+    """The project's own classes that have instances, largest first."""
+    return tuple(c for c in counts.classes if c.iri.startswith(t.ILRS))

@@ -1,0 +1,145 @@
+"""Turning one RDF term of a description into what a reader sees: a date at its precision, a position,
+a linked name, a number with its unit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from ilrs_kg.linked_data import terms as t
+from ilrs_kg.linked_data.coordinates import LunarPoint, format_point, parse_wkt_point
+from ilrs_kg.linked_data.dates import PartialDate, format_date, format_span, parse_date
+from ilrs_kg.linked_data.describe import Description, Term
+from ilrs_kg.linked_data.iris import IriMap
+from ilrs_kg.linked_data.naming import NAME_PROPERTIES, name_of
+from ilrs_kg.linked_data.viewmodel import Text, Value
+from ilrs_kg.linked_data.vocabulary import Vocabulary
+
+UNITS = {t.ILRS + "payloadMassKg": "kg"}
+_NUMERIC = {
+    t.XSD + name
+    for name in (
+        "decimal",
+        "integer",
+        "positiveInteger",
+        "nonNegativeInteger",
+        "double",
+        "float",
+        "int",
+        "long",
+    )
+}
+
+
+@dataclass
+class Citations:
+    """Numbers sources in the order a page first cites them."""
+
+    description: Description
+    numbers: dict[str, int] = field(default_factory=dict)
+
+    def cite(self, node: Term) -> tuple[int, ...]:
+        """The numbers of the sources `node` was derived from."""
+        sources = sorted(
+            o.value for o in self.description.objects(node, t.DERIVED_FROM) if isinstance(o, ox.NamedNode)
+        )
+        for source in sources:
+            self.numbers.setdefault(source, len(self.numbers) + 1)
+        return tuple(sorted(self.numbers[s] for s in sources))
+
+
+@dataclass(frozen=True)
+class ValueContext:
+    description: Description
+    iris: IriMap
+    lang: str
+    vocabulary: Vocabulary
+    citations: Citations
+
+
+def date_of(description: Description, node: Term) -> PartialDate | None:
+    """The date an instant node carries, at its precision."""
+    clock = next((o.value for o in description.objects(node, t.UTC_TIME_OF_DAY)), None)
+    for prop in t.DATE_PROPERTIES:
+        for literal in description.objects(node, prop):
+            if isinstance(literal, ox.Literal):
+                parsed = parse_date(literal.value, literal.datatype.value, clock)
+                if parsed is not None:
+                    return parsed
+    return None
+
+
+def span_of(description: Description, node: Term) -> tuple[PartialDate | None, PartialDate | None]:
+    starts = [date_of(description, o) for o in description.objects(node, t.HAS_BEGINNING)]
+    ends = [date_of(description, o) for o in description.objects(node, t.HAS_END)]
+    return next((d for d in starts if d), None), next((d for d in ends if d), None)
+
+
+def points_of(description: Description, node: Term) -> list[LunarPoint]:
+    """Positions of a geometry node, or of a feature through its geometries."""
+    wkts = [*description.objects(node, t.AS_WKT)]
+    for geometry in description.objects(node, t.HAS_GEOMETRY):
+        wkts.extend(description.objects(geometry, t.AS_WKT))
+    points = [parse_wkt_point(w.value) for w in wkts if isinstance(w, ox.Literal)]
+    return [p for p in points if p is not None]
+
+
+def earliest_date(description: Description, node: Term, depth: int = 2) -> PartialDate | None:
+    """The date a node is placed at: its own, its time's, its interval's or its membership's beginning."""
+    own = date_of(description, node)
+    if own is not None or depth == 0:
+        return own
+    found = [
+        earliest_date(description, target, depth - 1)
+        for prop in (t.HAS_TIME, t.HAS_BEGINNING, t.ORG + "memberDuring")
+        for target in description.objects(node, prop)
+    ]
+    return min((d for d in found if d is not None), default=None)
+
+
+def literal_value(literal: ox.Literal, prop: str, lang: str) -> Value:
+    datatype = literal.datatype.value
+    date = parse_date(literal.value, datatype)
+    if date is not None:
+        return Value(Text(format_date(date, lang)), hint=literal.value)
+    if datatype == t.GEO + "wktLiteral":
+        point = parse_wkt_point(literal.value)
+        if point is not None:
+            return Value(Text(format_point(point)), hint=literal.value)
+    if datatype == t.XSD + "anyURI":
+        return Value(Text(literal.value), href=literal.value, external=True)
+    if datatype in _NUMERIC and prop in UNITS:
+        return Value(Text(f"{literal.value} {UNITS[prop]}"))
+    return Value(Text(literal.value, literal.language))
+
+
+def term_value(ctx: ValueContext, node: Term, prop: str) -> Value:
+    """How `node`, the value of `prop`, reads on a page."""
+    if isinstance(node, ox.Literal):
+        return literal_value(node, prop, ctx.lang)
+    description = ctx.description
+    href = ctx.iris.page(node.value) if isinstance(node, ox.NamedNode) else None
+    date = date_of(description, node)
+    if date is not None:
+        return Value(Text(format_date(date, ctx.lang)), href=href, hint=date.iso())
+    start, end = span_of(description, node)
+    if start or end:
+        return Value(Text(format_span(start, end, ctx.lang)), href=href)
+    if description.objects(node, t.AS_WKT):
+        points = points_of(description, node)
+        if points:
+            return Value(
+                Text("; ".join(format_point(p) for p in points)),
+                href=href,
+                citations=ctx.citations.cite(node),
+            )
+    if isinstance(node, ox.NamedNode) and not node.value.startswith(ctx.iris.base):
+        named = ctx.vocabulary.knows(node.value) or any(description.objects(node, p) for p in NAME_PROPERTIES)
+        text = name_of(description, node, ctx.lang, ctx.vocabulary) if named else Text(node.value)
+        return Value(text, href=node.value, external=True, hint=node.value)
+    return Value(
+        name_of(description, node, ctx.lang, ctx.vocabulary),
+        href=href,
+        hint=node.value if isinstance(node, ox.NamedNode) else None,
+    )

@@ -1,0 +1,169 @@
+"""What the HTML pages show, as small frozen objects; templates render these and nothing else.
+
+Every string here that came from the data is escaped by the templates (Jinja2 autoescape).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ilrs_kg.linked_data.moon_map import MoonMap
+
+
+@dataclass(frozen=True)
+class Text:
+    """A piece of text with the language it is in (None when the data does not say)."""
+
+    value: str
+    lang: str | None = None
+
+
+@dataclass(frozen=True)
+class Link:
+    href: str
+    text: Text
+    hint: str | None = None
+
+
+@dataclass(frozen=True)
+class Value:
+    text: Text
+    href: str | None = None
+    external: bool = False
+    # Sources of the value itself (a position with its own sources), as citation numbers.
+    citations: tuple[int, ...] = ()
+    hint: str | None = None
+
+
+@dataclass(frozen=True)
+class Fact:
+    label: str
+    property_iri: str
+    values: tuple[Value, ...]
+    citations: tuple[int, ...] = ()
+    definition: str | None = None
+
+
+@dataclass(frozen=True)
+class FactGroup:
+    title: str
+    facts: tuple[Fact, ...]
+
+
+@dataclass(frozen=True)
+class ClaimColumn:
+    """One claim in a side-by-side comparison, headed by its own page and its sources."""
+
+    link: Link
+    citations: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class ClaimRow:
+    label: str
+    cells: tuple[tuple[Value, ...], ...]
+    disagree: bool
+
+
+@dataclass(frozen=True)
+class ClaimGroup:
+    """Claims about the same thing (one member's membership, one mission's landing), side by side."""
+
+    title: str
+    columns: tuple[ClaimColumn, ...]
+    rows: tuple[ClaimRow, ...]
+    disagree: bool
+
+
+@dataclass(frozen=True)
+class IncomingGroup:
+    title: str
+    links: tuple[Link, ...]
+    total: int
+    more_href: str | None = None
+
+
+@dataclass(frozen=True)
+class SourceEntry:
+    number: int
+    link: Link
+    url: str | None
+    anchor: str
+
+
+@dataclass(frozen=True)
+class Alternate:
+    name: str
+    media_type: str
+    href: str
+
+
+@dataclass(frozen=True)
+class SiteLinks:
+    home: str
+    sparql: str
+    ontology: str
+    dumps: str
+    void: str
+    css: str
+
+
+@dataclass(frozen=True)
+class PageMeta:
+    """What every page's frame needs: title, language, alternates, embedded schema.org JSON-LD."""
+
+    title: str
+    lang: str
+    site: SiteLinks
+    canonical: str | None = None
+    alternates: tuple[Alternate, ...] = ()
+    json_ld: dict[str, Any] | None = None
+    languages: tuple[tuple[str, str, bool], ...] = ()  # (code, href, current)
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class EntityPage:
+    meta: PageMeta
+    iri: str
+    heading: Text
+    types: tuple[Link, ...]
+    description: Text | None
+    groups: tuple[FactGroup, ...]
+    claims: tuple[ClaimGroup, ...]
+    incoming: tuple[IncomingGroup, ...]
+    sources: tuple[SourceEntry, ...]
+    moon_map: MoonMap | None = None
+    incoming_truncated: bool = False
+
+
+@dataclass(frozen=True)
+class IncomingPage:
+    """One page of the links of one kind that point to an entity."""
+
+    meta: PageMeta
+    entity: Link
+    title: str
+    links: tuple[Link, ...]
+    page: int
+    pages: int
+    previous_href: str | None
+    next_href: str | None
+
+
+@dataclass(frozen=True)
+class NotFoundPage:
+    meta: PageMeta
+    iri: str
+    search_action: str
+    query: str
+    suggestions: tuple[Link, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    meta: PageMeta
+    action: str
+    query: str
+    results: tuple[Link, ...]
