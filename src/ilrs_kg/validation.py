@@ -10,6 +10,9 @@ import pyshacl
 import rdflib
 from rdflib.namespace import RDF, SH
 
+import pyoxigraph as ox
+
+from ilrs_kg import shacl_sparql
 from ilrs_kg.sources import SourceFile, parse_file
 
 
@@ -55,25 +58,41 @@ def _relative(path: Path, root: Path) -> str:
         return str(path)
 
 
-def to_rdflib(sources: list[SourceFile]) -> tuple[rdflib.Graph, dict[str, set[Path]]]:
-    """One rdflib graph of all the files, and for each subject IRI the files that state it."""
-    graph = rdflib.Graph()
+@dataclass
+class _LoadedGraph:
+    rdflib_graph: rdflib.Graph
+    store: ox.Store
+    subject_files: dict[str, set[Path]]
+
+
+def _load(sources: list[SourceFile]) -> _LoadedGraph:
+    """All the files as one graph, twice (rdflib for pyshacl, Oxigraph for SPARQL rules), and for each
+    subject the files that state it, so a violation can name its file."""
+    store = ox.Store()
     subject_files: dict[str, set[Path]] = defaultdict(set)
+    nt_lines = []
     for source in sources:
-        nt_lines = []
         for quad in parse_file(source):
-            nt_lines.append(f"{quad.subject} {quad.predicate} {quad.object} .")
+            triple = ox.Triple(quad.subject, quad.predicate, quad.object)
+            nt_lines.append(f"{triple} .")
+            store.add(ox.Quad(quad.subject, quad.predicate, quad.object, ox.DefaultGraph()))
             subject_files[str(quad.subject)].add(source.path)
-        graph.parse(data="\n".join(nt_lines), format="nt")
-    return graph, subject_files
+    graph = rdflib.Graph()
+    graph.parse(data="\n".join(nt_lines), format="nt")
+    return _LoadedGraph(graph, store, subject_files)
+
+
+def to_rdflib(sources: list[SourceFile]) -> rdflib.Graph:
+    return _load(sources).rdflib_graph
 
 
 def validate(graph_sources: list[SourceFile], shape_sources: list[SourceFile]) -> ValidationReport:
-    data_graph, subject_files = to_rdflib(graph_sources)
-    shapes_graph, _ = to_rdflib(shape_sources)
+    data = _load(graph_sources)
+    shapes_graph = to_rdflib(shape_sources)
+    subject_files = data.subject_files
     conforms, results_graph, _text = pyshacl.validate(
-        data_graph,
-        shacl_graph=shapes_graph,
+        data.rdflib_graph,
+        shacl_graph=shacl_sparql.strip_sparql_constraints(shapes_graph),
         inference="none",
         advanced=True,
         allow_warnings=True,
@@ -95,6 +114,19 @@ def validate(graph_sources: list[SourceFile], shape_sources: list[SourceFile]) -
                 severity=str(severity).rsplit("#", 1)[-1] if severity is not None else "Violation",
                 shape=shape.n3() if isinstance(shape, rdflib.URIRef) else None,
                 value=value.n3() if value is not None else None,
+                files=tuple(sorted(subject_files.get(focus_text, ()))),
+            )
+        )
+    for result in shacl_sparql.evaluate(data.store, shapes_graph):
+        focus_text = str(result.focus_node)
+        violations.append(
+            Violation(
+                focus_node=focus_text,
+                path=f"<{result.path}>" if result.path else None,
+                message=result.message,
+                severity="Violation",
+                shape=result.shape,
+                value=result.value,
                 files=tuple(sorted(subject_files.get(focus_text, ()))),
             )
         )
