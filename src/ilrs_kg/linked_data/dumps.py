@@ -1,11 +1,14 @@
-"""The downloadable dumps the dataset description advertises, in one place.
+"""The downloadable dumps the dataset description advertises as void:dataDump.
 
-Agreed with the exports work: whole-graph files served under /dumps/.
+The list itself lives with the exports (`ilrs_kg.exports.catalog.DUMP_FORMATS`); this picks the files that
+hold the whole dataset as RDF, served under /dumps/.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from ilrs_kg.exports.catalog import DUMP_FORMATS
 
 
 @dataclass(frozen=True)
@@ -19,7 +22,6 @@ class Dump:
         return f"dumps/{self.file_name}"
 
 
-DUMPS: tuple[Dump, ...] = (
-    Dump("ilrs.ttl", "text/turtle", "The whole graph (ontology and data) as Turtle"),
-    Dump("ilrs.nt", "application/n-triples", "The whole graph (ontology and data) as N-Triples"),
+DUMPS: tuple[Dump, ...] = tuple(
+    Dump(fmt.name, fmt.media_type, fmt.description) for fmt in DUMP_FORMATS if fmt.is_dataset_dump
 )

@@ -255,11 +255,14 @@ class LinkedData:
     # -- search -----------------------------------------------------------------------------------
 
     def search_links(self, ctx: Context, words: str, limit: int = 50) -> list[Link]:
-        """Entities whose names contain every word, best (shortest) names first."""
+        """Entities whose names or IRIs contain every word, best (shortest) names first."""
         tokens = [w for w in words.lower().split() if w][:6]
         if not tokens:
             return []
-        filters = " && ".join(f"CONTAINS(LCASE(STR(?name)), {_sparql_string(w)})" for w in tokens)
+        filters = " && ".join(
+            f"(CONTAINS(LCASE(STR(?name)), {_sparql_string(w)}) || CONTAINS(LCASE(STR(?s)), {_sparql_string(w)}))"
+            for w in tokens
+        )
         query = f"""SELECT ?s (SAMPLE(?name) AS ?n) WHERE {{
             ?s <{t.LABEL}>|<{t.ALT_LABEL}> ?name
             FILTER(STRSTARTS(STR(?s), "{self.base}id/") && {filters})

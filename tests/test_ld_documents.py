@@ -1,0 +1,130 @@
+"""What a description document holds, in every RDF format (linked_data.describe, linked_data.documents)."""
+
+from __future__ import annotations
+
+import warnings
+
+import pytest
+import rdflib
+from fastapi import FastAPI
+from fixtures.linked_data.support import ID, fetch, fixture_store, make_app
+from rdflib.namespace import RDF, RDFS
+
+from ilrs_kg.linked_data.describe import MAX_INCOMING, describe
+
+ORG = rdflib.Namespace("http://www.w3.org/ns/org#")
+TIME = rdflib.Namespace("http://www.w3.org/2006/time#")
+PROV = rdflib.Namespace("http://www.w3.org/ns/prov#")
+GEO = rdflib.Namespace("http://www.opengis.net/ont/geosparql#")
+DCTERMS = rdflib.Namespace("http://purl.org/dc/terms/")
+SCHEMA = rdflib.Namespace("https://schema.org/")
+VOID = rdflib.Namespace("http://rdfs.org/ns/void#")
+FOAF = rdflib.Namespace("http://xmlns.com/foaf/0.1/")
+ILRS = rdflib.Namespace("https://w3id.org/ilrs/ontology#")
+BASE = "https://w3id.org/ilrs/"
+
+
+@pytest.fixture(scope="module")
+def app() -> FastAPI:
+    return make_app(fixture_store())
+
+
+def _graph(app: FastAPI, path: str, rdflib_format: str) -> rdflib.Graph:
+    response = fetch(app, path)
+    assert response.status_code == 200
+    with warnings.catch_warnings():
+        # rdflib's own JSON-LD parser uses its deprecated ConjunctiveGraph internally.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return rdflib.Graph().parse(data=response.content, format=rdflib_format)
+
+
+FORMATS = [("ttl", "turtle"), ("nt", "nt"), ("jsonld", "json-ld"), ("rdf", "xml")]
+
+
+@pytest.mark.parametrize(("extension", "rdflib_format"), FORMATS)
+def test_every_format_parses_and_describes_the_member(
+    app: FastAPI, extension: str, rdflib_format: str
+) -> None:
+    graph = _graph(app, f"/doc/country/venezuela.{extension}", rdflib_format)
+    venezuela = rdflib.URIRef(ID + "country/venezuela")
+    assert (venezuela, RDF.type, ILRS.Country) in graph
+    assert (venezuela, RDFS.label, rdflib.Literal("Venezuela", lang="en")) in graph
+    # Both membership claims are inlined, each with its interval, its instant and its source.
+    claims = set(graph.subjects(ORG.member, venezuela))
+    assert claims == {
+        rdflib.URIRef(ID + "membership/venezuela-space-wiki"),
+        rdflib.URIRef(ID + "membership/venezuela-wikipedia"),
+    }
+    dates = set()
+    for claim in claims:
+        interval = graph.value(claim, ORG.memberDuring)
+        instant = graph.value(interval, TIME.hasBeginning)
+        dates |= set(graph.objects(instant, TIME.inXSDDate)) | set(
+            graph.objects(instant, TIME.inXSDgYearMonth)
+        )
+        source = graph.value(claim, PROV.wasDerivedFrom)
+        assert graph.value(source, RDFS.label) is not None
+    assert {str(d) for d in dates} == {"2023-07", "2023-07-17"}
+    # Labels of what it links to, and the links pointing here.
+    assert graph.value(rdflib.URIRef(ID + "agency/abae"), RDFS.label) is not None
+    assert (rdflib.URIRef(ID + "agency/abae"), ILRS.country, venezuela) in graph
+    wikipedia = rdflib.URIRef(ID + "source/wikipedia-ilrs")
+    assert graph.value(wikipedia, SCHEMA.url) == rdflib.URIRef(
+        "https://en.wikipedia.org/wiki/International_Lunar_Research_Station"
+    )
+    # The document says what it is about and which dataset it belongs to, with canonical IRIs.
+    document = rdflib.URIRef(f"{BASE}doc/country/venezuela.{extension}")
+    assert (document, FOAF.primaryTopic, venezuela) in graph
+    assert (document, VOID.inDataset, rdflib.URIRef(BASE + "dataset")) in graph
+
+
+@pytest.mark.parametrize(("extension", "rdflib_format"), FORMATS)
+def test_site_document_carries_its_position(app: FastAPI, extension: str, rdflib_format: str) -> None:
+    graph = _graph(app, f"/doc/site/change-6-landing-site.{extension}", rdflib_format)
+    site = rdflib.URIRef(ID + "site/change-6-landing-site")
+    geometry = graph.value(site, GEO.hasGeometry)
+    wkt = graph.value(geometry, GEO.asWKT)
+    assert wkt is not None and "POINT(-41.6385 206.0148)" in str(wkt)
+
+
+def test_mission_document_inlines_its_events_with_dates_and_sources() -> None:
+    store = fixture_store()
+    description = describe(store, ID + "mission/change-6", BASE)
+    events = description.owned_claims()
+    assert {e.value.rsplit("/", 1)[-1] for e in events} == {
+        "change-6-launch-wikipedia",
+        "change-6-landing-wikipedia",
+        "change-6-landing-lroc",
+    }
+    for event in events:
+        (instant,) = description.objects(event, "http://www.w3.org/2006/time#hasTime")
+        assert description.objects(instant, "http://www.w3.org/2006/time#inXSDDate")
+        (source,) = description.objects(event, "http://www.w3.org/ns/prov#wasDerivedFrom")
+        assert description.objects(source, "http://www.w3.org/2000/01/rdf-schema#label")
+
+
+def test_turtle_uses_readable_prefixes(app: FastAPI) -> None:
+    text = fetch(app, "/doc/mission/change-6.ttl").text
+    assert "@prefix mission: <https://w3id.org/ilrs/id/mission/> ." in text
+    assert "mission:change-6 " in text
+    assert "\\/" not in text
+    assert text.index("mission:change-6 ") < text.index("event:change-6-launch-wikipedia ")
+
+
+def test_data_iris_stay_canonical_when_served_elsewhere(app: FastAPI) -> None:
+    text = fetch(app, "/doc/mission/change-6.nt").text
+    assert "<https://w3id.org/ilrs/id/mission/change-6>" in text
+    assert "testserver" not in text
+
+
+def test_high_degree_entity_is_bounded() -> None:
+    many = "\n".join(
+        f"<mission/m{i}> a <https://w3id.org/ilrs/ontology#Mission> ; "
+        f'<http://www.w3.org/2000/01/rdf-schema#label> "M {i}"@en ; '
+        f"<http://www.w3.org/ns/prov#wasDerivedFrom> <source/lroc-1374> ."
+        for i in range(MAX_INCOMING + 50)
+    )
+    description = describe(fixture_store(many), ID + "source/lroc-1374", BASE)
+    incoming = description.incoming(description.node)
+    assert len(incoming) == MAX_INCOMING
+    assert description.incoming_truncated
