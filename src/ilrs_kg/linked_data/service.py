@@ -259,10 +259,11 @@ class LinkedData:
         tokens = [w for w in words.lower().split() if w][:6]
         if not tokens:
             return []
-        filters = " && ".join(
-            f"(CONTAINS(LCASE(STR(?name)), {_sparql_string(w)}) || CONTAINS(LCASE(STR(?s)), {_sparql_string(w)}))"
-            for w in tokens
+        words_found = (
+            f"CONTAINS(LCASE(STR(?name)), {w}) || CONTAINS(LCASE(STR(?s)), {w})"
+            for w in map(_sparql_string, tokens)
         )
+        filters = " && ".join(f"({clause})" for clause in words_found)
         query = f"""SELECT ?s (SAMPLE(?name) AS ?n) WHERE {{
             ?s <{t.LABEL}>|<{t.ALT_LABEL}> ?name
             FILTER(STRSTARTS(STR(?s), "{self.base}id/") && {filters})
