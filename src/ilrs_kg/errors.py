@@ -4,11 +4,24 @@
     ├── SourceSyntaxError      a Turtle file does not parse (file, line, column)
     ├── ValidationFailed       the graph does not conform to the shapes (carries the report)
     ├── StoreError             the on-disk store is missing, locked or unreadable
+    ├── RequestError           an HTTP request that cannot be taken as sent (client's mistake)
+    │   ├── BadRequest         a parameter missing, repeated or malformed; a body that is not UTF-8
+    │   ├── UnsupportedMediaType  the body's Content-Type is not one the endpoint reads
+    │   ├── NotAcceptable      no format on offer matches the Accept header (names those on offer)
+    │   └── MethodNotAllowed   the method is not one the resource answers (names those allowed)
     └── QueryError             a SPARQL request cannot be answered
         ├── QuerySyntaxError   the query does not parse (client's mistake)
-        ├── QueryRefused       the query asks for something this service never does (update, SERVICE, LOAD)
+        ├── QueryRefused       the query asks for something this service never does (SERVICE, LOAD)
+        │   └── UpdateRefused  SPARQL Update: the service is read-only
         ├── QueryTimeout       evaluation ran past the time limit
-        └── QueryTooLarge      the request, query or result exceeds a documented limit
+        ├── QueryTooLarge      the request, query or result exceeds a documented limit
+        │   ├── QueryTooDeep   brackets nest deeper than the parser can safely take
+        │   └── ResultTooLarge the serialized result exceeds the limit
+        ├── QueryCrashed       evaluating the query killed the engine's process (e.g. parser stack overflow)
+        ├── ServiceBusy        every query worker stayed busy past the wait limit
+        └── QueryFailed        evaluation failed for a reason that is not the client's (a server fault)
+
+HTTP statuses for these are chosen in one place: ilrs_kg.sparql.statuses.
 """
 
 from __future__ import annotations
@@ -45,6 +58,32 @@ class StoreError(IlrsKgError):
     pass
 
 
+class RequestError(IlrsKgError):
+    pass
+
+
+class BadRequest(RequestError):
+    pass
+
+
+class UnsupportedMediaType(RequestError):
+    pass
+
+
+class NotAcceptable(RequestError):
+    def __init__(self, wanted: str, offered: tuple[str, ...]) -> None:
+        self.wanted = wanted
+        self.offered = offered
+        super().__init__(f"no format on offer matches {wanted}; on offer: {', '.join(offered)}")
+
+
+class MethodNotAllowed(RequestError):
+    def __init__(self, method: str, allowed: tuple[str, ...]) -> None:
+        self.method = method
+        self.allowed = allowed
+        super().__init__(f"method {method} is not allowed here; use {', '.join(allowed)}")
+
+
 class QueryError(IlrsKgError):
     pass
 
@@ -62,4 +101,28 @@ class QueryTimeout(QueryError):
 
 
 class QueryTooLarge(QueryError):
+    pass
+
+
+class UpdateRefused(QueryRefused):
+    pass
+
+
+class QueryTooDeep(QueryTooLarge):
+    pass
+
+
+class ResultTooLarge(QueryTooLarge):
+    pass
+
+
+class QueryCrashed(QueryError):
+    pass
+
+
+class ServiceBusy(QueryError):
+    pass
+
+
+class QueryFailed(QueryError):
     pass
