@@ -4,8 +4,8 @@ Quad formats (N-Quads, TriG) keep the ontology and the data in their named graph
 N-Triples, JSON-LD, RDF/XML) hold the union of the two graphs, which is what the SPARQL endpoint's default
 graph shows and what single-graph tools (rdflib's Graph, Protégé, NetworkX users) expect.
 
-Statements are sorted so that one store always gives the same bytes (stable digests and ETags) and Turtle
-groups each subject's statements together. Instance IRIs are written in full: an `id:` prefix would need
+Statements are sorted, and blank nodes named canonically, so that one graph always gives the same bytes
+(stable digests and ETags) and Turtle groups each subject's statements together. Instance IRIs are written in full: an `id:` prefix would need
 escaped slashes (`id:country\\/china`), which older Turtle parsers reject.
 """
 
@@ -24,9 +24,20 @@ from ilrs_kg.sources import parse_file, shape_files
 _VOCABULARY_PREFIXES = {name: ns for name, ns in PREFIXES.items() if name != "id"}
 
 
+def _canonical(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
+    """The quads with blank nodes named by RDF Dataset Canonicalization (RDFC-1.0), sorted.
+
+    Each build parses the sources afresh and gives blank nodes new random names; canonical names make
+    an unchanged graph give the same bytes build after build.
+    """
+    dataset = ox.Dataset(quads)
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    return sorted(dataset, key=str)
+
+
 def dataset_quads(store: ox.Store) -> list[ox.Quad]:
     """Every quad in the store, in a stable order."""
-    return sorted(store.quads_for_pattern(None, None, None, None), key=str)
+    return _canonical(store.quads_for_pattern(None, None, None, None))
 
 
 def union_triples(quads: Iterable[ox.Quad]) -> list[ox.Triple]:
@@ -41,7 +52,8 @@ def ontology_triples(quads: Iterable[ox.Quad]) -> list[ox.Triple]:
 
 def shape_triples(settings: Settings) -> list[ox.Triple]:
     """The SHACL shapes, read from their source files (they are not part of the served graph)."""
-    return sorted({quad.triple for source in shape_files(settings) for quad in parse_file(source)}, key=str)
+    quads = (quad for source in shape_files(settings) for quad in parse_file(source))
+    return [quad.triple for quad in _canonical(ox.Quad(q.subject, q.predicate, q.object) for q in quads)]
 
 
 def _iris(statements: Sequence[ox.Triple | ox.Quad]) -> set[str]:
