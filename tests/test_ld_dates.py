@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ilrs_kg.linked_data.dates import PartialDate, Precision, format_date, format_span, parse_date
+from ilrs_kg.linked_data.dates import PartialDate, Precision, compatible, format_date, format_span, parse_date
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
@@ -82,3 +82,22 @@ def test_a_year_sorts_before_its_months_and_days() -> None:
 )
 def test_spans(start: PartialDate | None, end: PartialDate | None, lang: str, expected: str) -> None:
     assert format_span(start, end, lang) == expected
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "expected"),
+    [
+        ("2023-07", "2023-07-17", True),
+        ("2023", "2023-07-17", True),
+        ("2023-07-17", "2023-07-17", True),
+        ("2021-03-09", "2021-06", False),
+        ("2023-06", "2023-10-20", False),
+        ("2022", "2023", False),
+        ("2023-07/..", "2023-07-17/..", True),
+        ("2023-07/..", "2023-08/..", False),
+        ("2021/2025", "2021/2026", False),
+    ],
+)
+def test_compatible_precisions(first: str, second: str, expected: bool) -> None:
+    assert compatible(first, second) is expected
+    assert compatible(second, first) is expected

@@ -7,10 +7,10 @@ import warnings
 import pytest
 import rdflib
 from fastapi import FastAPI
-from fixtures.linked_data.support import ID, fetch, fixture_store, make_app
 from rdflib.namespace import RDF, RDFS
 
 from ilrs_kg.linked_data.describe import MAX_INCOMING, describe
+from tests.fixtures.linked_data.support import ID, fetch, fixture_store, make_app
 
 ORG = rdflib.Namespace("http://www.w3.org/ns/org#")
 TIME = rdflib.Namespace("http://www.w3.org/2006/time#")

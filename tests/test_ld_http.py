@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 from fastapi import FastAPI
-from fixtures.linked_data.support import BROWSER, CURL, fetch, fixture_store, make_app
+
+from tests.fixtures.linked_data.support import BROWSER, CURL, fetch, fixture_store, make_app
 
 
 @pytest.fixture(scope="module")

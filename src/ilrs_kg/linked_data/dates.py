@@ -153,6 +153,15 @@ def format_date(date: PartialDate, lang: str = "en") -> str:
     return text
 
 
+def compatible(first: str, second: str) -> bool:
+    """Whether two ISO dates at any precision can name the same moment: "2023-07" and "2023-07-17" can,
+    "2021-03-09" and "2021-06" cannot."""
+    if "/" in first or "/" in second:  # intervals, "start/end" with ".." for an open end
+        parts = list(zip(first.split("/"), second.split("/"), strict=False))
+        return len(first.split("/")) == len(second.split("/")) and all(compatible(a, b) for a, b in parts)
+    return first.startswith(second) or second.startswith(first)
+
+
 def format_span(start: PartialDate | None, end: PartialDate | None, lang: str = "en") -> str:
     """An interval: "July 2023 to 2024" (with an en dash), "since July 2023", "until 2030"."""
     words = {"en": ("since", "until"), "zh": ("自", "至"), "ru": ("\u0441", "до")}[

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from ilrs_kg.linked_data import terms as t
+from ilrs_kg.linked_data.dates import compatible
 from ilrs_kg.linked_data.describe import Description, Term
 from ilrs_kg.linked_data.iris import IriMap
 from ilrs_kg.linked_data.moon_map import MapSite, moon_map
@@ -59,6 +60,14 @@ _GROUP_OF = {
     t.SKOS + "example": NOTES,
     t.RDFS + "comment": NOTES,
     t.DEFINITION: NOTES,
+}
+# Remarks about a claim rather than what it claims: shown, but two claims differing here do not disagree.
+_CLAIM_REMARKS = {
+    t.SKOS + "note",
+    t.SKOS + "editorialNote",
+    t.DESCRIPTION,
+    t.RDFS + "comment",
+    t.ILRS + "memberIdentifiedBy",
 }
 # Shown elsewhere on the page: in the heading, the lead paragraph, the source list.
 _NOT_FACTS = {t.TYPE, t.DESCRIPTION, t.DERIVED_FROM}
@@ -113,6 +122,28 @@ def _groups(facts: Sequence[Fact]) -> tuple[FactGroup, ...]:
     )
 
 
+def _cell_key(cell: tuple[Value, ...]) -> tuple[str, ...]:
+    return tuple(v.hint or v.text.value for v in cell)
+
+
+def cells_disagree(cells: Sequence[tuple[Value, ...]]) -> bool:
+    """Whether claims that state a value state different ones; a claim silent on it does not disagree, nor
+    do dates at different precisions that can be the same day ("July 2023" and "17 July 2023")."""
+    stated = [_cell_key(cell) for cell in cells if cell]
+    for index, first in enumerate(stated):
+        for second in stated[index + 1 :]:
+            if len(first) != len(second) or not all(
+                a == b or (_looks_dated(a) and _looks_dated(b) and compatible(a, b))
+                for a, b in zip(first, second, strict=True)
+            ):
+                return True
+    return False
+
+
+def _looks_dated(text: str) -> bool:
+    return text[:4].isdigit()
+
+
 def _claim_groups(ctx: ValueContext) -> tuple[ClaimGroup, ...]:
     description, vocabulary = ctx.description, ctx.vocabulary
     buckets: dict[tuple[str, tuple[str, ...]], list[Term]] = defaultdict(list)
@@ -131,7 +162,7 @@ def _claim_groups(ctx: ValueContext) -> tuple[ClaimGroup, ...]:
             for o in description.objects(claims[0], p)
         ]
         title = vocabulary.label(claim_type) + (": " + ", ".join(key_names) if key_names else "")
-        skip = {t.TYPE, t.DERIVED_FROM, t.CLAIM_OWNER_LINKS[claim_type], *t.CLAIM_KEYS[claim_type]}
+        skip = {t.TYPE, t.LABEL, t.DERIVED_FROM, t.CLAIM_OWNER_LINKS[claim_type], *t.CLAIM_KEYS[claim_type]}
         columns = []
         for claim in claims:  # type: ignore[assignment]
             sources = [
@@ -152,8 +183,8 @@ def _claim_groups(ctx: ValueContext) -> tuple[ClaimGroup, ...]:
                 tuple(sorted((term_value(ctx, o, prop) for o in description.objects(c, prop)), key=_sort_key))
                 for c in claims
             )
-            texts = {tuple(v.text.value for v in cell) for cell in cells}
-            rows.append(ClaimRow(vocabulary.label(prop), cells, disagree=len(claims) > 1 and len(texts) > 1))
+            disagree = prop not in _CLAIM_REMARKS and cells_disagree(cells)
+            rows.append(ClaimRow(vocabulary.label(prop), cells, disagree=disagree))
         dates = [d.iso() for d in (earliest_date(description, c) for c in claims) if d is not None]
         order = (vocabulary.label(claim_type), min(dates, default="9999"))
         groups.append((order, ClaimGroup(title, tuple(columns), tuple(rows), any(r.disagree for r in rows))))

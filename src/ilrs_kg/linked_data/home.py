@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from ilrs_kg.linked_data import terms as t
-from ilrs_kg.linked_data.dates import format_date
+from ilrs_kg.linked_data.dates import compatible, format_date
 from ilrs_kg.linked_data.describe import Description, Term
 from ilrs_kg.linked_data.entity_page import PageFrame
 from ilrs_kg.linked_data.naming import name_of
@@ -118,7 +118,9 @@ def _members(graph: Description, frame: PageFrame, citations: Citations) -> tupl
         link = Link(
             frame.iris.page(member.value), name_of(graph, member, frame.lang, frame.vocabulary), member.value
         )
-        rows.append(MemberRow(link, tuple(claims), disagree=len({c.iso for c in claims}) > 1))
+        isos = [c.iso for c in claims]
+        disagree = any(not compatible(a, b) for a in isos for b in isos)
+        rows.append(MemberRow(link, tuple(claims), disagree=disagree))
     rows.sort(key=lambda r: (r.claims[0].iso if r.claims else "9999", r.member.text.value))
     return tuple(rows)
 

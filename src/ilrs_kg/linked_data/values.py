@@ -125,7 +125,8 @@ def term_value(ctx: ValueContext, node: Term, prop: str) -> Value:
         return Value(Text(format_date(date, ctx.lang)), href=href, hint=date.iso())
     start, end = span_of(description, node)
     if start or end:
-        return Value(Text(format_span(start, end, ctx.lang)), href=href)
+        hint = "/".join(d.iso() if d else ".." for d in (start, end))
+        return Value(Text(format_span(start, end, ctx.lang)), href=href, hint=hint)
     if description.objects(node, t.AS_WKT):
         points = points_of(description, node)
         if points:
