@@ -1,7 +1,9 @@
 """Cytoscape.js JSON (`.cyjs`): what `cy.add()` / `cytoscape({elements})` take and Cytoscape desktop imports.
 
 Each element's `data` holds its attributes; lists stay JSON arrays. Nodes also get `name` (Cytoscape
-desktop's default style labels nodes by it) and edges `name` and `interaction` (its edge columns).
+desktop's default style labels nodes by it) and edges `name` and `interaction` (its edge columns); nodes
+repeat their id as `value` and edges as `key`, which NetworkX's `cytoscape_graph` reads (without `key`,
+it would merge parallel edges such as two sources' membership claims).
 """
 
 from __future__ import annotations
@@ -23,13 +25,13 @@ def _values(attributes: tuple[Attribute, ...], found: dict[str, tuple[Value, ...
 
 def cytoscape_document(graph: PropertyGraph) -> dict[str, Any]:
     nodes = [
-        {"data": {"id": n.key, "name": n.label, "label": n.label, "type": n.type, "types": list(n.types),
-                  "iri": n.iri, **_values(graph.node_attributes, dict(n.attributes))}}
+        {"data": {"id": n.key, "value": n.key, "name": n.label, "label": n.label, "type": n.type,
+                  "types": list(n.types), "iri": n.iri, **_values(graph.node_attributes, dict(n.attributes))}}
         for n in graph.nodes
     ]
     edges = [
-        {"data": {"id": e.key, "source": e.source, "target": e.target, "name": e.label, "label": e.label,
-                  "interaction": e.type, "type": e.type,
+        {"data": {"id": e.key, "key": e.key, "source": e.source, "target": e.target, "name": e.label,
+                  "label": e.label, "interaction": e.type, "type": e.type,
                   **_values(graph.edge_attributes, dict(e.attributes))}}
         for e in graph.edges
     ]

@@ -82,8 +82,8 @@ _INT_TYPES = frozenset(
 _FLOAT_TYPES = frozenset(XSD + name for name in ("decimal", "double", "float"))
 # Names the writers use themselves, or that a property's local name must not take over.
 _RESERVED = frozenset({"id", "key", "iri", "label", "type", "types", "source", "target", "parent", "claim",
-                       "name", "interaction", "sources", "wkt", "date", "year", "start", "startYear", "end",
-                       "endYear", "claimLabel"})
+                       "name", "interaction", "value", "sources", "wkt", "date", "year", "start",
+                       "startYear", "end", "endYear", "claimLabel"})
 # Attributes that are lists even where an entity happens to have one value, so the schema stays stable.
 _ALWAYS_MULTI = frozenset({"sources", "altLabel"})
 _NMTOKEN = re.compile(r"^[A-Za-z0-9._:-]+$")

@@ -5,8 +5,9 @@ N-Triples, JSON-LD, RDF/XML) hold the union of the two graphs, which is what the
 graph shows and what single-graph tools (rdflib's Graph, Protégé, NetworkX users) expect.
 
 Statements are sorted, and blank nodes named canonically, so that one graph always gives the same bytes
-(stable digests and ETags) and Turtle groups each subject's statements together. Instance IRIs are written in full: an `id:` prefix would need
-escaped slashes (`id:country\\/china`), which older Turtle parsers reject.
+(stable digests and ETags) and Turtle groups each subject's statements together. Instance IRIs are
+written in full: an `id:` prefix would need escaped slashes (`id:country\\/china`), which older Turtle
+parsers reject.
 """
 
 from __future__ import annotations
