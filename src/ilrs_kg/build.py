@@ -9,8 +9,8 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from ilrs_kg.errors import ValidationFailed
-from ilrs_kg.sources import data_version, graph_files, load_files, shape_files
 from ilrs_kg.settings import Settings
+from ilrs_kg.sources import data_version, graph_files, load_files, shape_files
 from ilrs_kg.store import current_build, write_store
 from ilrs_kg.validation import ValidationReport, validate
 

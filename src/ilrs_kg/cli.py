@@ -73,15 +73,20 @@ def _cmd_query(args: argparse.Namespace) -> int:
     if isinstance(result, ox.QueryTriples):
         fmt = GRAPH_FORMATS.get(args.format or "turtle")
         if fmt is None:
-            print(f"error: --format {args.format} is for SELECT/ASK; use one of {', '.join(GRAPH_FORMATS)}",
-                  file=sys.stderr)
+            print(
+                f"error: --format {args.format} is for SELECT/ASK; use one of {', '.join(GRAPH_FORMATS)}",
+                file=sys.stderr,
+            )
             return 2
         result.serialize(out, fmt)
     else:
         results_fmt = QUERY_RESULT_FORMATS.get(args.format or "json")
         if results_fmt is None:
-            print(f"error: --format {args.format} is for CONSTRUCT/DESCRIBE; use one of "
-                  f"{', '.join(QUERY_RESULT_FORMATS)}", file=sys.stderr)
+            print(
+                f"error: --format {args.format} is for CONSTRUCT/DESCRIBE; use one of "
+                f"{', '.join(QUERY_RESULT_FORMATS)}",
+                file=sys.stderr,
+            )
             return 2
         result.serialize(out, results_fmt)
     out.write(b"\n")
@@ -109,22 +114,29 @@ def build_parser() -> argparse.ArgumentParser:
     with_root(commands.add_parser("validate", help="check the graph against the SHACL shapes")).set_defaults(
         handler=_cmd_validate
     )
-    build = with_root(commands.add_parser("build", help="validate, then write the Oxigraph store"))
-    build.add_argument("--store", help="build directory (default: <root>/build)")
+
+    def with_store(sub: argparse.ArgumentParser) -> argparse.ArgumentParser:
+        sub.add_argument("--store", help="build directory holding the store (default: <root>/build)")
+        return sub
+
+    build = with_store(
+        with_root(commands.add_parser("build", help="validate, then write the Oxigraph store"))
+    )
     build.set_defaults(handler=_cmd_build)
-    query = with_root(commands.add_parser("query", help="run a SPARQL query (text, or @file.rq)"))
+    query = with_store(with_root(commands.add_parser("query", help="run a SPARQL query (text, or @file.rq)")))
     query.add_argument("sparql")
     query.add_argument("--format", choices=[*QUERY_RESULT_FORMATS, *GRAPH_FORMATS])
     query.set_defaults(handler=_cmd_query)
-    with_root(commands.add_parser("stats", help="entities per class, triples, sources, languages")).set_defaults(
-        handler=_cmd_stats
-    )
+    with_store(
+        with_root(commands.add_parser("stats", help="entities per class, triples, sources, languages"))
+    ).set_defaults(handler=_cmd_stats)
     _add_optional_commands(commands, with_root)
     return parser
 
 
-def _add_optional_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser],
-                           with_root: object) -> None:
+def _add_optional_commands(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser], with_root: object
+) -> None:
     """serve and export live in their own modules, which register their own arguments."""
     from ilrs_kg import export_command, serve_command
 

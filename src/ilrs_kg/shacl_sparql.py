@@ -102,13 +102,23 @@ def _bind_this(select: str, nodes: Iterable[str]) -> str:
     if match is None:
         raise ValueError("SPARQL constraint has no WHERE { … } clause to bind $this in")
     values = "VALUES $this { " + " ".join(nodes) + " }\n"
-    return select[: match.end()] + "\n" + values + select[match.end():]
+    return select[: match.end()] + "\n" + values + select[match.end() :]
 
 
 def _text(term: object) -> str:
     if isinstance(term, ox.Literal | ox.NamedNode | ox.BlankNode):
         return str(term.value)
     return str(term)
+
+
+def _fill_template(template: str, bound: dict[str, object]) -> str:
+    """Replace {?var} and {$var} with the solution's values (SHACL §5.2.2)."""
+
+    def value_of(match: re.Match[str]) -> str:
+        name = match.group(1)
+        return _text(bound[name]) if name in bound else ""
+
+    return _TEMPLATE_VAR.sub(value_of, template)
 
 
 def evaluate(store: ox.Store, shapes: rdflib.Graph) -> list[SparqlResult]:
@@ -127,9 +137,7 @@ def evaluate(store: ox.Store, shapes: rdflib.Graph) -> list[SparqlResult]:
             if not isinstance(focus, ox.NamedNode | ox.BlankNode):
                 continue
             template = constraint.messages[0] if constraint.messages else "SPARQL constraint violated"
-            message = _TEMPLATE_VAR.sub(
-                lambda m, bound=bound: _text(bound[m.group(1)]) if m.group(1) in bound else "", template
-            )
+            message = _fill_template(template, bound)
             path = bound.get("path")
             value = bound.get("value")
             results.append(
@@ -142,4 +150,3 @@ def evaluate(store: ox.Store, shapes: rdflib.Graph) -> list[SparqlResult]:
                 )
             )
     return results
-

@@ -71,7 +71,7 @@ def _shorten(by_iri: dict[str, int]) -> dict[str, int]:
     def curie(iri: str) -> str:
         for prefix, namespace in PREFIXES.items():
             if iri.startswith(namespace):
-                return f"{prefix}:{iri[len(namespace):]}"
+                return f"{prefix}:{iri[len(namespace) :]}"
         return iri
 
     return {curie(iri): n for iri, n in by_iri.items()}

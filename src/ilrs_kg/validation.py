@@ -6,11 +6,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyoxigraph as ox
 import pyshacl
 import rdflib
 from rdflib.namespace import RDF, SH
-
-import pyoxigraph as ox
 
 from ilrs_kg import shacl_sparql
 from ilrs_kg.sources import SourceFile, parse_file

@@ -1,0 +1,35 @@
+"""Shared fixtures: the project's own settings, and one validated store built for the whole session."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from ilrs_kg.build import build_store
+from ilrs_kg.settings import Settings, default_root
+from ilrs_kg.store import load_in_memory
+
+PROJECT_ROOT = default_root()
+
+
+@pytest.fixture(scope="session")
+def built_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """The real data, validated and built once into a temporary build directory."""
+    settings = Settings(root=PROJECT_ROOT, build_dir=tmp_path_factory.mktemp("build"))
+    build_store(settings)
+    return settings
+
+
+@pytest.fixture(scope="session")
+def graph(built_settings: Settings) -> ox.Store:
+    return load_in_memory(built_settings)
+
+
+def copy_project(destination: Path) -> Path:
+    """A private copy of ontology/, data/ and shapes/ that a test may break."""
+    for name in ("ontology", "data", "shapes"):
+        shutil.copytree(PROJECT_ROOT / name, destination / name)
+    return destination
