@@ -55,17 +55,21 @@ def _incoming_query(iri: str) -> str:
 
 
 def _context_query(iris: Iterable[str], base: str) -> str:
-    """Labels, types, titles and addresses of linked things; positions of linked places; and for claims,
-    the entity each is about and its label (a membership is best named by its member)."""
-    values = " ".join(f"<{i}>" for i in sorted(iris))
-    naming = f"<{t.LABEL}> <{t.PREF_LABEL}> <{t.TITLE}> <{t.URL}> <{t.TYPE}>"
+    """Labels, titles and addresses of linked things, the types of linked entities, positions of linked
+    places; and for claims, the entity each is about and its label (a membership is best named by its
+    member). Each part has its own VALUES: a string FILTER over one joint list is several times slower."""
+    ordered = sorted(iris)
+    values = " ".join(f"<{i}>" for i in ordered)
+    entities = " ".join(f"<{i}>" for i in ordered if i.startswith(base + "id/"))
+    naming = f"<{t.LABEL}> <{t.PREF_LABEL}> <{t.TITLE}> <{t.URL}>"
     return f"""
 CONSTRUCT {{ ?x ?p ?o . ?x <{t.HAS_GEOMETRY}> ?g . ?g <{t.AS_WKT}> ?w . ?x ?own ?owner . ?owner ?lp ?ol }}
 WHERE {{
-  VALUES ?x {{ {values} }}
-  {{ ?x ?p ?o VALUES ?p {{ {naming} }} FILTER(?p != <{t.TYPE}> || STRSTARTS(STR(?x), "{base}id/")) }}
-  UNION {{ ?x <{t.HAS_GEOMETRY}> ?g . ?g <{t.AS_WKT}> ?w }}
-  UNION {{ ?x ?own ?owner VALUES ?own {{ {_owner_values()} }} ?owner ?lp ?ol VALUES ?lp {{ <{t.LABEL}> }} }}
+  {{ VALUES ?x {{ {values} }} VALUES ?p {{ {naming} }} ?x ?p ?o }}
+  UNION {{ VALUES ?x {{ {entities} }} ?x a ?o BIND(<{t.TYPE}> AS ?p) }}
+  UNION {{ VALUES ?x {{ {entities} }} ?x <{t.HAS_GEOMETRY}> ?g . ?g <{t.AS_WKT}> ?w }}
+  UNION {{ VALUES ?x {{ {entities} }} VALUES ?own {{ {_owner_values()} }} ?x ?own ?owner .
+           ?owner ?lp ?ol VALUES ?lp {{ <{t.LABEL}> }} }}
 }}"""
 
 

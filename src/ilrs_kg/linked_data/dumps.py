@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ilrs_kg.exports.catalog import DUMP_FORMATS
+from ilrs_kg.exports.catalog import DUMP_FORMATS, Scope
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,7 @@ class Dump:
         return f"dumps/{self.file_name}"
 
 
+SHAPES_FILE = next(fmt.name for fmt in DUMP_FORMATS if fmt.scope is Scope.SHAPES)
 DUMPS: tuple[Dump, ...] = tuple(
     Dump(fmt.name, fmt.media_type, fmt.description) for fmt in DUMP_FORMATS if fmt.is_dataset_dump
 )

@@ -107,7 +107,9 @@ def _facts(ctx: ValueContext, node: Term, skip: set[str], heading: Text | None) 
         if not shown:
             continue
         values = tuple(sorted((term_value(ctx, o, prop) for o in shown), key=_sort_key))
-        facts.append(Fact(vocabulary.label(prop), prop, values, citations, vocabulary.definition(prop)))
+        # A value with sources of its own (a position) is cited by those, not by the entity's.
+        cited = () if all(v.citations for v in values) else citations
+        facts.append(Fact(vocabulary.label(prop), prop, values, cited, vocabulary.definition(prop)))
     return facts
 
 

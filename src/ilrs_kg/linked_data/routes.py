@@ -59,6 +59,7 @@ def build_router(settings: Settings, store_provider: StoreProvider) -> APIRouter
     route("/ontology.{ext}", lambda request, ext: pages.ontology(request, "." + ext))
     route("/ontology/{name}", pages.ontology)
     route("/dataset", pages.dataset)
+    route("/shapes", pages.shapes)
     route("/.well-known/void", pages.void)
 
     css = resources.files("ilrs_kg.linked_data").joinpath("static/ld.css").read_bytes()

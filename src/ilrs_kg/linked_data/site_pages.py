@@ -9,7 +9,7 @@ from ilrs_kg.linked_data import formats as f
 from ilrs_kg.linked_data.class_index import build_class_index, class_iri
 from ilrs_kg.linked_data.describe import value_of
 from ilrs_kg.linked_data.documents import serialize
-from ilrs_kg.linked_data.dumps import DUMPS
+from ilrs_kg.linked_data.dumps import DUMPS, SHAPES_FILE
 from ilrs_kg.linked_data.home import build_home_page
 from ilrs_kg.linked_data.negotiation import NotAcceptable
 from ilrs_kg.linked_data.ontology_docs import build_ontology_page
@@ -174,6 +174,11 @@ class SitePages:
         )
 
     # -- dataset description ----------------------------------------------------------------------
+
+    def shapes(self, request: Request) -> Reply:
+        """The shapes IRI (the ontology's rdfs:seeAlso) leads to the shapes file among the dumps."""
+        ctx = self.service.context(request)
+        return redirect(ctx.iris.url(f"dumps/{SHAPES_FILE}"), vary="Accept")
 
     def dataset(self, request: Request) -> Reply:
         ctx = self.service.context(request)
