@@ -1,0 +1,104 @@
+"""A person with a browser: headless Chromium against a real server on a free loopback port.
+
+Screenshots go to test-artifacts/ (gitignored) for a human to look at.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from tests.fixtures.linked_data.support import ROOT, fixture_store, make_app, serving
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    with serving(make_app(fixture_store())) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield launched
+        launched.close()
+
+
+def _shot(page: Page, name: str) -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"ld-{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def test_home_then_a_member_with_its_join_date_and_source(browser: Browser, server: str) -> None:
+    page = browser.new_page(viewport={"width": 1200, "height": 900})
+    page.goto(server + "/")
+    assert page.title() == "ILRS knowledge graph · ILRS knowledge graph"
+    _shot(page, "home")
+    page.locator("#members").get_by_role("link", name="Venezuela").click()
+    page.wait_for_url("**/doc/country/venezuela.html")
+    assert page.locator("h1").inner_text() == "Venezuela"
+    claims = page.locator(".claim-group").first
+    assert "since July 2023" in claims.inner_text()
+    assert "since 17 July 2023" in claims.inner_text()
+    _shot(page, "member")
+    # The citation leads to the source in the list, which links to the source itself.
+    page.locator(".claim-group sup.cite a").first.click()
+    source = page.locator(".sources li:target")
+    assert "International Lunar Research Station" in source.inner_text()
+    assert source.locator("a.external").count() <= 1
+    page.close()
+
+
+def test_mission_in_chinese_on_a_phone(browser: Browser, server: str) -> None:
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, locale="zh-CN", extra_http_headers={"Accept-Language": "zh-CN,zh"}
+    )
+    page = context.new_page()
+    page.goto(server + "/id/mission/change-6")
+    assert page.url.endswith("/doc/mission/change-6.html")
+    assert page.locator("h1").inner_text() == "嫦娥六号"
+    assert page.locator("html").get_attribute("lang") == "zh"
+    assert "2024年5月3日" in page.locator(".claims").inner_text()
+    assert page.locator("figure.moon svg circle").count() >= 2
+    # Nothing is wider than the phone's screen.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    _shot(page, "mission-zh-phone")
+    context.close()
+
+
+def test_hostile_label_stays_text(browser: Browser, server: str) -> None:
+    page = browser.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(server + "/doc/country/ruritania.html")
+    assert page.locator("h1").inner_text() == "<script>alert(1)</script> & Ruritania"
+    page.goto(server + "/class/Country")
+    assert dialogs == []
+    page.close()
+
+
+def test_ontology_hash_iri_lands_on_its_entry(browser: Browser, server: str) -> None:
+    page = browser.new_page(viewport={"width": 1200, "height": 900})
+    page.goto(server + "/ontology#Mission")
+    entry = page.locator("section.entry:target")
+    assert entry.get_attribute("id") == "Mission"
+    assert entry.is_visible()
+    _shot(page, "ontology")
+    page.close()
