@@ -68,7 +68,9 @@ def test_home_then_a_member_with_its_join_date_and_source(browser: Browser, serv
 
 def test_mission_in_chinese_on_a_phone(browser: Browser, server: str) -> None:
     context = browser.new_context(
-        viewport={"width": 390, "height": 844}, locale="zh-CN", extra_http_headers={"Accept-Language": "zh-CN,zh"}
+        viewport={"width": 390, "height": 844},
+        locale="zh-CN",
+        extra_http_headers={"Accept-Language": "zh-CN,zh"},
     )
     page = context.new_page()
     page.goto(server + "/id/mission/change-6")
