@@ -1,11 +1,12 @@
-"""Which format and language a request gets (linked_data.negotiation, linked_data.formats)."""
+"""Which format and language a request gets (linked_data.formats, linked_data.languages)."""
 
 from __future__ import annotations
 
 import pytest
 
+from ilrs_kg.errors import NotAcceptable
 from ilrs_kg.linked_data.formats import UnknownFormat, choose_format, format_by_name, is_browser
-from ilrs_kg.linked_data.negotiation import NotAcceptable, negotiate, negotiate_language
+from ilrs_kg.linked_data.languages import negotiate_language
 
 FIREFOX = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
 CHROME_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8"
@@ -65,26 +66,6 @@ def test_format_parameter(name: str, expected: str) -> None:
 def test_unknown_format_parameter_lists_the_formats() -> None:
     with pytest.raises(UnknownFormat, match="html, ttl, jsonld, nt, rdf"):
         format_by_name("pdf")
-
-
-@pytest.mark.parametrize(
-    ("accept", "offered", "default", "expected"),
-    [
-        (
-            "text/*;q=0.5, application/json",
-            ("text/turtle", "application/json"),
-            "text/turtle",
-            "application/json",
-        ),
-        ("text/turtle;q=0.5, text/*;q=0.9", ("text/turtle", "text/html"), "text/turtle", "text/html"),
-        ("*/*;q=0.1, text/html", ("text/turtle", "text/html"), "text/turtle", "text/html"),
-        ("", ("a/b", "c/d"), "c/d", "c/d"),
-        ("garbage", ("a/b", "c/d"), "c/d", "c/d"),
-        ("a/b;q=0.5, c/d;q=0.5", ("a/b", "c/d"), "a/b", "a/b"),
-    ],
-)
-def test_negotiate(accept: str, offered: tuple[str, ...], default: str, expected: str) -> None:
-    assert negotiate(accept, offered, default) == expected
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from ilrs_kg.linked_data.negotiation import NotAcceptable, negotiate
+from ilrs_kg.conneg import negotiate
+from ilrs_kg.errors import NotAcceptable
 
 
 @dataclass(frozen=True)
@@ -86,5 +87,5 @@ def choose_format(
     try:
         media = negotiate(accept, [m for m, _ in offers], default.media_type)
     except NotAcceptable as exc:
-        raise NotAcceptable([f.media_type for f in available]) from exc
+        raise NotAcceptable(exc.wanted, tuple(f.media_type for f in available)) from exc
     return next(f for m, f in offers if m == media)

@@ -13,14 +13,15 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from ilrs_kg.errors import NotAcceptable
 from ilrs_kg.linked_data import formats as f
 from ilrs_kg.linked_data import terms as t
 from ilrs_kg.linked_data.describe import Description, describe
 from ilrs_kg.linked_data.documents import document_triples, serialize
 from ilrs_kg.linked_data.entity_page import PageFrame, build_entity_page
 from ilrs_kg.linked_data.iris import EntityRef, IriMap, is_valid_segment
+from ilrs_kg.linked_data.languages import negotiate_language
 from ilrs_kg.linked_data.naming import SUPPORTED_LANGUAGES, name_of
-from ilrs_kg.linked_data.negotiation import NotAcceptable, negotiate_language
 from ilrs_kg.linked_data.render import render
 from ilrs_kg.linked_data.replies import (
     LICENSE,

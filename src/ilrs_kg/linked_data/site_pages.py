@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
+from ilrs_kg.errors import NotAcceptable
 from ilrs_kg.linked_data import formats as f
 from ilrs_kg.linked_data.class_index import build_class_index, class_iri
 from ilrs_kg.linked_data.describe import value_of
 from ilrs_kg.linked_data.documents import serialize
 from ilrs_kg.linked_data.dumps import DUMPS, SHAPES_FILE
 from ilrs_kg.linked_data.home import build_home_page
-from ilrs_kg.linked_data.negotiation import NotAcceptable
 from ilrs_kg.linked_data.ontology_docs import build_ontology_page
 from ilrs_kg.linked_data.render import render
 from ilrs_kg.linked_data.replies import (
