@@ -1,6 +1,7 @@
 """Render the ILRS membership network from the built GraphML export into a PNG.
 
-    python scripts/render_network.py [--graphml build/dumps/ilrs.graphml] [--output docs/membership-network.png]
+    python scripts/render_network.py [--graphml build/dumps/ilrs.graphml]
+                                     [--output docs/membership-network.png]
 
 Reads only the GraphML file (as any NetworkX user would), so it shows what the export carries: members
 joined to the programme by `memberOf` claim edges, coloured by the earliest year a source gives, and the
@@ -18,18 +19,18 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import networkx as nx  # noqa: E402
-from matplotlib.lines import Line2D  # noqa: E402
+import matplotlib.pyplot as plt
+import networkx as nx
+from matplotlib.lines import Line2D
 
-from ilrs_kg.settings import Settings  # noqa: E402
+from ilrs_kg.settings import Settings
 
 
 def _earliest_years(graph: nx.MultiDiGraph, programme: str) -> dict[str, int | None]:
     years: dict[str, list[int]] = defaultdict(list)
     for source, target, data in graph.edges(data=True):
         if target == programme and data.get("type") == "memberOf" and "claim" in data:
-            years[source]  # noqa: B018 - a member with no dated claim still counts
+            years.setdefault(source, [])  # a member whose claims give no date still counts
             if "startYear" in data:
                 years[source].append(int(data["startYear"]))
     return {member: min(found) if found else None for member, found in years.items()}
