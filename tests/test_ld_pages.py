@@ -114,6 +114,8 @@ def test_mission_in_chinese(app: FastAPI) -> None:
     seen = visible(text)
     assert "2024年5月3日" in seen and "2024年6月1日, 22:23 UTC" in seen
     assert "国家航天局" in seen  # the operator's Chinese name
+    assert "来源不一致" in seen  # "sources disagree", on the two landing claims
+    assert "<h2>来源</h2>" in text
     assert json_ld(text)["name"] == "嫦娥六号"
 
 

@@ -8,6 +8,7 @@ from typing import Any
 import jinja2
 
 from ilrs_kg.linked_data.naming import LANGUAGE_NAMES
+from ilrs_kg.linked_data.strings import translate
 
 
 @cache
@@ -27,4 +28,8 @@ def render(template: str, **context: Any) -> str:
     """Render a template with its view-model; `meta.lang` becomes the page language macros compare to."""
     meta = context.get("meta")
     page_lang = getattr(meta, "lang", "en")
-    return environment().get_template(template).render(page_lang=page_lang, **context)
+    return (
+        environment()
+        .get_template(template)
+        .render(page_lang=page_lang, t=lambda text: translate(text, page_lang), **context)
+    )
