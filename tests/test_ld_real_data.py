@@ -59,7 +59,7 @@ def test_mission_page_in_chinese(app: FastAPI) -> None:
 
 def test_home_lists_members_with_join_dates(app: FastAPI) -> None:
     text = fetch(app, "/", BROWSER).text
-    members = text[text.index('id="members"'): text.index('id="missions"')]
+    members = text[text.index('id="members"') : text.index('id="missions"')]
     for name in ("China", "Russia", "Venezuela", "Pakistan", "Senegal"):
         assert f">{name}</a>" in members
     assert "<time datetime=" in members
