@@ -94,7 +94,7 @@ def moon_map(sites: Sequence[MapSite]) -> MoonMap | None:
     polar_sites = [site for site in sites if site.point.lat <= POLAR_LIMIT]
     polar = None
     if polar_sites:
-        cx, cy = WIDTH - POLAR_RADIUS - 10, HEIGHT + POLAR_RADIUS + 20
+        cx, cy = WIDTH - POLAR_RADIUS - 50, HEIGHT + POLAR_RADIUS + 20  # room for the "90° E" label
         polar = PolarInset(
             cx,
             cy,
