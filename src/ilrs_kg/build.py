@@ -9,9 +9,10 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from ilrs_kg.errors import ValidationFailed
+from ilrs_kg.exports import dump_formats, list_dumps, produce_all
 from ilrs_kg.settings import Settings
 from ilrs_kg.sources import data_version, graph_files, load_files, shape_files
-from ilrs_kg.store import current_build, write_store
+from ilrs_kg.store import current_build, load_in_memory, write_store
 from ilrs_kg.validation import ValidationReport, validate
 
 Progress = Callable[[str], None]
@@ -56,7 +57,12 @@ def build_store(settings: Settings, progress: Progress = _quiet, *, reuse: bool 
     existing = current_build(settings)
     if reuse and existing is not None and existing.data_version == version:
         progress(f"store is up to date (data version {version})")
-        return BuildOutcome(version, existing.triples, reused=True, seconds=0.0)
+        if len(list_dumps(settings)) < len(dump_formats()):
+            # A store built before the dumps existed, or whose dumps were deleted: make them again.
+            produce_all(settings, load_in_memory(settings), progress)
+        return BuildOutcome(
+            version, existing.triples, reused=True, seconds=time.perf_counter() - timer.started
+        )
     report = run_validation(settings, progress)
     if not report.conforms:
         raise ValidationFailed(report.render(settings.root), len(report.violations))
@@ -67,6 +73,8 @@ def build_store(settings: Settings, progress: Progress = _quiet, *, reuse: bool 
 
     write_store(settings, version, fill)
     since = timer.step(f"wrote store at {settings.store_path}", since)
+    produce_all(settings, load_in_memory(settings), progress)
+    timer.step(f"wrote dumps to {settings.dumps_dir}", since)
     info = current_build(settings)
     triples = info.triples if info is not None else 0
     return BuildOutcome(version, triples, reused=False, seconds=time.perf_counter() - timer.started)
