@@ -37,9 +37,9 @@ def test_parse(lexical: str, datatype: str, clock: str | None, expected: Partial
         (PartialDate(2023, 7), "zh", "2023年7月"),
         (PartialDate(2023, 7, 17), "zh", "2023年7月17日"),
         (PartialDate(2023), "zh", "2023年"),
-        (PartialDate(2023, 5, 3), "ru", "3 мая 2023 г."),  # noqa: RUF001 (Cyrillic is meant)
-        (PartialDate(2023, 5), "ru", "май 2023 г."),  # noqa: RUF001 (Cyrillic is meant)
-        (PartialDate(2023), "ru", "2023 г."),  # noqa: RUF001 (Cyrillic is meant)
+        (PartialDate(2023, 5, 3), "ru", "3 мая 2023 г."),
+        (PartialDate(2023, 5), "ru", "май 2023 г."),
+        (PartialDate(2023), "ru", "2023 г."),
         (PartialDate(2023, 7), "fr", "July 2023"),
     ],
 )

@@ -4,7 +4,7 @@
     ├── SourceSyntaxError      a Turtle file does not parse (file, line, column)
     ├── ValidationFailed       the graph does not conform to the shapes (carries the report)
     ├── StoreError             the on-disk store is missing, locked or unreadable
-    ├── ExportError            an export cannot be written (ilrs_kg.exports.files; the output path is unusable)
+    ├── ExportError            an export cannot be written (the output path is unusable); in exports.files
     ├── RequestError           an HTTP request that cannot be taken as sent (client's mistake)
     │   ├── BadRequest         a parameter missing, repeated or malformed; a body that is not UTF-8
     │   ├── UnsupportedMediaType  the body's Content-Type is not one the endpoint reads
