@@ -1,0 +1,84 @@
+"""The one interface between the HTTP side and whatever answers queries.
+
+`QueryBackend` is what the endpoint, the query UI and the linked-data pages call. Today two classes
+implement it: `WorkerPool` (ilrs_kg.sparql.workers: worker processes, a hard timeout, crash isolation;
+what `ilrs-kg serve` uses) and `InProcessBackend` (below: a pyoxigraph store in this process, for tests
+and tools). A remote SPARQL 1.1 endpoint can stand in by implementing the same three methods.
+
+A job carries the query, its dataset and the media types wanted for each kind of result; the backend
+answers with serialized bytes in one of them, or raises an IlrsKgError subclass (ilrs_kg.errors).
+`select` and `construct` parse answers back into pyoxigraph terms for callers that want values.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+import pyoxigraph as ox
+
+from ilrs_kg.sparql.execution import execute
+from ilrs_kg.sparql.jobs import QueryJob, QueryResult
+from ilrs_kg.sparql.limits import Limits
+
+
+class QueryBackend(Protocol):
+    @property
+    def data_version(self) -> str:
+        """Identifies the data answered from: equal versions give equal answers."""
+        ...
+
+    async def start(self) -> None:
+        """Get ready to answer (idempotent)."""
+        ...
+
+    async def close(self) -> None:
+        """Release what start() took (idempotent)."""
+        ...
+
+    async def run(self, job: QueryJob) -> QueryResult:
+        """Answer the job, or raise the IlrsKgError that says why not."""
+        ...
+
+
+class InProcessBackend:
+    """Queries a pyoxigraph store in this process, on the event loop: no timeout, no crash isolation.
+
+    For tests and tools working on small trusted queries; the server uses WorkerPool.
+    """
+
+    def __init__(self, store: ox.Store, limits: Limits, data_version: str = "in-memory") -> None:
+        self.store = store
+        self.limits = limits
+        self._data_version = data_version
+
+    @property
+    def data_version(self) -> str:
+        return self._data_version
+
+    async def start(self) -> None:
+        return None
+
+    async def close(self) -> None:
+        return None
+
+    async def run(self, job: QueryJob) -> QueryResult:
+        return execute(self.store, job, self.limits)
+
+
+async def select(backend: QueryBackend, query: str) -> list[dict[str, ox.NamedNode | ox.BlankNode |
+                                                                 ox.Literal | ox.Triple]]:
+    """A SELECT query's rows as {variable name: term}, unbound variables left out."""
+    result = await backend.run(QueryJob(query))
+    solutions = ox.parse_query_results(result.body, format=ox.QueryResultsFormat.JSON)
+    if not isinstance(solutions, ox.QuerySolutions):
+        raise TypeError(f"expected a SELECT query, got {result.kind} results")
+    names = [variable.value for variable in solutions.variables]
+    return [{name: row[name] for name in names if row[name] is not None} for row in solutions]
+
+
+async def construct(backend: QueryBackend, query: str) -> list[ox.Triple]:
+    """A CONSTRUCT or DESCRIBE query's triples."""
+    result = await backend.run(QueryJob(query, graph_type=ox.RdfFormat.N_TRIPLES.media_type))
+    if result.kind != "graph":
+        raise TypeError(f"expected a CONSTRUCT or DESCRIBE query, got {result.kind} results")
+    return [quad.triple for quad in ox.parse(result.body, format=ox.RdfFormat.N_TRIPLES)]

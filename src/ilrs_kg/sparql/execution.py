@@ -1,0 +1,76 @@
+"""Run one job on a pyoxigraph store and serialize the answer with pyoxigraph's own serializers.
+
+The same function runs in every worker process and in the in-process backend, so the refusals of
+ilrs_kg.sparql.screen (its `guard`) hold wherever a query is executed, whoever called.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pyoxigraph as ox
+
+from ilrs_kg.errors import QueryFailed, QuerySyntaxError, ResultTooLarge
+from ilrs_kg.sparql.jobs import QueryJob, QueryResult, ResultKind
+from ilrs_kg.sparql.limits import Limits
+from ilrs_kg.sparql.screen import guard
+
+
+class _Overflow(Exception):
+    pass
+
+
+class _LimitedBuffer:
+    """A write-only byte sink that stops the serializer once the result passes the limit."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.size = 0
+        self.parts: list[bytes] = []
+
+    def write(self, data: bytes) -> int:
+        self.size += len(data)
+        if self.size > self.limit:
+            raise _Overflow
+        self.parts.append(data)
+        return len(data)
+
+    def flush(self) -> None:
+        return None
+
+
+def _dataset_options(job: QueryJob, names_dataset: bool) -> dict[str, Any]:
+    if job.dataset is not None:
+        default, named = job.dataset
+        return {
+            "default_graph": [ox.NamedNode(iri) for iri in default],
+            "named_graphs": [ox.NamedNode(iri) for iri in named],
+        }
+    return {} if names_dataset else {"use_default_graph_as_union": True}
+
+
+def execute(store: ox.Store, job: QueryJob, limits: Limits) -> QueryResult:
+    """The serialized answer, or the QueryError (or BadRequest) that says why there is none."""
+    names_dataset = guard(job.query, limits)
+    try:
+        options = _dataset_options(job, names_dataset)
+        result = store.query(job.query, base_iri=job.base_iri, **options)
+        kind: ResultKind
+        if isinstance(result, ox.QueryTriples):
+            kind, graph_format = "graph", ox.RdfFormat.from_media_type(job.graph_type)
+            fmt: ox.RdfFormat | ox.QueryResultsFormat = graph_format or ox.RdfFormat.TURTLE
+        else:
+            kind = "boolean" if isinstance(result, ox.QueryBoolean) else "solutions"
+            fmt = ox.QueryResultsFormat.from_media_type(job.solutions_type) or ox.QueryResultsFormat.JSON
+        sink = _LimitedBuffer(limits.max_result_bytes)
+        result.serialize(sink, fmt)  # type: ignore[arg-type]  # each result type takes its own formats
+    except SyntaxError as exc:
+        raise QuerySyntaxError(f"the query does not parse: {exc}") from exc
+    except _Overflow as exc:
+        raise ResultTooLarge(
+            f"the result is larger than the {limits.max_result_bytes:,}-byte limit; "
+            "ask for less (LIMIT, fewer variables, a narrower pattern)"
+        ) from exc
+    except (OSError, ValueError, RuntimeError) as exc:
+        raise QueryFailed(f"evaluating the query failed: {exc}") from exc
+    return QueryResult(kind, fmt.media_type, b"".join(sink.parts))

@@ -1,0 +1,227 @@
+"""The /sparql resource: the SPARQL 1.1 Protocol (query side) over a QueryBackend, as a raw ASGI app.
+
+    GET|POST /sparql?query=...   results, negotiated (JSON/XML/CSV/TSV; Turtle/N-Triples/JSON-LD/
+                                 RDF/XML/TriG/N-Quads), or the query page for a browser
+    GET /sparql                  the service description (RDF), or the query page (HTML)
+    OPTIONS /sparql              CORS preflight; Allow
+    anything else                405 with Allow
+
+Every answer carries `Vary: Accept` and CORS headers; results carry a weak ETag derived from the data
+version and the request, `Cache-Control`, and a 304 answers a matching If-None-Match. Results are
+cached in process (bounded, keyed on the data version). Errors map to statuses in
+ilrs_kg.sparql.statuses and are answered as plain text saying what was wrong.
+
+The app is mounted ahead of the framework's routing: a repeated query costs a parse of the query
+string, a few dictionary lookups and one send.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+
+import pyoxigraph as ox
+
+from ilrs_kg.conneg import negotiate
+from ilrs_kg.errors import BadRequest, IlrsKgError, MethodNotAllowed, NotAcceptable, QueryFailed
+from ilrs_kg.settings import Settings
+from ilrs_kg.sparql import ui
+from ilrs_kg.sparql.backend import QueryBackend
+from ilrs_kg.sparql.cache import Cached, ResultCache
+from ilrs_kg.sparql.examples import Example
+from ilrs_kg.sparql.formats import GRAPHS, HTML, SOLUTIONS, Format, QueryForm, choose, table_for
+from ilrs_kg.sparql.http import HttpRequest, Receive, Reply, Scope, Send, read_request, send_reply
+from ilrs_kg.sparql.jobs import QueryJob
+from ilrs_kg.sparql.limits import Limits
+from ilrs_kg.sparql.params import ProtocolRequest, parse_get, parse_post
+from ilrs_kg.sparql.screen import ScreenMemo
+from ilrs_kg.sparql.service_description import ServiceDescription
+from ilrs_kg.sparql.statuses import headers_for, status_for
+
+logger = logging.getLogger(__name__)
+
+ALLOWED = ("GET", "HEAD", "POST", "OPTIONS")
+CACHE_CONTROL = "public, max-age=60"
+MAX_TABLE_ROWS = 1000
+_EVERYTHING = tuple(dict.fromkeys((*SOLUTIONS.offered(html=True), *GRAPHS.offered(html=True))))
+_COMMON = (("Vary", "Accept"), ("Access-Control-Allow-Origin", "*"))
+_RESULT_HEADERS = (*_COMMON, ("Access-Control-Expose-Headers", "ETag"), ("Cache-Control", CACHE_CONTROL))
+_TEXT = "text/plain; charset=utf-8"
+
+
+def etag_matches(if_none_match: str | None, etag: str) -> bool:
+    """Weak comparison (RFC 9110, section 13.1.2), as If-None-Match calls for."""
+    if not if_none_match:
+        return False
+    opaque = etag.removeprefix("W/")
+    return any(
+        candidate.strip() == "*" or candidate.strip().removeprefix("W/") == opaque
+        for candidate in if_none_match.split(",")
+    )
+
+
+class SparqlEndpoint:
+    def __init__(self, settings: Settings, backend: QueryBackend, *, examples: tuple[Example, ...] = (),
+                 ui_enabled: bool = True, title: str = "ILRS knowledge graph") -> None:
+        self.settings = settings
+        self.backend = backend
+        self.base_iri = settings.base_iri
+        self.ui_enabled = ui_enabled
+        self.examples = examples
+        self.example_links = ui.example_links(examples)
+        self.limits = Limits.from_settings(settings)
+        self.screen = ScreenMemo(self.limits)
+        self.cache = ResultCache(settings.result_cache_entries)
+        self.description = ServiceDescription(backend, f"{title} SPARQL endpoint")
+
+    # ASGI ---------------------------------------------------------------------------------------------
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            request = await read_request(scope, receive, self.settings.max_body_bytes)
+        except IlrsKgError as exc:
+            await send_reply(send, self._error(exc))
+            return
+        reply = await self.handle(request)
+        await send_reply(send, reply, head=request.method == "HEAD")
+
+    # The handler ------------------------------------------------------------------------------------
+
+    async def handle(self, request: HttpRequest) -> Reply:
+        try:
+            if request.method in ("GET", "HEAD"):
+                params = parse_get(request.query_string)
+                if params.is_bare:
+                    return await self._describe(request, params)
+            elif request.method == "POST":
+                params = parse_post(request.query_string, request.header("content-type"), request.body)
+            elif request.method == "OPTIONS":
+                return self._options(request)
+            else:
+                raise MethodNotAllowed(request.method, ALLOWED)
+            if params.query is None:
+                raise BadRequest("the query parameter is missing")
+            if self.ui_enabled and self._wants_html(request, params):
+                return await self._page(params)
+            return await self._answer(request, params, params.query)
+        except IlrsKgError as exc:
+            return self._error(exc)
+
+    async def _answer(self, request: HttpRequest, params: ProtocolRequest, query: str) -> Reply:
+        screened = self.screen(query)
+        chosen = choose(table_for(screened.form), request.header("accept"), params.format, html=False)
+        assert chosen is not None
+        job = self._job(query, params, screened.form, chosen)
+        key = (self.backend.data_version, job)
+        cached = self.cache.get(key)
+        etag = cached.etag if cached is not None else self._etag(job)
+        if request.method != "POST" and etag_matches(request.header("if-none-match"), etag):
+            return Reply(304, (*_RESULT_HEADERS, ("ETag", etag)))
+        if cached is None:
+            result = await self.backend.run(job)
+            cached = Cached(result.content_type, result.body, etag)
+            self.cache.put(key, cached)
+        return Reply(200, (("Content-Type", cached.content_type), *_RESULT_HEADERS, ("ETag", etag)),
+                     cached.body)
+
+    def _job(self, query: str, params: ProtocolRequest, form: QueryForm | None, chosen: Format) -> QueryJob:
+        graph = form is not None and form.returns_graph
+        return QueryJob(
+            query,
+            solutions_type=SOLUTIONS.default.media_type if graph else chosen.media_type,
+            graph_type=chosen.media_type if graph else GRAPHS.default.media_type,
+            base_iri=self.base_iri,
+            dataset=params.dataset,
+        )
+
+    def _etag(self, job: QueryJob) -> str:
+        """From the data version and everything in the request that shapes the answer."""
+        identity = f"{self.backend.data_version}\0{job.query}\0{job.dataset}\0{job.base_iri}\0" \
+                   f"{job.solutions_type}\0{job.graph_type}"
+        return f'W/"{hashlib.blake2b(identity.encode(), digest_size=16).hexdigest()}"'
+
+    def _wants_html(self, request: HttpRequest, params: ProtocolRequest) -> bool:
+        if params.format is not None:
+            return params.format.strip().lower() in ("html", HTML)
+        try:
+            return negotiate(request.header("accept"), _EVERYTHING, SOLUTIONS.default.media_type) == HTML
+        except NotAcceptable:
+            return False
+
+    async def _describe(self, request: HttpRequest, params: ProtocolRequest) -> Reply:
+        """A bare GET: the service description for RDF clients, the query page for browsers."""
+        try:
+            chosen = choose(GRAPHS, request.header("accept"), params.format, html=self.ui_enabled)
+        except NotAcceptable as exc:
+            raise BadRequest(
+                "the query parameter is missing (without one, this URL answers with its service "
+                "description in RDF, or with the query page in HTML)"
+            ) from exc
+        if chosen is None:
+            return await self._page(params)
+        body = await self.description.render(self._endpoint_iri(request), chosen)
+        return Reply(200, (("Content-Type", chosen.content_type), *_RESULT_HEADERS), body)
+
+    def _endpoint_iri(self, request: HttpRequest) -> str:
+        host = request.header("host") or f"{self.settings.host}:{self.settings.port}"
+        candidate = f"{request.scheme}://{host}{request.path}"
+        try:
+            return ox.NamedNode(candidate).value
+        except ValueError:
+            return f"http://{self.settings.host}:{self.settings.port}/sparql"
+
+    def _options(self, request: HttpRequest) -> Reply:
+        if request.header("access-control-request-method") is None:
+            return Reply(204, (*_COMMON, ("Allow", ", ".join(ALLOWED))))
+        asked = request.header("access-control-request-headers")
+        return Reply(204, (
+            *_COMMON,
+            ("Access-Control-Allow-Methods", ", ".join(ALLOWED)),
+            ("Access-Control-Allow-Headers", asked or "Accept, Content-Type, If-None-Match"),
+            ("Access-Control-Max-Age", "86400"),
+        ))
+
+    def _error(self, error: IlrsKgError) -> Reply:
+        status = status_for(error)
+        if status >= 500 and isinstance(error, QueryFailed):
+            logger.error("query evaluation failed: %s", error)
+        extra = tuple(headers_for(error).items())
+        return Reply(status, (("Content-Type", _TEXT), *_COMMON, ("Cache-Control", "no-store"), *extra),
+                     f"{error}\n".encode())
+
+    # The query page ---------------------------------------------------------------------------------
+
+    async def _page(self, params: ProtocolRequest) -> Reply:
+        query = params.query if params.query is not None else (
+            self.examples[0].query if self.examples else "SELECT * WHERE { ?s ?p ?o } LIMIT 10"
+        )
+        page = ui.Page(query=query, examples=self.example_links)
+        status = 200
+        if params.query is not None:
+            try:
+                page = await self._run_for_page(page, params, query)
+            except IlrsKgError as exc:
+                status = status_for(exc)
+                page = ui.Page(query=query, examples=self.example_links, error=str(exc))
+        body = ui.render(page).encode()
+        return Reply(status, (("Content-Type", "text/html; charset=utf-8"), *_COMMON,
+                              ("Cache-Control", "no-store")), body)
+
+    async def _run_for_page(self, page: ui.Page, params: ProtocolRequest, query: str) -> ui.Page:
+        screened = self.screen(query)
+        job = QueryJob(query, graph_type=ox.RdfFormat.N_TRIPLES.media_type, base_iri=self.base_iri,
+                       dataset=params.dataset)
+        started = time.perf_counter()
+        result = await self.backend.run(job)
+        elapsed = (time.perf_counter() - started) * 1000
+        extra = [("default-graph-uri", g) for g in params.default_graphs]
+        extra += [("named-graph-uri", g) for g in params.named_graphs]
+        downloads = ui.download_links(query, extra, table_for(screened.form))
+        if result.kind == "graph":
+            table = ui.graph_table(result, self.base_iri, MAX_TABLE_ROWS)
+            return ui.Page(query, page.examples, table=table, downloads=downloads, elapsed_ms=elapsed)
+        answer = ui.solutions_table(result, self.base_iri, MAX_TABLE_ROWS)
+        if isinstance(answer, bool):
+            return ui.Page(query, page.examples, boolean=answer, downloads=downloads, elapsed_ms=elapsed)
+        return ui.Page(query, page.examples, table=answer, downloads=downloads, elapsed_ms=elapsed)

@@ -1,0 +1,68 @@
+"""The one place that maps the package's errors (ilrs_kg.errors) to HTTP statuses and headers.
+
+Client mistakes are 4xx and say what was wrong; only a fault of the server itself is a 5xx.
+- A timed-out query is 503, as Fuseki and GraphDB answer: the service declined to spend more time on
+  it. 504 would blame an upstream gateway; 408 would blame the client for sending slowly.
+- A query that crashed the engine is 400: in practice the parser overflowing on deep nesting.
+- A result over the size limit is 422: the query is understood but asks for more than is served.
+"""
+
+from __future__ import annotations
+
+from ilrs_kg.errors import (
+    BadRequest,
+    IlrsKgError,
+    MethodNotAllowed,
+    NotAcceptable,
+    QueryCrashed,
+    QueryFailed,
+    QueryRefused,
+    QuerySyntaxError,
+    QueryTimeout,
+    QueryTooDeep,
+    QueryTooLarge,
+    ResultTooLarge,
+    ServiceBusy,
+    SourceSyntaxError,
+    StoreError,
+    UnsupportedMediaType,
+    UpdateRefused,
+    ValidationFailed,
+)
+
+# Most specific first: the first class the error is an instance of decides.
+_STATUSES: tuple[tuple[type[IlrsKgError], int], ...] = (
+    (BadRequest, 400),
+    (UnsupportedMediaType, 415),
+    (NotAcceptable, 406),
+    (MethodNotAllowed, 405),
+    (QuerySyntaxError, 400),
+    (UpdateRefused, 403),
+    (QueryRefused, 400),
+    (QueryTooDeep, 400),
+    (ResultTooLarge, 422),
+    (QueryTooLarge, 413),
+    (QueryCrashed, 400),
+    (QueryTimeout, 503),
+    (ServiceBusy, 503),
+    (StoreError, 503),
+    (QueryFailed, 500),
+    (SourceSyntaxError, 500),
+    (ValidationFailed, 500),
+)
+
+
+def status_for(error: IlrsKgError) -> int:
+    for cls, status in _STATUSES:
+        if isinstance(error, cls):
+            return status
+    return 500
+
+
+def headers_for(error: IlrsKgError) -> dict[str, str]:
+    """Headers the status calls for: Allow with 405, Retry-After when trying again soon may work."""
+    if isinstance(error, MethodNotAllowed):
+        return {"Allow": ", ".join(error.allowed)}
+    if isinstance(error, ServiceBusy):
+        return {"Retry-After": "1"}
+    return {}

@@ -1,0 +1,135 @@
+"""The query UI: `/sparql` in a browser. A plain form, example queries and a results table, rendered on
+the server (no script, no CDN: it works offline). The template sees only the view-model below and
+escapes everything in it.
+
+IRIs under the data's base (https://w3id.org/ilrs/) link to the same path on this server, where the
+linked-data pages live; other http(s) IRIs link out; nothing else becomes a link.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlencode
+
+import jinja2
+import pyoxigraph as ox
+
+from ilrs_kg.namespaces import PREFIXES
+from ilrs_kg.sparql.examples import Example
+from ilrs_kg.sparql.formats import FormatTable
+from ilrs_kg.sparql.jobs import QueryResult
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+_environment = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
+    autoescape=True,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    undefined=jinja2.StrictUndefined,
+)
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    href: str | None = None
+    title: str | None = None
+    note: str | None = None  # a literal's language tag or datatype
+
+
+@dataclass(frozen=True)
+class Table:
+    columns: tuple[str, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+    total: int  # rows in the result; only the first len(rows) are shown
+
+
+@dataclass(frozen=True)
+class Link:
+    label: str
+    href: str
+    download: str | None = None
+
+
+@dataclass(frozen=True)
+class Page:
+    query: str
+    examples: tuple[Link, ...]
+    endpoint: str = "/sparql"
+    table: Table | None = None
+    boolean: bool | None = None
+    error: str | None = None
+    downloads: tuple[Link, ...] = field(default_factory=tuple)
+    elapsed_ms: float | None = None
+
+
+def _curie(iri: str) -> str | None:
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(namespace) and len(iri) > len(namespace):
+            return f"{prefix}:{iri[len(namespace):]}"
+    return None
+
+
+def iri_link(iri: str, base_iri: str) -> str | None:
+    """Where an IRI should link: its path on this server for our own IRIs, itself for web IRIs."""
+    if iri.startswith(base_iri):
+        return "/" + iri[len(base_iri):]
+    if iri.startswith(("http://", "https://")):
+        return iri
+    return None
+
+
+def cell(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None, base_iri: str) -> Cell:
+    if term is None:
+        return Cell("")
+    if isinstance(term, ox.NamedNode):
+        return Cell(_curie(term.value) or term.value, iri_link(term.value, base_iri), term.value)
+    if isinstance(term, ox.BlankNode):
+        return Cell(f"_:{term.value}")
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Cell(term.value, note=f"@{term.language}")
+        datatype = term.datatype.value
+        note = None if datatype in (XSD_STRING, RDF_LANG_STRING) else (_curie(datatype) or datatype)
+        return Cell(term.value, note=note)
+    return Cell(str(term))
+
+
+def solutions_table(result: QueryResult, base_iri: str, max_rows: int) -> Table | bool:
+    """A SELECT answer (SPARQL JSON) as a table, or an ASK answer as a boolean."""
+    parsed = ox.parse_query_results(result.body, format=ox.QueryResultsFormat.JSON)
+    if isinstance(parsed, ox.QueryBoolean):
+        return bool(parsed)
+    names = tuple(variable.value for variable in parsed.variables)
+    rows = [tuple(cell(solution[name], base_iri) for name in names) for solution in parsed]
+    return Table(names, tuple(rows[:max_rows]), len(rows))
+
+
+def graph_table(result: QueryResult, base_iri: str, max_rows: int) -> Table:
+    """A CONSTRUCT or DESCRIBE answer (N-Triples) as a subject/predicate/object table."""
+    quads = list(ox.parse(result.body, format=ox.RdfFormat.N_TRIPLES))
+    rows = tuple(
+        (cell(q.subject, base_iri), cell(q.predicate, base_iri), cell(q.object, base_iri))
+        for q in quads[:max_rows]
+    )
+    return Table(("subject", "predicate", "object"), rows, len(quads))
+
+
+def example_links(examples: Iterable[Example]) -> tuple[Link, ...]:
+    return tuple(Link(e.title, "/sparql?" + urlencode({"query": e.query})) for e in examples)
+
+
+def download_links(query: str, extra: list[tuple[str, str]], table: FormatTable) -> tuple[Link, ...]:
+    return tuple(
+        Link(f.label, "/sparql?" + urlencode([("query", query), *extra, ("format", f.key)]),
+             download=f"results.{f.extension}")
+        for f in table.formats
+    )
+
+
+def render(page: Page) -> str:
+    return _environment.get_template("sparql.html").render(page=page)

@@ -1,0 +1,91 @@
+"""A query worker process: `python -m ilrs_kg.sparql.worker_main --fd N ...`.
+
+It loads its own in-memory copy of the built store, says it is ready, then answers one job at a time
+over the socket its parent passed it, until the parent closes that socket. Its parent (WorkerPool)
+kills it when a query runs past the time limit; a query that crashes the engine kills only it.
+
+Frames are a 4-byte big-endian length and a pickle: the parent sends QueryJob objects and receives
+("ready", triples), ("ok", QueryResult) or ("error", error class name, message).
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import pickle
+import resource
+import signal
+import socket
+import struct
+from collections.abc import Sequence
+from pathlib import Path
+
+from ilrs_kg.errors import IlrsKgError
+from ilrs_kg.settings import Settings
+from ilrs_kg.sparql.execution import execute
+from ilrs_kg.sparql.jobs import QueryJob
+from ilrs_kg.sparql.limits import Limits
+from ilrs_kg.store import load_in_memory
+
+HEADER = struct.Struct("!I")
+
+
+def encode(message: object) -> bytes:
+    payload = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    return HEADER.pack(len(payload)) + payload
+
+
+def _receive(stream: io.BufferedIOBase) -> bytes | None:
+    """The next frame's payload, or None at the end of the stream (the parent is gone)."""
+    header = stream.read(HEADER.size)
+    if len(header) < HEADER.size:
+        return None
+    size = HEADER.unpack(header)[0]
+    payload = stream.read(size)
+    return payload if len(payload) == size else None
+
+
+def serve(channel: socket.socket, settings: Settings, limits: Limits) -> None:
+    # Buffered: when the parent has queued several jobs, one read fetches them all.
+    stream = io.BufferedReader(socket.SocketIO(channel, "rb"), buffer_size=1 << 16)
+    store = load_in_memory(settings)
+    channel.sendall(encode(("ready", len(store))))
+    while (payload := _receive(stream)) is not None:
+        job = pickle.loads(payload)  # noqa: S301  # written by our own parent process
+        assert isinstance(job, QueryJob)
+        reply: tuple[object, ...]
+        try:
+            reply = ("ok", execute(store, job, limits))
+        except IlrsKgError as exc:
+            reply = ("error", type(exc).__name__, str(exc))
+        channel.sendall(encode(reply))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="ilrs_kg.sparql.worker_main")
+    parser.add_argument("--fd", type=int, required=True)
+    parser.add_argument("--root", required=True)
+    parser.add_argument("--build-dir", required=True)
+    parser.add_argument("--limits", required=True, help="Limits as JSON")
+    parser.add_argument("--memory-mb", type=int, default=0, help="address-space limit; 0: none")
+    args = parser.parse_args(argv)
+    # Ctrl-C reaches the whole process group: the parent decides when workers stop.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if args.memory_mb > 0:
+        limit = args.memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    settings = Settings(root=Path(args.root), build_dir=Path(args.build_dir))
+    channel = socket.socket(fileno=args.fd)
+    try:
+        serve(channel, settings, Limits(**json.loads(args.limits)))
+    except IlrsKgError as exc:  # the store could not be loaded: tell the parent why
+        channel.sendall(encode(("error", type(exc).__name__, str(exc))))
+        return 1
+    except (BrokenPipeError, ConnectionResetError):  # the parent went away
+        return 0
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
