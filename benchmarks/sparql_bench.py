@@ -1,0 +1,376 @@
+"""SPARQL endpoint benchmark: `ilrs-kg serve` against `oxigraph serve` and rdflib-endpoint.
+
+    python benchmarks/sparql_bench.py [--root DIR] [--duration 10] [--connections 16] [--rounds 2]
+
+In one run on this machine it builds the graph into a fresh directory and times the cold start of
+`ilrs-kg serve` (validate + build + first answer), then serves the same data with all three servers
+(oxigraph in memory, with a union default graph like ours; rdflib-endpoint on a union Dataset), checks
+that they agree on every query, and drives each in turn with wrk: the same query mix (queries/*.rq,
+rotated by a Lua script, GET with an Accept header), the same connections and threads, runs
+alternating between servers round after round. Two mixes: "repeated" (the .rq files as they are; a
+result cache may help) and "distinct" (each request's query made unique by a trailing comment, so no
+cache can). It prints req/s, p50 and p99 per server and mix (median over rounds) and the ratios
+against the targets. Needs wrk (Debian's, /usr/bin/wrk), the oxigraph CLI and rdflib-endpoint.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from ilrs_kg.settings import Settings, default_root
+from ilrs_kg.store import load_in_memory
+
+ACCEPT = "application/sparql-results+json, text/turtle;q=0.9"
+TARGETS = {"repeated": 1.0, "distinct": 0.6}
+RDFLIB_TARGET = 25.0
+P99_TARGET_MS = 20.0
+COLD_START_TARGET_S = 5.0
+
+
+@dataclass
+class Server:
+    name: str
+    url: str  # the query endpoint
+    process: subprocess.Popen[bytes]
+
+
+@dataclass(frozen=True)
+class Run:
+    requests_per_s: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def get(url: str, query: str, timeout: float = 30.0) -> tuple[int, bytes]:
+    request = urllib.request.Request(
+        url + "?" + urllib.parse.urlencode({"query": query}), headers={"Accept": ACCEPT}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return int(response.status), response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read()
+
+
+def wait_until_answering(url: str, process: subprocess.Popen[bytes], limit: float = 120.0) -> float:
+    started = time.perf_counter()
+    while time.perf_counter() - started < limit:
+        if process.poll() is not None:
+            raise SystemExit(f"{url}: the server exited with status {process.returncode}")
+        try:
+            if get(url, "ASK { ?s ?p ?o }", timeout=2)[0] == 200:
+                return time.perf_counter() - started
+        except OSError:
+            pass
+        time.sleep(0.02)
+    raise SystemExit(f"{url}: no answer within {limit:g} s")
+
+
+def start_ilrs(root: Path, build_dir: Path, log: Path) -> tuple[Server, float]:
+    port = free_port()
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        ["ilrs-kg", "serve", "--root", str(root), "--store", str(build_dir), "--port", str(port)],
+        stdout=log.open("wb"), stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}/sparql"
+    wait_until_answering(url, process)
+    return Server("ilrs-kg serve", url, process), time.perf_counter() - started
+
+
+def start_oxigraph(dump: Path, log: Path) -> Server:
+    port = free_port()
+    process = subprocess.Popen(
+        ["oxigraph", "serve", "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
+        stdout=log.open("wb"), stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.perf_counter() + 30
+    while True:
+        try:
+            request = urllib.request.Request(
+                base + "/store", data=dump.read_bytes(), method="POST",
+                headers={"Content-Type": "application/n-quads"},
+            )
+            with urllib.request.urlopen(request, timeout=30):
+                break
+        except OSError:
+            if time.perf_counter() > deadline:
+                raise
+            time.sleep(0.1)
+    server = Server("oxigraph serve", base + "/query", process)
+    wait_until_answering(server.url, process)
+    return server
+
+
+def start_rdflib(dump: Path, log: Path) -> Server:
+    port = free_port()
+    script = textwrap.dedent(f"""
+        import uvicorn
+        from rdflib import Dataset
+        from rdflib_endpoint import SparqlEndpoint
+        dataset = Dataset(default_union=True)
+        dataset.parse({str(dump)!r}, format="nquads")
+        app = SparqlEndpoint(graph=dataset, path="/sparql", public_url="http://127.0.0.1:{port}/sparql")
+        uvicorn.run(app, host="127.0.0.1", port={port}, log_level="warning", access_log=False)
+    """)
+    process = subprocess.Popen(
+        [sys.executable, "-c", script], stdout=log.open("wb"), stderr=subprocess.STDOUT
+    )
+    server = Server("rdflib-endpoint", f"http://127.0.0.1:{port}/sparql", process)
+    wait_until_answering(server.url, process)
+    return server
+
+
+def answer_size(body: bytes) -> int | str:
+    try:
+        parsed = json.loads(body)
+    except ValueError:
+        return "non-JSON"
+    if "boolean" in parsed:
+        return f"boolean {parsed['boolean']}"
+    return len(parsed["results"]["bindings"])
+
+
+def check_agreement(servers: list[Server], queries: dict[str, str]) -> list[str]:
+    problems = []
+    for name, query in queries.items():
+        sizes = {}
+        for server in servers:
+            status, body = get(server.url, query)
+            sizes[server.name] = answer_size(body) if status == 200 else f"HTTP {status}"
+        if len(set(map(str, sizes.values()))) > 1 or any(str(v).startswith("HTTP") for v in sizes.values()):
+            problems.append(f"{name}: {sizes}")
+    return problems
+
+
+def lua_script(path: Path, endpoint_path: str, queries: list[str], distinct: bool) -> None:
+    quoted = ",\n".join(
+        "  " + json.dumps(endpoint_path + "?query=" + urllib.parse.quote(q, safe="")) for q in queries
+    )
+    suffix = '.. "%0A%23%20r" .. id .. "-" .. i' if distinct else ""
+    path.write_text(
+        textwrap.dedent("""\
+            local paths = {
+            %s
+            }
+            local counter = 0
+            function setup(thread)
+              counter = counter + 1
+              thread:set("id", counter)
+            end
+            local i = 0
+            request = function()
+              i = i + 1
+              local path = paths[(i %% #paths) + 1] %s
+              return wrk.format("GET", path, {["Accept"] = "%s"})
+            end
+        """) % (quoted, suffix, ACCEPT),
+        encoding="utf-8",
+    )
+
+
+def wrk(url: str, script: Path, duration: float, connections: int, threads: int) -> Run:
+    parsed = urllib.parse.urlsplit(url)
+    output = subprocess.run(
+        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration:g}s", "--latency", "--timeout", "10s",
+         "-s", str(script), f"{parsed.scheme}://{parsed.netloc}"],
+        capture_output=True, text=True, check=True,
+    ).stdout
+
+    def latency(label: str) -> float:
+        match = re.search(rf"^\s+{label}\s+([\d.]+)(us|ms|s)\s*$", output, re.MULTILINE)
+        if match is None:
+            raise SystemExit(f"cannot read the {label} latency from wrk:\n{output}")
+        value, unit = float(match.group(1)), match.group(2)
+        return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+
+    rate = re.search(r"Requests/sec:\s+([\d.]+)", output)
+    non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
+    socket_errors = re.search(r"Socket errors:.*?timeout (\d+)", output)
+    errors = int(non_2xx.group(1)) if non_2xx else 0
+    errors += int(socket_errors.group(1)) if socket_errors else 0
+    assert rate is not None, output
+    return Run(float(rate.group(1)), latency("50%"), latency("99%"), errors)
+
+
+def stop(server: Server) -> None:
+    if server.process.poll() is None:
+        server.process.send_signal(signal.SIGINT if server.name == "ilrs-kg serve" else signal.SIGTERM)
+        try:
+            server.process.wait(15)
+        except subprocess.TimeoutExpired:
+            server.process.kill()
+            server.process.wait()
+
+
+def rdflib_feasible(dump: Path, queries: dict[str, str], limit_s: int) -> dict[str, str]:
+    """The queries rdflib answers within limit_s seconds in process (it cannot be stopped once serving)."""
+    from rdflib import Dataset
+
+    dataset = Dataset(default_union=True)
+    dataset.parse(str(dump), format="nquads")
+
+    def give_up(_signum: int, _frame: object) -> None:
+        raise TimeoutError
+
+    signal.signal(signal.SIGALRM, give_up)
+    feasible = {}
+    for name, query in queries.items():
+        signal.alarm(limit_s)
+        try:
+            list(dataset.query(query))
+            feasible[name] = query
+        except TimeoutError:
+            print(f"  rdflib needs more than {limit_s} s for {name}: left out of the rdflib comparison")
+        finally:
+            signal.alarm(0)
+    return feasible
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--root", type=Path, default=default_root(),
+                        help="project root (default: this checkout)")
+    parser.add_argument("--duration", type=float, default=10.0, help="seconds per wrk run")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads")
+    parser.add_argument("--rounds", type=int, default=2, help="alternating rounds over all servers")
+    args = parser.parse_args()
+    for tool in ("wrk", "oxigraph", "ilrs-kg"):
+        if shutil.which(tool) is None:
+            raise SystemExit(f"{tool} is not on PATH")
+    root = args.root.resolve()
+    queries = {p.stem: p.read_text(encoding="utf-8") for p in sorted((root / "queries").glob("*.rq"))}
+    if not queries:
+        raise SystemExit(f"no queries in {root / 'queries'}")
+
+    with tempfile.TemporaryDirectory(prefix="sparql-bench-") as tmp:
+        work = Path(tmp)
+        servers: list[Server] = []
+        try:
+            ilrs, cold_start = start_ilrs(root, work / "build", work / "ilrs.log")
+            servers.append(ilrs)
+            print(f"cold start of ilrs-kg serve (validate + build + first answer): {cold_start:.2f} s")
+            dump = work / "data.nq"
+            load_in_memory(Settings(root=root, build_dir=work / "build")).dump(
+                str(dump), format=ox.RdfFormat.N_QUADS
+            )
+            oxigraph = start_oxigraph(dump, work / "oxigraph.log")
+            servers.append(oxigraph)
+            subset = rdflib_feasible(dump, queries, limit_s=5)
+            rdflib = start_rdflib(dump, work / "rdflib.log")
+            servers.append(rdflib)
+            problems = check_agreement([ilrs, oxigraph], queries) + check_agreement([ilrs, rdflib], subset)
+            print(f"{len(queries)} queries ({len(subset)} for rdflib); answers differ (in result rows) for "
+                  f"{len(problems)}")
+            for problem in problems:
+                print(f"  differs: {problem}")
+            # (mix name, queries, servers): the rdflib comparison runs on what rdflib can answer.
+            mixes = [(mode, queries, [ilrs, oxigraph] + ([rdflib] if subset == queries else []))
+                     for mode in ("repeated", "distinct")]
+            if subset != queries:
+                mixes += [(f"{mode}/rdflib", subset, [ilrs, rdflib]) for mode in ("repeated", "distinct")]
+            results = run_alternating(mixes, work, args)
+        finally:
+            for server in servers:
+                stop(server)
+
+    report(results, cold_start, args, rdflib_mix_suffix="" if subset == queries else "/rdflib")
+    return 0
+
+
+def run_alternating(mixes: list[tuple[str, dict[str, str], list[Server]]], work: Path,
+                    args: argparse.Namespace) -> dict[tuple[str, str], list[Run]]:
+    """Every (server, mix) run once per round; each round starts with a different server."""
+    servers = list({id(s): s for _, _, members in mixes for s in members}.values())
+    results: dict[tuple[str, str], list[Run]] = {}
+    warmed: set[str] = set()
+    for round_number in range(args.rounds):
+        shift = round_number % len(servers)
+        for server in servers[shift:] + servers[:shift]:
+            for mix, queries, members in mixes:
+                if server not in members:
+                    continue
+                script = work / f"{server.name}-{mix.replace('/', '-')}.lua".replace(" ", "-")
+                lua_script(script, urllib.parse.urlsplit(server.url).path, list(queries.values()),
+                           distinct=mix.startswith("distinct"))
+                if server.name not in warmed:
+                    wrk(server.url, script, 2, args.connections, args.threads)
+                    warmed.add(server.name)
+                run = wrk(server.url, script, args.duration, args.connections, args.threads)
+                results.setdefault((server.name, mix), []).append(run)
+                print(f"  round {round_number + 1} {server.name:<16} {mix:<16} "
+                      f"{run.requests_per_s:9.0f} req/s  p50 {run.p50_ms:7.2f} ms  "
+                      f"p99 {run.p99_ms:7.2f} ms  errors {run.errors}", flush=True)
+    return results
+
+
+def report(results: dict[tuple[str, str], list[Run]], cold_start: float, args: argparse.Namespace,
+           rdflib_mix_suffix: str) -> None:
+    def median(name: str, mix: str) -> Run:
+        runs = results[(name, mix)]
+        return Run(
+            statistics.median(r.requests_per_s for r in runs), statistics.median(r.p50_ms for r in runs),
+            statistics.median(r.p99_ms for r in runs), sum(r.errors for r in runs),
+        )
+
+    print(f"\nmedian of {args.rounds} round(s), {args.duration:g} s each, {args.connections} connections, "
+          f"{args.threads} wrk threads, GET with Accept: {ACCEPT}")
+    print(f"{'server':<18}{'mix':<18}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'errors':>8}")
+    for name, mix in results:
+        run = median(name, mix)
+        print(f"{name:<18}{mix:<18}{run.requests_per_s:>10.0f}{run.p50_ms:>10.2f}{run.p99_ms:>10.2f}"
+              f"{run.errors:>8}")
+
+    def verdict(ok: bool) -> str:
+        return "met" if ok else "NOT met"
+
+    print("\ntargets:")
+    ours = "ilrs-kg serve"
+    for mode, target in TARGETS.items():
+        ratio = median(ours, mode).requests_per_s / median("oxigraph serve", mode).requests_per_s
+        print(f"  vs oxigraph serve, {mode:<17}: {ratio:6.2f}x (target >= {target}x) "
+              f"{verdict(ratio >= target)}")
+    for mode in TARGETS:
+        mix = mode + rdflib_mix_suffix
+        ratio = median(ours, mix).requests_per_s / median("rdflib-endpoint", mix).requests_per_s
+        print(f"  vs rdflib-endpoint, {mix:<16}: {ratio:6.1f}x (target >= {RDFLIB_TARGET:g}x) "
+              f"{verdict(ratio >= RDFLIB_TARGET)}")
+    for mode in TARGETS:
+        p99 = median(ours, mode).p99_ms
+        print(f"  p99 of ilrs-kg serve, {mode:<14}: {p99:6.2f} ms (target <= {P99_TARGET_MS:g} ms) "
+              f"{verdict(p99 <= P99_TARGET_MS)}")
+    print(f"  cold start: {cold_start:.2f} s (target <= {COLD_START_TARGET_S:g} s) "
+          f"{verdict(cold_start <= COLD_START_TARGET_S)}")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
