@@ -1,0 +1,176 @@
+"""`ilrs-kg serve` end to end: a real server on a free loopback port, used by real clients; stopped
+with Ctrl-C. Includes the safety guarantees over HTTP: timeout, parser crash, SERVICE."""
+
+from __future__ import annotations
+
+import concurrent.futures
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.plugins.stores.sparqlstore import SPARQLStore
+
+from tests.fixtures.sparql.support import (
+    CHANGE_6,
+    CROSS_JOIN,
+    LABELS,
+    PARSER_CRASH,
+    ROOT,
+    Served,
+    serving,
+)
+
+TIMEOUT = 1
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    build = tmp_path_factory.mktemp("build")
+    with serving(build, "--query-timeout", str(TIMEOUT), "--http-processes", "1", "--workers", "2") as served:
+        yield served
+
+
+def ask(server: Served, query: str, accept: str = "application/sparql-results+json",
+        method: str = "GET") -> tuple[int, str, float]:
+    """(status, body, seconds) of one query over HTTP."""
+    if method == "GET":
+        request = urllib.request.Request(
+            f"{server.url}/sparql?" + urllib.parse.urlencode({"query": query}), headers={"Accept": accept}
+        )
+    else:
+        request = urllib.request.Request(f"{server.url}/sparql", data=query.encode(), method="POST",
+                                         headers={"Accept": accept, "Content-Type": "application/sparql-query"})
+    started = time.monotonic()
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, response.read().decode(), time.monotonic() - started
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode(), time.monotonic() - started
+
+
+@pytest.mark.parametrize("return_format", ["xml", "json"])
+def test_rdflib_sparqlstore_queries_the_endpoint(server: Served, return_format: str) -> None:
+    graph = Graph(store=SPARQLStore(f"{server.url}/sparql", returnFormat=return_format))
+    query = f"SELECT ?l WHERE {{ <{CHANGE_6}> ?p ?l FILTER(isLiteral(?l)) }}"
+    assert {"Chang'e 6", "嫦娥六号", "2024"} <= {str(row[0]) for row in graph.query(query)}  # type: ignore[index]
+    assert (URIRef(CHANGE_6), None, Literal("嫦娥六号", lang="zh")) in graph
+    if return_format == "xml":  # rdflib then accepts RDF/XML for graphs; with json, only SPARQL results
+        constructed = graph.query(f"CONSTRUCT {{ <{CHANGE_6}> ?p ?o }} WHERE {{ <{CHANGE_6}> ?p ?o }}")
+        assert len(constructed) == 5
+
+
+def test_a_query_past_the_timeout_gets_503_while_others_are_served(server: Served) -> None:
+    with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool:
+        slow = pool.submit(ask, server, CROSS_JOIN)
+        time.sleep(0.1)
+        quick = [pool.submit(ask, server, LABELS, method="POST") for _ in range(4)]
+        for future in quick:
+            status, _body, seconds = future.result()
+            assert status == 200 and seconds < 0.5
+        status, body, seconds = slow.result()
+    assert status == 503
+    assert "ran longer than the 1 s limit" in body
+    assert seconds < TIMEOUT + 1
+    status, body, _ = ask(server, LABELS)
+    assert status == 200 and "嫦娥六号" in body
+
+
+def test_queries_that_would_crash_the_parser_get_400_and_the_server_stays_up(server: Served) -> None:
+    nested = "SELECT * WHERE { FILTER(" + "(" * 10_000 + "1" + ")" * 10_000 + ") }"
+    assert len(nested) > 20_000
+    status, body, _ = ask(server, nested, method="POST")
+    assert status == 400 and "nest 10002 deep" in body
+    status, body, _ = ask(server, PARSER_CRASH, method="POST")
+    assert status == 400 and "stopped the query engine's process" in body
+    assert server.process.poll() is None
+    assert ask(server, LABELS)[0] == 200
+
+
+@pytest.fixture
+def listener() -> Iterator[tuple[int, list[str]]]:
+    """A local TCP listener that records every connection made to it."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen()
+    sock.settimeout(0.1)
+    seen: list[str] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        while not stop.is_set():
+            try:
+                connection, peer = sock.accept()
+            except TimeoutError:
+                continue
+            seen.append(str(peer))
+            connection.close()
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield sock.getsockname()[1], seen
+    stop.set()
+    thread.join()
+    sock.close()
+
+
+def test_service_and_load_are_refused_and_nothing_leaves_the_server(
+    server: Served, listener: tuple[int, list[str]]
+) -> None:
+    port, seen = listener
+    status, body, _ = ask(server, f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}")
+    assert status == 400 and "SERVICE is refused" in body
+    status, body, _ = ask(server, f"LOAD <http://127.0.0.1:{port}/data.ttl>", method="POST")
+    assert status == 400 and "LOAD is refused" in body
+    time.sleep(0.3)
+    assert seen == []
+
+
+def test_updates_are_refused_and_the_data_stays(server: Served) -> None:
+    status, body, _ = ask(server, f"DELETE WHERE {{ <{CHANGE_6}> ?p ?o }}", method="POST")
+    assert status == 403 and "read-only" in body
+    assert "嫦娥六号" in ask(server, LABELS)[1]
+
+
+def test_help_documents_every_limit() -> None:
+    shown = subprocess.run([sys.executable, "-m", "ilrs_kg", "serve", "--help"], capture_output=True, text=True,
+                           check=True).stdout
+    for option in ("--query-timeout", "--workers", "--http-processes", "--max-body-bytes", "--max-query-chars",
+                   "--max-query-nesting", "--max-result-bytes", "--result-cache-entries", "--worker-memory-mb"):
+        assert option in shown
+    assert "(default: 10.0)" in shown and "(default: 200)" in shown
+
+
+def test_serve_builds_then_reuses_the_store_and_stops_on_ctrl_c(tmp_path: Path) -> None:
+    with serving(tmp_path, "--http-processes", "2") as first:
+        assert "validated" in "".join(first.log)
+        assert ask(first, LABELS)[0] == 200
+    assert first.process.returncode == 0
+    with serving(tmp_path) as second:
+        assert "store is up to date" in "".join(second.log)
+        second.process.send_signal(signal.SIGINT)
+        assert second.process.wait(20) == 0
+
+
+def test_a_port_in_use_is_a_clear_error(tmp_path: Path) -> None:
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen()
+    try:
+        finished = subprocess.run(
+            [sys.executable, "-m", "ilrs_kg", "serve", "--root", str(ROOT), "--store", str(tmp_path),
+             "--port", str(taken.getsockname()[1])], capture_output=True, text=True, timeout=60,
+        )
+    finally:
+        taken.close()
+    assert finished.returncode == 1
+    assert "cannot listen on 127.0.0.1" in finished.stderr
