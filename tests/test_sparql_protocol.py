@@ -287,6 +287,28 @@ def test_repeated_queries_come_from_the_cache(tmp_path: Path) -> None:
     assert len(calls) == 2
 
 
+def test_simultaneous_identical_queries_run_once(tmp_path: Path) -> None:
+    counting = endpoint(settings(tmp_path))
+    calls: list[QueryJob] = []
+    run = counting.backend.run
+
+    async def slow(job: QueryJob) -> QueryResult:
+        calls.append(job)
+        await asyncio.sleep(0.05)
+        return await run(job)
+
+    counting.backend.run = slow  # type: ignore[method-assign]
+    request = HttpRequest("GET", urllib.parse.urlencode({"query": LABELS}).encode())
+
+    async def burst() -> list[Reply]:
+        return await asyncio.gather(*(counting.handle(request) for _ in range(5)))
+
+    replies = asyncio.run(burst())
+    assert [r.status for r in replies] == [200] * 5
+    assert len({r.body for r in replies}) == 1
+    assert len(calls) == 1
+
+
 def test_cors_preflight(ep: SparqlEndpoint) -> None:
     reply = handle(ep, HttpRequest("OPTIONS", b"", {
         "origin": "https://yasgui.example", "access-control-request-method": "POST",

@@ -17,6 +17,7 @@ string, a few dictionary lookups and one send.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 import time
@@ -73,6 +74,7 @@ class SparqlEndpoint:
         self.limits = Limits.from_settings(settings)
         self.screen = ScreenMemo(self.limits)
         self.cache = ResultCache(settings.result_cache_entries)
+        self._running: dict[tuple[str, QueryJob], asyncio.Future[Cached]] = {}
         self.description = ServiceDescription(backend, f"{title} SPARQL endpoint")
 
     # ASGI ---------------------------------------------------------------------------------------------
@@ -119,11 +121,29 @@ class SparqlEndpoint:
         if request.method != "POST" and etag_matches(request.header("if-none-match"), etag):
             return Reply(304, (*_RESULT_HEADERS, ("ETag", etag)))
         if cached is None:
+            cached = await self._evaluate(key, job, etag)
+        return Reply(200, (("Content-Type", cached.content_type), *_RESULT_HEADERS, ("ETag", etag)),
+                     cached.body)
+
+    async def _evaluate(self, key: tuple[str, QueryJob], job: QueryJob, etag: str) -> Cached:
+        """Run the job once however many clients ask for it at the same time; keep the answer."""
+        running = self._running.get(key)
+        if running is not None:
+            return await asyncio.shield(running)
+        future: asyncio.Future[Cached] = asyncio.get_running_loop().create_future()
+        self._running[key] = future
+        try:
             result = await self.backend.run(job)
             cached = Cached(result.content_type, result.body, etag)
             self.cache.put(key, cached)
-        return Reply(200, (("Content-Type", cached.content_type), *_RESULT_HEADERS, ("ETag", etag)),
-                     cached.body)
+            future.set_result(cached)
+            return cached
+        except BaseException as exc:
+            future.set_exception(exc)
+            future.exception()  # retrieved here, so an error nobody else awaited is not reported twice
+            raise
+        finally:
+            del self._running[key]
 
     def _job(self, query: str, params: ProtocolRequest, form: QueryForm | None, chosen: Format) -> QueryJob:
         graph = form is not None and form.returns_graph
