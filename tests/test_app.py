@@ -87,6 +87,9 @@ def test_linked_data_and_downloads_are_served_beside_the_endpoint(base: Settings
                                                                      "Origin": "https://example.org"})
         assert entity.status_code == 303
         assert entity.headers["access-control-allow-origin"] == "*"
+        # A script on another origin must be able to read the linked-data headers, not only ETag.
+        exposed = {h.strip().lower() for h in entity.headers["access-control-expose-headers"].split(",")}
+        assert {"etag", "link", "content-location", "location"} <= exposed
         assert (await client.get("/dumps/", headers={"Accept": "application/json"})).status_code == 200
 
     exchange(create_app(base, RecordingBackend(base)), scenario)

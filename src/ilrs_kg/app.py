@@ -74,8 +74,9 @@ def _optional_module(name: str) -> object | None:
         raise
 
 
-def create_app(settings: Settings, backend: QueryBackend | None = None, *,
-               store_provider: StoreProvider | None = None) -> FastAPI:
+def create_app(
+    settings: Settings, backend: QueryBackend | None = None, *, store_provider: StoreProvider | None = None
+) -> FastAPI:
     if backend is None:
         backend = WorkerPool.from_settings(settings)
     if store_provider is None:
@@ -91,8 +92,9 @@ def create_app(settings: Settings, backend: QueryBackend | None = None, *,
         finally:
             await query_backend.close()
 
-    app = FastAPI(title="ILRS knowledge graph", lifespan=lifespan, docs_url=None, redoc_url=None,
-                  openapi_url=None)
+    app = FastAPI(
+        title="ILRS knowledge graph", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None
+    )
     app.state.settings = settings
     app.state.backend = backend
 
@@ -103,15 +105,24 @@ def create_app(settings: Settings, backend: QueryBackend | None = None, *,
     if exports is not None:
         app.include_router(exports.build_router(settings))  # type: ignore[attr-defined]
     if not any(getattr(route, "path", None) == "/" for route in app.routes):
-        app.add_api_route("/", lambda: RedirectResponse(SPARQL_PATH, status_code=303),
-                          methods=["GET", "HEAD"], include_in_schema=False)
+        app.add_api_route(
+            "/",
+            lambda: RedirectResponse(SPARQL_PATH, status_code=303),
+            methods=["GET", "HEAD"],
+            include_in_schema=False,
+        )
 
     @app.exception_handler(IlrsKgError)
     async def package_error(_request: Request, exc: IlrsKgError) -> Response:
         return PlainTextResponse(f"{exc}\n", status_code=status_for(exc), headers=headers_for(exc))
 
-    app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "HEAD", "OPTIONS"],
-                       allow_headers=["*"], expose_headers=["ETag"])
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=["*"],
+        allow_methods=["GET", "HEAD", "OPTIONS"],
+        allow_headers=["*"],
+        expose_headers=["ETag", "Link", "Content-Location", "Location", "Last-Modified", "Vary"],
+    )
     endpoint = SparqlEndpoint(settings, backend, examples=load_examples(settings.root / "queries"))
     app.add_middleware(SparqlFirst, endpoint=endpoint)
     return app
