@@ -174,3 +174,29 @@ def test_a_port_in_use_is_a_clear_error(tmp_path: Path) -> None:
         taken.close()
     assert finished.returncode == 1
     assert "cannot listen on 127.0.0.1" in finished.stderr
+
+
+@pytest.mark.parametrize("return_format", ["json", "xml", "csv", "tsv"])
+def test_sparqlwrapper_gets_results_in_each_format(server: Served, return_format: str) -> None:
+    from SPARQLWrapper import SPARQLWrapper
+
+    client = SPARQLWrapper(f"{server.url}/sparql")
+    client.setQuery(f"SELECT ?l WHERE {{ <{CHANGE_6}> <http://www.w3.org/2000/01/rdf-schema#label> ?l }}")
+    client.setReturnFormat(return_format)
+    converted = client.query().convert()
+    text = converted if isinstance(converted, str | bytes) else str(converted.toxml() if return_format == "xml"
+                                                                    else converted)
+    text = text.decode() if isinstance(text, bytes) else text
+    assert "嫦娥六号" in text
+
+
+def test_sparqlwrapper_posts_a_construct_and_gets_turtle(server: Served) -> None:
+    from SPARQLWrapper import POST, TURTLE, SPARQLWrapper
+
+    client = SPARQLWrapper(f"{server.url}/sparql")
+    client.setMethod(POST)
+    client.setQuery(f"CONSTRUCT {{ <{CHANGE_6}> ?p ?o }} WHERE {{ <{CHANGE_6}> ?p ?o }}")
+    client.setReturnFormat(TURTLE)
+    turtle = client.query().convert()
+    graph = Graph().parse(data=turtle.decode() if isinstance(turtle, bytes) else turtle, format="turtle")
+    assert (URIRef(CHANGE_6), None, Literal("嫦娥六号", lang="zh")) in graph

@@ -26,6 +26,8 @@ FORM = "application/x-www-form-urlencoded"
         (b"query=" + QE + b"&named-graph-uri=" + quote(G1).encode(), ProtocolRequest(Q, named_graphs=(G1,))),
         (b"query=" + QE + b"&format=csv", ProtocolRequest(Q, format="csv")),
         (b"format=ttl", ProtocolRequest(None, format="ttl")),
+        # SPARQLWrapper names one format twice, by short name and by media type.
+        (b"query=" + QE + b"&format=tsv&format=text/tab-separated-values", ProtocolRequest(Q, format="tsv")),
         (b"query=" + QE + b"&unknown=1", ProtocolRequest(Q)),
         (b"query=%C3%A9t%C3%A9", ProtocolRequest("été")),
     ],
@@ -38,7 +40,7 @@ def test_get_parameters(query_string: bytes, expected: ProtocolRequest) -> None:
     ("query_string", "error", "says"),
     [
         (b"query=" + QE + b"&query=" + QE, BadRequest, "query parameter is given 2 times"),
-        (b"query=a&format=csv&format=json", BadRequest, "format parameter is given 2 times"),
+        (b"query=a&format=csv&format=json", BadRequest, "format parameter names different formats"),
         (b"query=" + QE + b"&default-graph-uri=not%20an%20iri", BadRequest, "absolute IRI"),
         (b"query=%FF%FE", BadRequest, "not valid UTF-8"),
         (b"query=\xff", BadRequest, "not valid UTF-8"),

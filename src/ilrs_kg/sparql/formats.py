@@ -119,6 +119,16 @@ GRAPHS = FormatTable(
 )
 
 
+def same_format(names: list[str]) -> bool:
+    """Whether every ?format= value names one format: SPARQLWrapper sends `format=tsv` and
+    `format=text/tab-separated-values` together, which is one request, not two."""
+    keys = set()
+    for name in names:
+        found = SOLUTIONS.named(name) or GRAPHS.named(name)
+        keys.add(found.key if found is not None else name.strip().lower())
+    return len(keys) == 1
+
+
 def table_for(form: QueryForm | None) -> FormatTable:
     return GRAPHS if form is not None and form.returns_graph else SOLUTIONS
 

@@ -6,8 +6,9 @@
 - POST application/sparql-query: the body is the query (UTF-8); the dataset parameters are in the URL.
 
 `query` must appear exactly once (a GET may leave it out: the endpoint then describes itself);
-`default-graph-uri` and `named-graph-uri` may repeat and must be absolute IRIs; `format` (at most once)
-names a result format, for browsers. An `update` parameter or an update body is refused: read-only.
+`default-graph-uri` and `named-graph-uri` may repeat and must be absolute IRIs; `format` names a result
+format, for browsers (repeated only when every value names the same format, as SPARQLWrapper does).
+An `update` parameter or an update body is refused: read-only.
 """
 
 from __future__ import annotations
@@ -20,11 +21,12 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from ilrs_kg.errors import BadRequest, UnsupportedMediaType, UpdateRefused
+from ilrs_kg.sparql.formats import same_format
 
 FORM = "application/x-www-form-urlencoded"
 SPARQL_QUERY = "application/sparql-query"
 SPARQL_UPDATE = "application/sparql-update"
-_SINGLE = ("query", "format")
+_SINGLE = ("query",)
 _READ_ONLY = "SPARQL Update is refused: this endpoint is read-only"
 
 
@@ -94,6 +96,9 @@ def _build(params: dict[str, list[str]], *, query_required: bool) -> ProtocolReq
     for name in _SINGLE:
         if len(params.get(name, ())) > 1:
             raise BadRequest(f"the {name} parameter is given {len(params[name])} times; give it once")
+    formats = params.get("format", [])
+    if len(formats) > 1 and not same_format(formats):
+        raise BadRequest(f"the format parameter names different formats ({', '.join(formats)}); give one")
     query = params["query"][0] if "query" in params else None
     if query is None and query_required:
         raise BadRequest("the query parameter is missing")
