@@ -63,3 +63,13 @@ def test_home_lists_members_with_join_dates(app: FastAPI) -> None:
     for name in ("China", "Russia", "Venezuela", "Pakistan", "Senegal"):
         assert f">{name}</a>" in members
     assert "<time datetime=" in members
+
+
+def test_class_index_includes_instances_of_subclasses(app: FastAPI) -> None:
+    """The Event page lists agreements and mission milestones, which are events too."""
+    events = fetch(app, "/class/Event", BROWSER).text
+    assert "Borisov on recreating Luna 25" in events  # an ilrs:Event
+    assert "CNSA – SANSA memorandum of understanding (South Africa joins)" in events  # an ilrs:Agreement
+    assert "Chang&#39;e 6 landing" in events or "Chang'e 6 landing" in events  # an ilrs:MissionEvent
+    agreements = fetch(app, "/class/Agreement", BROWSER).text
+    assert "Borisov on recreating Luna 25" not in agreements

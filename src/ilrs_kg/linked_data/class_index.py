@@ -30,6 +30,9 @@ class ClassIndexPage:
     entries: tuple[IndexEntry, ...]
 
 
+RDFS_SUBCLASS_OF = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
+
+
 def class_iri(name: str) -> str | None:
     """`Mission` names ilrs:Mission; a CURIE such as `skos:Concept` names a reused class."""
     prefix, sep, local = name.partition(":")
@@ -42,8 +45,10 @@ def class_iri(name: str) -> str | None:
 
 
 def build_class_index(store: ox.Store, cls: str, frame: PageFrame, meta: PageMeta) -> ClassIndexPage | None:
+    # Instances of subclasses belong on the page too: an agreement is an event.
     query = f"""CONSTRUCT {{ ?s a <{cls}> . ?s ?p ?o }} WHERE {{
-        GRAPH <{DATA_GRAPH}> {{ ?s a <{cls}> }}
+        GRAPH <{DATA_GRAPH}> {{ ?s a ?type }}
+        ?type <{RDFS_SUBCLASS_OF}>* <{cls}>
         OPTIONAL {{ ?s ?p ?o VALUES ?p {{ <{t.LABEL}> <{t.PREF_LABEL}> <{t.TITLE}> <{t.DESCRIPTION}>
                     <{t.ORG}member> <{t.ILRS}ofMission> <{t.ILRS}involvedAgent> }} }}
     }}"""
