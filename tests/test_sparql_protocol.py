@@ -336,6 +336,9 @@ def test_bare_get_describes_the_service(ep: SparqlEndpoint, accept: str | None,
     sd = "http://www.w3.org/ns/sparql-service-description#"
     endpoint_iri = ox.NamedNode("http://127.0.0.1:8000/sparql")
     assert list(store.quads_for_pattern(endpoint_iri, ox.NamedNode(sd + "endpoint"), endpoint_iri))
+    void_link = store.query(f"""ASK {{ <http://127.0.0.1:8000/sparql> <{sd}defaultDataset>
+        /<http://www.w3.org/2000/01/rdf-schema#seeAlso> <http://127.0.0.1:8000/.well-known/void> }}""")
+    assert bool(void_link), "the service description links to the VoID description"
     answer = store.query(f"""
         PREFIX sd: <{sd}> PREFIX void: <http://rdfs.org/ns/void#>
         SELECT ?name ?triples WHERE {{

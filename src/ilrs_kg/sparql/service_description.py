@@ -29,6 +29,13 @@ _FORMAT_NAMES = {
 _GRAPH_SIZES = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
 
 
+RDFS_SEE_ALSO = "http://www.w3.org/2000/01/rdf-schema#seeAlso"
+
+
+def _void_document(endpoint: str) -> str:
+    return endpoint.removesuffix("/sparql") + "/.well-known/void"
+
+
 def _sd(name: str) -> ox.NamedNode:
     return ox.NamedNode(SD + name)
 
@@ -53,6 +60,8 @@ def describe(endpoint: str, graphs: list[tuple[str, int]], title: str) -> list[o
           for f in (*SOLUTIONS.formats, *GRAPHS.formats)),
         ox.Triple(service, _sd("defaultDataset"), dataset),
         ox.Triple(dataset, RDF_TYPE, _sd("Dataset")),
+        # The VoID description says what the dataset is; it is served beside the endpoint.
+        ox.Triple(dataset, ox.NamedNode(RDFS_SEE_ALSO), ox.NamedNode(_void_document(endpoint))),
         ox.Triple(dataset, _sd("defaultGraph"), default_graph),
         ox.Triple(default_graph, RDF_TYPE, _sd("Graph")),
         ox.Triple(default_graph, ox.NamedNode(DCTERMS + "description"),
