@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from ilrs_kg.namespaces import DATA_GRAPH, ONTOLOGY_GRAPH, sparql_prefix_block
+from ilrs_kg.namespaces import DATA_GRAPH, ONTOLOGY_GRAPH, PREFIXES, sparql_prefix_block
 
 
 @dataclass(frozen=True)
@@ -66,8 +66,6 @@ def compute(store: ox.Store) -> GraphStats:
 
 
 def _shorten(by_iri: dict[str, int]) -> dict[str, int]:
-    from ilrs_kg.namespaces import PREFIXES
-
     def curie(iri: str) -> str:
         for prefix, namespace in PREFIXES.items():
             if iri.startswith(namespace):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -233,6 +234,18 @@ class LinkedData:
             request, body, fmt.content_type, last_modified=ctx.snapshot.modified, vary=vary, extra=extra
         )
 
+    def html_page(self, request: Request, ctx: Context, template: str, view: Any) -> Reply:
+        """A page that exists only as HTML (search, incoming links): it varies by language alone."""
+        body = render(template, page=view, meta=view.meta).encode()
+        return document_reply(
+            request,
+            body,
+            f.HTML.content_type,
+            last_modified=ctx.snapshot.modified,
+            vary="Accept-Language",
+            extra=[],
+        )
+
     def not_found(self, request: Request, ctx: Context, ref: EntityRef, fmt: f.DocFormat) -> Reply:
         iri = f"{self.base}id/{ref.path}"
         if fmt is not f.HTML:
@@ -289,15 +302,7 @@ class LinkedData:
             query=words,
             results=tuple(self.search_links(ctx, words)),
         )
-        body = render("search.html", page=view, meta=view.meta).encode()
-        return document_reply(
-            request,
-            body,
-            f.HTML.content_type,
-            last_modified=ctx.snapshot.modified,
-            vary="Accept-Language",
-            extra=[],
-        )
+        return self.html_page(request, ctx, "search.html", view)
 
     # -- incoming links ---------------------------------------------------------------------------
 
@@ -357,15 +362,7 @@ class LinkedData:
             previous_href=page_href(page_number - 1) if page_number > 1 else None,
             next_href=page_href(page_number + 1) if page_number < pages else None,
         )
-        body = render("incoming.html", page=view, meta=view.meta).encode()
-        return document_reply(
-            request,
-            body,
-            f.HTML.content_type,
-            last_modified=ctx.snapshot.modified,
-            vary="Accept-Language",
-            extra=[],
-        )
+        return self.html_page(request, ctx, "incoming.html", view)
 
 
 def _is_plain_iri(text: str) -> bool:
