@@ -22,8 +22,15 @@ class SourceFile:
     graph: str | None
 
 
+# Turtle files hold triples for the file's graph; TriG files may also name graphs of their own, which is
+# how a file says which statements come from which source (or, in a test root, which dataset graph).
+_FORMATS: dict[str, ox.RdfFormat] = {".ttl": ox.RdfFormat.TURTLE, ".trig": ox.RdfFormat.TRIG}
+
+
 def _turtle_files(directory: Path) -> list[Path]:
-    return sorted(directory.rglob("*.ttl")) if directory.is_dir() else []
+    if not directory.is_dir():
+        return []
+    return sorted(p for p in directory.rglob("*") if p.suffix in _FORMATS and p.is_file())
 
 
 def graph_files(settings: Settings) -> list[SourceFile]:
@@ -49,16 +56,20 @@ def data_version(settings: Settings) -> str:
 
 
 def parse_file(source: SourceFile) -> Iterator[ox.Quad]:
-    """The file's statements as quads in its graph; a syntax error names file, line and column."""
+    """The file's statements as quads; a syntax error names file, line and column.
+
+    Statements outside any GRAPH block go to the file's graph; a TriG file's named graphs keep their names.
+    """
     graph: ox.NamedNode | ox.DefaultGraph = (
         ox.NamedNode(source.graph) if source.graph is not None else ox.DefaultGraph()
     )
     try:
-        triples = list(ox.parse(path=source.path, format=ox.RdfFormat.TURTLE, rename_blank_nodes=True))
+        quads = list(ox.parse(path=source.path, format=_FORMATS[source.path.suffix], rename_blank_nodes=True))
     except SyntaxError as exc:
         raise SourceSyntaxError(source.path, exc.lineno, exc.offset, _parser_message(exc)) from exc
-    for triple in triples:
-        yield ox.Quad(triple.subject, triple.predicate, triple.object, graph)
+    for quad in quads:
+        named = quad.graph_name if isinstance(quad.graph_name, ox.NamedNode) else graph
+        yield ox.Quad(quad.subject, quad.predicate, quad.object, named)
 
 
 def _parser_message(exc: SyntaxError) -> str:
