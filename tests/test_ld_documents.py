@@ -22,6 +22,7 @@ VOID = rdflib.Namespace("http://rdfs.org/ns/void#")
 FOAF = rdflib.Namespace("http://xmlns.com/foaf/0.1/")
 ILRS = rdflib.Namespace("https://w3id.org/ilrs/ontology#")
 BASE = "https://w3id.org/ilrs/"
+GRAPH = BASE + "graph/"
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +50,8 @@ def test_every_format_parses_and_describes_the_member(
     venezuela = rdflib.URIRef(ID + "country/venezuela")
     assert (venezuela, RDF.type, ILRS.Country) in graph
     assert (venezuela, RDFS.label, rdflib.Literal("Venezuela", lang="en")) in graph
-    # Both membership claims are inlined, each with its interval, its instant and its source.
+    # Both membership claims are inlined, each with its interval and its instant; each fact names the
+    # statement graph it sits in (an rdf:Statement), and that graph its source.
     claims = set(graph.subjects(ORG.member, venezuela))
     assert claims == {
         rdflib.URIRef(ID + "membership/venezuela-space-wiki"),
@@ -62,8 +64,20 @@ def test_every_format_parses_and_describes_the_member(
         dates |= set(graph.objects(instant, TIME.inXSDDate)) | set(
             graph.objects(instant, TIME.inXSDgYearMonth)
         )
-        source = graph.value(claim, PROV.wasDerivedFrom)
+        (statement,) = [
+            st
+            for st in graph.subjects(RDF.subject, claim)
+            if graph.value(st, RDF.predicate) == ORG.memberDuring
+        ]
+        assert (statement, RDF.type, RDF.Statement) in graph
+        assert graph.value(statement, RDF.object) == interval
+        (statement_graph,) = graph.objects(statement, DCTERMS.isPartOf)
+        source = graph.value(statement_graph, PROV.wasDerivedFrom)
+        assert str(source) == ID + (
+            "source/wikipedia-ilrs" if "wikipedia" in claim else "source/space-wiki-ilrs"
+        )
         assert graph.value(source, RDFS.label) is not None
+        assert graph.value(statement_graph, ILRS.sourcePart) == rdflib.Literal("members table", lang="en")
     assert {str(d) for d in dates} == {"2023-07", "2023-07-17"}
     # Labels of what it links to, and the links pointing here.
     assert graph.value(rdflib.URIRef(ID + "agency/abae"), RDFS.label) is not None
@@ -96,11 +110,15 @@ def test_mission_document_inlines_its_events_with_dates_and_sources() -> None:
         "change-6-landing-wikipedia",
         "change-6-landing-lroc",
     }
+    has_time = "http://www.w3.org/2006/time#hasTime"
     for event in events:
-        (instant,) = description.objects(event, "http://www.w3.org/2006/time#hasTime")
+        (instant,) = description.objects(event, has_time)
         assert description.objects(instant, "http://www.w3.org/2006/time#inXSDDate")
-        (source,) = description.objects(event, "http://www.w3.org/ns/prov#wasDerivedFrom")
-        assert description.objects(source, "http://www.w3.org/2000/01/rdf-schema#label")
+        # Each event's date is stated by its own source: the LROC image or the Wikipedia mission table.
+        expected = (
+            "lroc-1374" if event.value.endswith("lroc") else "wikipedia-ilrs/mission-table-reconnaissance"
+        )
+        assert description.graphs_of(event, has_time, instant) == (GRAPH + "source/" + expected,)
 
 
 def test_turtle_uses_readable_prefixes(app: FastAPI) -> None:
@@ -121,10 +139,10 @@ def test_high_degree_entity_is_bounded() -> None:
     many = "\n".join(
         f"<mission/m{i}> a <https://w3id.org/ilrs/ontology#Mission> ; "
         f'<http://www.w3.org/2000/01/rdf-schema#label> "M {i}"@en ; '
-        f"<http://www.w3.org/ns/prov#wasDerivedFrom> <source/lroc-1374> ."
+        f"<https://w3id.org/ilrs/ontology#targetSite> <site/apollo-basin> ."
         for i in range(MAX_INCOMING + 50)
     )
-    description = describe(fixture_store(many), ID + "source/lroc-1374", BASE)
+    description = describe(fixture_store(many), ID + "site/apollo-basin", BASE)
     incoming = description.incoming(description.node)
     assert len(incoming) == MAX_INCOMING
     assert description.incoming_truncated

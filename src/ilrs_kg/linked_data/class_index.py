@@ -11,7 +11,7 @@ from ilrs_kg.linked_data.describe import Description
 from ilrs_kg.linked_data.entity_page import PageFrame
 from ilrs_kg.linked_data.naming import as_text, name_of, pick_literal
 from ilrs_kg.linked_data.viewmodel import Link, PageMeta, Text
-from ilrs_kg.namespaces import DATA_GRAPH, PREFIXES
+from ilrs_kg.namespaces import ONTOLOGY_GRAPH, PREFIXES
 
 
 @dataclass(frozen=True)
@@ -45,10 +45,12 @@ def class_iri(name: str) -> str | None:
 
 
 def build_class_index(store: ox.Store, cls: str, frame: PageFrame, meta: PageMeta) -> ClassIndexPage | None:
-    # Instances of subclasses belong on the page too: an agreement is an event.
+    # Instances of subclasses belong on the page too: an agreement is an event. Instances are what the
+    # statement graphs (and, for source documents, the provenance graph) type, never the ontology.
     query = f"""CONSTRUCT {{ ?s a <{cls}> . ?s ?p ?o }} WHERE {{
-        GRAPH <{DATA_GRAPH}> {{ ?s a ?type }}
         ?type <{RDFS_SUBCLASS_OF}>* <{cls}>
+        GRAPH ?g {{ ?s a ?type }}
+        FILTER(?g != <{ONTOLOGY_GRAPH}> && STRSTARTS(STR(?s), "{frame.iris.base}id/"))
         OPTIONAL {{ ?s ?p ?o VALUES ?p {{ <{t.LABEL}> <{t.PREF_LABEL}> <{t.TITLE}> <{t.DESCRIPTION}>
                     <{t.ORG}member> <{t.ILRS}ofMission> <{t.ILRS}involvedAgent> }} }}
     }}"""
