@@ -66,3 +66,17 @@ def test_cytoscape_desktop_columns_are_filled(document: dict[str, object]) -> No
     assert membership["interaction"] == "memberOf"
     assert membership["startYear"] == 2021
     assert membership["sources"] == ["https://w3id.org/ilrs/id/source/cnsa-2021-roadmap"]
+
+
+def test_each_edge_and_property_carries_its_own_sources(document: dict[str, object]) -> None:
+    elements = document["elements"]
+    assert isinstance(elements, dict)
+    tass = next(e["data"] for e in elements["edges"]
+                if e["data"].get("claim") == "https://w3id.org/ilrs/id/membership/venezuela-tass-2023")
+    assert tass["sources"] == ["https://w3id.org/ilrs/id/source/tass-2023-venezuela",
+                               "https://w3id.org/ilrs/id/source/xinhua-2023-venezuela"]
+    assert tass["start_sources"] == ["https://w3id.org/ilrs/id/source/tass-2023-venezuela"]
+    assert tass["source_parts"] == ["the report's second paragraph"]
+    change6 = next(n["data"] for n in elements["nodes"] if n["data"]["id"] == "mission:change-6")
+    assert change6["cosparId_sources"] == ["https://w3id.org/ilrs/id/source/cnsa-2021-roadmap"]
+    assert "sources" not in change6  # no entity-level list: each property has its own

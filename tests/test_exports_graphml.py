@@ -122,3 +122,16 @@ def test_a_list_item_holding_the_delimiter_makes_the_writer_pick_another() -> No
     delimiter = loaded.graph["arrayDelimiter"]
     assert delimiter != "|"
     assert loaded.nodes["a"]["tags"].split(delimiter) == ["x|y", "z"]
+
+
+def test_a_membership_edge_carries_exactly_its_claims_sources(loaded: nx.MultiDiGraph) -> None:
+    delimiter = loaded.graph["arrayDelimiter"]
+    (xinhua,) = [d for s, _, d in loaded.edges(data=True)
+                 if d.get("claim") == "https://w3id.org/ilrs/id/membership/venezuela-xinhua-2023"]
+    assert xinhua["sources"].split(delimiter) == ["https://w3id.org/ilrs/id/source/xinhua-2023-venezuela"]
+    assert xinhua["provenance_kind"] == "sourced"
+    assert xinhua["start_graphs"] == "https://w3id.org/ilrs/graph/source/xinhua-2023-venezuela"
+    # Node properties carry theirs as data keys of their own, declared like every other key.
+    vehicle = loaded.nodes["launch-vehicle:long-march-5"]
+    assert vehicle["label_provenance_kind"] == "editorial"
+    assert vehicle["label_graphs"] == "https://w3id.org/ilrs/graph/editorial/launch-vehicle-names"

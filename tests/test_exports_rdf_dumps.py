@@ -13,11 +13,17 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import XSD
 
 from ilrs_kg.exports import produce_all
-from ilrs_kg.namespaces import DATA_GRAPH, ONTOLOGY_GRAPH
+from ilrs_kg.namespaces import ONTOLOGY_GRAPH
 from ilrs_kg.settings import Settings
 from ilrs_kg.sources import graph_files, load_files, shape_files
 
 FIXTURE = Path(__file__).parent / "fixtures" / "exports"
+ID = "https://w3id.org/ilrs/id/"
+ILRS = "https://w3id.org/ilrs/ontology#"
+PROV = "http://www.w3.org/ns/prov#"
+PROVENANCE = "https://w3id.org/ilrs/graph/provenance"
+TASS = "https://w3id.org/ilrs/graph/source/tass-2023-venezuela/report"
+XINHUA = "https://w3id.org/ilrs/graph/source/xinhua-2023-venezuela"
 
 # rdflib 7.6 warns about its own deprecated classes from inside its JSON-LD parser and Dataset.parse; the
 # warnings say nothing about the files read.
@@ -123,9 +129,23 @@ def test_quad_dump_read_by_rdflib_keeps_ontology_and_data_in_their_graphs(dumps:
     dataset = rdflib.Dataset()
     dataset.parse(data=_bytes(dumps / name), format=QUAD_DUMPS[name][0])
     graphs = {str(g.identifier) for g in dataset.graphs() if len(g)}
-    assert graphs == {ONTOLOGY_GRAPH, DATA_GRAPH}
-    for graph_iri in (ONTOLOGY_GRAPH, DATA_GRAPH):
+    # Every graph survives: the ontology, the provenance graph and each statement graph.
+    assert graphs == {q.graph_name.value for q in store if isinstance(q.graph_name, ox.NamedNode)}
+    assert {ONTOLOGY_GRAPH, PROVENANCE, TASS, XINHUA} <= graphs
+    for graph_iri in graphs:
         assert isomorphic(dataset.graph(rdflib.URIRef(graph_iri)), _rdflib_reference(store, graph_iri))
+    # A fact two sources state is in both their graphs.
+    both = (rdflib.URIRef(ID + "agency/abae"), rdflib.URIRef(ILRS + "country"), rdflib.URIRef(ID + "country/venezuela"))
+    assert both in dataset.graph(rdflib.URIRef(TASS)) and both in dataset.graph(rdflib.URIRef(XINHUA))
+
+
+def test_triple_dumps_hold_each_fact_once_however_many_graphs_state_it(dumps: Path) -> None:
+    loaded = rdflib.Graph().parse(data=_bytes(dumps / "ilrs.nt"), format="nt")
+    both = (rdflib.URIRef(ID + "agency/abae"), rdflib.URIRef(ILRS + "country"), rdflib.URIRef(ID + "country/venezuela"))
+    assert both in loaded
+    # The provenance graph's descriptions are there too, so a one-graph reader still learns what each
+    # statement graph is (though not which graph a fact sits in: that takes TriG or N-Quads).
+    assert (rdflib.URIRef(TASS), rdflib.URIRef(PROV + "wasDerivedFrom"), rdflib.URIRef(ID + "source/tass-2023-venezuela")) in loaded
 
 
 @pytest.mark.parametrize("name", sorted(QUAD_DUMPS))

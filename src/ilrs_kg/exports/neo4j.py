@@ -204,6 +204,13 @@ relations in upper snake case (`MEMBER_OF`, `LAUNCH_VEHICLE`, `OPERATOR`). Membe
 `signatoryBody`, `sources` and `claim` (the claim's IRI); two sources that disagree give two relationships.
 List properties are split on `{delimiter}`.
 
+Every fact names its source. Each relationship has `sources` (the IRIs of the source documents that
+state it), `source_parts` (where in them), `provenance_kind` (sourced, editorial or derived) and `graphs`
+(the statement graphs it sits in, described in the RDF dumps); each property `p` of a node or of a claim
+relationship has the same four as `p_sources`, `p_source_parts`, `p_provenance_kind` and `p_graphs`:
+
+    MATCH (m:Mission {{label: "Chang'e 6"}}) RETURN m.cosparId, m.cosparId_sources, m.cosparId_source_parts
+
 ## Bulk import (fast, into a new database)
 
     unzip ilrs-neo4j.zip -d ilrs-neo4j

@@ -314,7 +314,7 @@ def build_entity_page(
         site=frame.site,
         canonical=description.iri,
         alternates=alternates,
-        json_ld=schema_org(description, frame.iris, frame.lang),
+        json_ld=schema_org(description, frame.iris, frame.lang, frame.provenance),
         languages=languages,
         description=(lead.value if lead is not None else f"{heading.value}: {type_names}"),
     )
