@@ -61,7 +61,9 @@ def compute(store: ox.Store) -> GraphStats:
     members: dict[str, set[str]] = defaultdict(set)
     labels: dict[str, set[ox.Triple]] = defaultdict(set)
     for quad in store.quads_for_pattern(None, None, None, None):
-        name = quad.graph_name.value if isinstance(quad.graph_name, ox.NamedNode) else ""
+        if not isinstance(quad.graph_name, ox.NamedNode):
+            continue  # the default graph: the generated merge of the named graphs
+        name = quad.graph_name.value
         kind = provenance.kind(name)
         triples[kind] += 1
         graphs[kind].add(name)

@@ -54,7 +54,7 @@ def build_class_index(store: ox.Store, cls: str, frame: PageFrame, meta: PageMet
         OPTIONAL {{ ?s ?p ?o VALUES ?p {{ <{t.LABEL}> <{t.PREF_LABEL}> <{t.TITLE}> <{t.DESCRIPTION}>
                     <{t.ORG}member> <{t.ILRS}ofMission> <{t.ILRS}involvedAgent> }} }}
     }}"""
-    result = store.query(query, use_default_graph_as_union=True)
+    result = store.query(query)
     assert isinstance(result, ox.QueryTriples)
     graph = Description(cls, list(result))
     instances = {

@@ -76,7 +76,7 @@ WHERE {{
 
 
 def _construct(store: ox.Store, query: str) -> list[ox.Triple]:
-    result = store.query(sparql_prefix_block(("rdf",)) + query, use_default_graph_as_union=True)
+    result = store.query(sparql_prefix_block(("rdf",)) + query)
     assert isinstance(result, ox.QueryTriples)
     return list(result)
 

@@ -82,7 +82,7 @@ CONSTRUCT { ?s ?p ?o } WHERE {
   UNION { ?x a ilrs:Membership ; org:member|org:role ?s . ?s ?p ?o VALUES ?p { rdfs:label } }
 }"""
     )
-    result = store.query(query, use_default_graph_as_union=True)
+    result = store.query(query)
     assert isinstance(result, ox.QueryTriples)
     triples = list(result)
     return Description(base, triples, graphs=fact_graphs(store, triples))

@@ -135,7 +135,7 @@ class LinkedData:
 
     def exists(self, snapshot: Snapshot, iri: str) -> bool:
         answer = snapshot.store.query(
-            f"ASK {{ {{ <{iri}> ?p ?o }} UNION {{ ?s ?p <{iri}> }} }}", use_default_graph_as_union=True
+            f"ASK {{ {{ <{iri}> ?p ?o }} UNION {{ ?s ?p <{iri}> }} }}"
         )
         assert isinstance(answer, ox.QueryBoolean)
         return bool(answer)
@@ -284,7 +284,7 @@ class LinkedData:
             ?s <{t.LABEL}>|<{t.ALT_LABEL}> ?name
             FILTER(STRSTARTS(STR(?s), "{self.base}id/") && {filters})
         }} GROUP BY ?s ORDER BY STRLEN(STR(?n)) ?n LIMIT {limit}"""
-        rows = ctx.snapshot.store.query(query, use_default_graph_as_union=True)
+        rows = ctx.snapshot.store.query(query)
         assert isinstance(rows, ox.QuerySolutions)
         links = []
         for row in rows:
@@ -327,7 +327,7 @@ class LinkedData:
         type_clause = f"?s a <{kind_filter}> ." if kind_filter else ""
         query = f"""SELECT DISTINCT ?s WHERE {{ ?s <{prop}> <{iri}> . {type_clause} FILTER(isIRI(?s)) }}
                     ORDER BY ?s"""
-        rows = ctx.snapshot.store.query(query, use_default_graph_as_union=True)
+        rows = ctx.snapshot.store.query(query)
         assert isinstance(rows, ox.QuerySolutions)
         subjects = [row["s"].value for row in rows if row["s"] is not None]
         if not subjects:

@@ -38,7 +38,7 @@ class GraphCounts:
 
 
 def _select(store: ox.Store, query: str) -> list[ox.QuerySolution]:
-    result = store.query(query, use_default_graph_as_union=True)
+    result = store.query(query)
     assert isinstance(result, ox.QuerySolutions)
     return list(result)
 
