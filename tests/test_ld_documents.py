@@ -146,3 +146,66 @@ def test_high_degree_entity_is_bounded() -> None:
     incoming = description.incoming(description.node)
     assert len(incoming) == MAX_INCOMING
     assert description.incoming_truncated
+
+
+SIMPLEWIKI = GRAPH + "source/simplewiki-change-6"
+COSPAR = (rdflib.URIRef(ID + "mission/change-6"), ILRS.cosparId, rdflib.Literal("2024-083A"))
+
+
+@pytest.mark.parametrize(("extension", "rdflib_format"), [("trig", "trig"), ("nq", "nquads")])
+def test_dataset_documents_keep_each_fact_in_its_statement_graphs(
+    app: FastAPI, extension: str, rdflib_format: str
+) -> None:
+    response = fetch(app, f"/doc/mission/change-6.{extension}")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith(
+        "application/trig" if extension == "trig" else "application/n-quads"
+    )
+    dataset = rdflib.Dataset()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        dataset.parse(data=response.content, format=rdflib_format)
+    holding = {str(g.identifier) for g in dataset.graphs() if COSPAR in g}
+    assert holding == {SIMPLEWIKI}
+    # The English name is stated by two sources: it is in both their graphs.
+    name = (COSPAR[0], RDFS.label, rdflib.Literal("Chang'e 6", lang="en"))
+    assert {str(g.identifier) for g in dataset.graphs() if name in g} == {
+        GRAPH + "source/wikipedia-ilrs/mission-table-reconnaissance",
+        GRAPH + "source/lroc-1374",
+    }
+    # The provenance graph describes those graphs and their source documents.
+    provenance = dataset.graph(rdflib.URIRef(GRAPH + "provenance"))
+    source = provenance.value(rdflib.URIRef(SIMPLEWIKI), PROV.wasDerivedFrom)
+    assert str(source) == ID + "source/simplewiki-change-6"
+    assert provenance.value(source, SCHEMA.url) == rdflib.URIRef(
+        "https://simple.wikipedia.org/wiki/Chang%27e_6"
+    )
+    # What the document is sits in the default graph.
+    document = rdflib.URIRef(f"{BASE}doc/mission/change-6.{extension}")
+    assert (document, FOAF.primaryTopic, COSPAR[0]) in dataset.default_graph
+
+
+@pytest.mark.parametrize(("extension", "rdflib_format"), FORMATS)
+def test_one_graph_documents_name_each_facts_statement_graphs(
+    app: FastAPI, extension: str, rdflib_format: str
+) -> None:
+    graph = _graph(app, f"/doc/mission/change-6.{extension}", rdflib_format)
+    assert COSPAR in graph
+    (statement,) = [
+        s for s in graph.subjects(RDF.subject, COSPAR[0]) if graph.value(s, RDF.predicate) == ILRS.cosparId
+    ]
+    assert graph.value(statement, RDF.object) == COSPAR[2]
+    assert set(graph.objects(statement, DCTERMS.isPartOf)) == {rdflib.URIRef(SIMPLEWIKI)}
+    assert (rdflib.URIRef(SIMPLEWIKI), RDF.type, ILRS.SourcedStatements) in graph
+    # Reification asserts nothing: the document's facts are the description's, plus the statement nodes.
+    assert (COSPAR[0], ILRS.cosparId, None) in graph and len(
+        list(graph.triples((None, ILRS.cosparId, None)))
+    ) == 1
+
+
+def test_entity_iris_negotiate_the_dataset_formats(app: FastAPI) -> None:
+    response = fetch(app, "/id/mission/change-6", {"Accept": "application/trig"})
+    assert response.status_code == 303
+    assert response.headers["location"] == "http://testserver/doc/mission/change-6.trig"
+    links = fetch(app, "/doc/mission/change-6.ttl").headers["link"]
+    assert '<http://testserver/doc/mission/change-6.nq>; rel="alternate"; type="application/n-quads"' in links

@@ -16,12 +16,7 @@ from enum import Enum
 
 import pyoxigraph as ox
 
-from ilrs_kg.namespaces import GRAPH_NS, ONTOLOGY_GRAPH, ONTOLOGY_NS, PREFIXES
-
-PROVENANCE_GRAPH = GRAPH_NS + "provenance"
-SOURCE_GRAPHS = GRAPH_NS + "source/"
-EDITORIAL_GRAPHS = GRAPH_NS + "editorial/"
-DERIVED_GRAPHS = GRAPH_NS + "derived/"
+from ilrs_kg.namespaces import ONTOLOGY_GRAPH, ONTOLOGY_NS, PREFIXES, PROVENANCE_GRAPH
 
 _TYPE = PREFIXES["rdf"] + "type"
 _LABEL = PREFIXES["rdfs"] + "label"
@@ -179,15 +174,6 @@ def fact_graphs(store: ox.Store, triples: Iterable[ox.Triple]) -> FactGraphs:
             if isinstance(quad.graph_name, ox.NamedNode) and quad.triple in among:
                 found[quad.triple].add(quad.graph_name.value)
     return {triple: tuple(sorted(graphs)) for triple, graphs in found.items()}
-
-
-def kind_filter(variable: str, kinds: Iterable[Kind]) -> str:
-    """A SPARQL FILTER keeping the graphs (bound to `variable`) of the given kinds, by their IRI."""
-    prefixes = {Kind.SOURCED: SOURCE_GRAPHS, Kind.EDITORIAL: EDITORIAL_GRAPHS, Kind.DERIVED: DERIVED_GRAPHS}
-    tests = [f'STRSTARTS(STR({variable}), "{prefixes[k]}")' for k in kinds if k in prefixes]
-    tests += [f"{variable} = <{PROVENANCE_GRAPH}>" for k in kinds if k is Kind.PROVENANCE]
-    tests += [f"{variable} = <{ONTOLOGY_GRAPH}>" for k in kinds if k is Kind.ONTOLOGY]
-    return f"FILTER({' || '.join(tests) or 'false'})"
 
 
 def graph_descriptions(store: ox.Store, graph_iris: Iterable[str]) -> list[ox.Triple]:

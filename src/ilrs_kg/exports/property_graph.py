@@ -47,8 +47,8 @@ import pyoxigraph as ox
 
 from ilrs_kg.exports.files import ExportError
 from ilrs_kg.exports.graph_model import Attribute, Edge, Kind, Node, PropertyGraph, Value, render_value
-from ilrs_kg.namespaces import ID_NS, ONTOLOGY_GRAPH, ONTOLOGY_NS, PREFIXES
-from ilrs_kg.statement_graphs import PROVENANCE_GRAPH, Provenance, load_provenance
+from ilrs_kg.namespaces import ID_NS, ONTOLOGY_GRAPH, ONTOLOGY_NS, PREFIXES, PROVENANCE_GRAPH
+from ilrs_kg.statement_graphs import Provenance, load_provenance
 
 RDF_TYPE = PREFIXES["rdf"] + "type"
 RDFS_LABEL = PREFIXES["rdfs"] + "label"

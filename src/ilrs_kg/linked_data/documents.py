@@ -20,8 +20,7 @@ from ilrs_kg.linked_data import terms as t
 from ilrs_kg.linked_data.describe import Description
 from ilrs_kg.linked_data.formats import DATASET_FORMATS, DocFormat
 from ilrs_kg.linked_data.replies import LICENSE
-from ilrs_kg.namespaces import ONTOLOGY_GRAPH, PREFIXES
-from ilrs_kg.statement_graphs import PROVENANCE_GRAPH
+from ilrs_kg.namespaces import ONTOLOGY_GRAPH, PREFIXES, PROVENANCE_GRAPH
 
 _SKIPPED_PREFIXES = {"id", "sh", "vann"}
 

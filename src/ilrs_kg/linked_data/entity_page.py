@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 import pyoxigraph as ox
 
 from ilrs_kg.linked_data import terms as t
-from ilrs_kg.linked_data.dates import compatible
+from ilrs_kg.linked_data.dates import PartialDate, compatible
 from ilrs_kg.linked_data.describe import Description, Term
 from ilrs_kg.linked_data.iris import IriMap
 from ilrs_kg.linked_data.moon_map import MapSite, moon_map
@@ -170,7 +170,8 @@ def _claim_groups(ctx: ValueContext) -> tuple[ClaimGroup, ...]:
         buckets[(claim_type, key)].append(claim)
     groups: list[tuple[tuple[str, str], ClaimGroup]] = []
     for (claim_type, _key), claims in buckets.items():
-        claims.sort(key=lambda c: (str(earliest_date(description, c) or ""), c.value))
+        # Oldest claim first; by ISO text, which sorts chronologically (a dataclass's repr does not).
+        claims.sort(key=lambda c: (_iso(earliest_date(description, c)), c.value))
         key_names = [
             term_value(ctx, o, p).text.value
             for p in t.CLAIM_KEYS[claim_type]
@@ -199,6 +200,10 @@ def _claim_groups(ctx: ValueContext) -> tuple[ClaimGroup, ...]:
         order = (vocabulary.label(claim_type), min(dates, default="9999"))
         groups.append((order, ClaimGroup(title, tuple(columns), tuple(rows), any(r.disagree for r in rows))))
     return tuple(group for _, group in sorted(groups, key=lambda item: item[0]))
+
+
+def _iso(date: PartialDate | None) -> str:
+    return date.iso() if date is not None else ""
 
 
 def _claim_caption(ctx: ValueContext, claim: Term) -> str:

@@ -134,9 +134,7 @@ class LinkedData:
     # -- entities ---------------------------------------------------------------------------------
 
     def exists(self, snapshot: Snapshot, iri: str) -> bool:
-        answer = snapshot.store.query(
-            f"ASK {{ {{ <{iri}> ?p ?o }} UNION {{ ?s ?p <{iri}> }} }}"
-        )
+        answer = snapshot.store.query(f"ASK {{ {{ <{iri}> ?p ?o }} UNION {{ ?s ?p <{iri}> }} }}")
         assert isinstance(answer, ox.QueryBoolean)
         return bool(answer)
 
