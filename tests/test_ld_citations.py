@@ -88,7 +88,7 @@ def test_luna28_launch_vehicle_cites_only_the_wikipedia_mission_table(app: FastA
     assert cited_graphs(text, row(text, "operator")) == {G + "source/space-wiki-ilrs/ref-2"}
     # The reference's own entry says which article it cites.
     entry = re.search(
-        r'<li id="source-\d+"[^>]*>(?:(?!</li>).)*space-wiki-ilrs/ref-2</code></li>', text, re.S
+        r'<li id="source-\d+"[^>]*>(?:(?!</li>).)*space-wiki-ilrs/ref-2</code></a></li>', text, re.S
     )
     assert entry is not None and "CNSA English news article c6812150" in entry.group(0)
 
@@ -204,3 +204,19 @@ def test_schema_org_is_based_on_the_documents_of_the_entitys_facts(app: FastAPI)
     assert block is not None
     ids = set(re.findall(r'"@id":\s*"(https://w3id.org/ilrs/id/source/[^"]+)"', block.group(1)))
     assert ids == {ID + "source/wikipedia-ilrs", ID + "source/space-wiki-ilrs"}
+
+
+def test_each_cited_graph_opens_as_a_page_and_as_data(app: FastAPI) -> None:
+    text = page(app, "/doc/mission/change-6.html")
+    assert 'href="http://testserver/graph/source/simplewiki-change-6" class="graph-link"' in text
+    graph_page = page(app, "/graph/source/simplewiki-change-6")
+    assert "Simple English Wikipedia: Chang&#39;e 6" in graph_page
+    assert 'href="http://testserver/doc/mission/change-6.html"' in graph_page
+    trig = fetch(app, "/graph/source/simplewiki-change-6", {"Accept": "application/trig"})
+    quads = list(ox.parse(trig.content, format=ox.RdfFormat.TRIG))
+    cospar = [q for q in quads if q.predicate.value == t.ILRS + "cosparId"]
+    assert [q.graph_name.value for q in cospar] == [SIMPLEWIKI]
+    assert any(q.graph_name.value == G + "provenance" and q.subject.value == SIMPLEWIKI for q in quads)
+    # Only described graphs are served, and path tricks are not graphs.
+    for path in ("/graph/source/no-such-source", "/graph/source/..%2F..%2Fetc", "/graph/a/b/c/d/e"):
+        assert fetch(app, path, BROWSER).status_code == 404, path

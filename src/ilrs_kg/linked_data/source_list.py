@@ -55,6 +55,7 @@ def source_entry(provenance: Provenance, iris: IriMap, lang: str, graph_iri: str
         anchor=f"source-{number}",
         kind=graph.kind.value if graph.kind is not Kind.PROVENANCE else "catalogue",
         graph=graph.iri,
+        graph_href=iris.page(graph.iri),
         documents=documents,
         url=url,
         part=as_text(graph.part) if graph.part is not None else None,

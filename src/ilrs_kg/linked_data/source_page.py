@@ -45,23 +45,27 @@ def statement_sets(store: ox.Store, frame: PageFrame, source: str) -> tuple[Stat
         ),
         key=lambda g: (g.kind is not Kind.SOURCED, g.iri),
     )
-    sets = []
-    for graph in graphs:
-        facts = 0
-        subjects: set[ox.NamedNode] = set()
-        for quad in store.quads_for_pattern(None, None, None, ox.NamedNode(graph.iri)):
-            facts += 1
-            if isinstance(quad.subject, ox.NamedNode) and quad.subject.value.startswith(
-                frame.iris.base + "id/"
-            ):
-                subjects.add(quad.subject)
-        links = sorted(
-            (Link(frame.iris.page(s.value), _name(store, s, frame.lang), s.value) for s in subjects),
-            key=lambda link: (link.text.value.casefold(), link.href),
-        )
-        sets.append(
-            StatementSet(
-                _title(graph), graph.kind.value, graph.iri, facts, tuple(links[:MAX_ENTITIES]), len(links)
-            )
-        )
-    return tuple(sets)
+    return tuple(statement_set(store, frame, graph) for graph in graphs)
+
+
+def statement_set(store: ox.Store, frame: PageFrame, graph: StatementGraph) -> StatementSet:
+    """One statement graph: how many facts it holds and the entities they are about."""
+    facts = 0
+    subjects: set[ox.NamedNode] = set()
+    for quad in store.quads_for_pattern(None, None, None, ox.NamedNode(graph.iri)):
+        facts += 1
+        if isinstance(quad.subject, ox.NamedNode) and quad.subject.value.startswith(frame.iris.base + "id/"):
+            subjects.add(quad.subject)
+    links = sorted(
+        (Link(frame.iris.page(s.value), _name(store, s, frame.lang), s.value) for s in subjects),
+        key=lambda link: (link.text.value.casefold(), link.href),
+    )
+    return StatementSet(
+        _title(graph),
+        graph.kind.value,
+        graph.iri,
+        frame.iris.page(graph.iri),
+        facts,
+        tuple(links[:MAX_ENTITIES]),
+        len(links),
+    )

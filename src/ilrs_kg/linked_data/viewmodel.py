@@ -92,6 +92,7 @@ class SourceEntry:
     anchor: str
     kind: str  # sourced, editorial, derived, catalogue, ontology or undescribed
     graph: str  # the statement graph's IRI, to look up in the data
+    graph_href: str  # where that graph's own page is
     # Sourced: the document that states the facts; editorial: the documents the curator interpreted.
     documents: tuple[Link, ...] = ()
     url: str | None = None
@@ -109,6 +110,7 @@ class StatementSet:
     title: Text
     kind: str
     graph: str
+    graph_href: str
     facts: int
     entities: tuple[Link, ...]
     total: int
