@@ -17,8 +17,8 @@ from ilrs_kg.linked_data import formats as f
 from ilrs_kg.linked_data.documents import serialize
 from ilrs_kg.linked_data.iris import is_valid_segment
 from ilrs_kg.linked_data.render import render
-from ilrs_kg.linked_data.replies import Reply, Request, document_reply, plain_reply
-from ilrs_kg.linked_data.service import NEGOTIATED_VARY, LinkedData
+from ilrs_kg.linked_data.replies import Reply, Request, plain_reply
+from ilrs_kg.linked_data.service import LinkedData
 from ilrs_kg.linked_data.source_list import graph_name, source_entry
 from ilrs_kg.linked_data.source_page import statement_set
 from ilrs_kg.linked_data.viewmodel import PageMeta, SourceEntry, StatementSet, Text
@@ -82,11 +82,4 @@ class GraphPages:
                 body = serialize(quads, fmt, self.service.base)
             else:
                 body = serialize([*facts, *described], fmt, self.service.base)
-        return document_reply(
-            request,
-            body,
-            fmt.content_type,
-            last_modified=ctx.snapshot.modified,
-            vary=NEGOTIATED_VARY,
-            extra=[],
-        )
+        return self.service.negotiated_reply(request, ctx, body, fmt, [])

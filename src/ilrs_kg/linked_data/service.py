@@ -234,6 +234,19 @@ class LinkedData:
             request, body, fmt.content_type, last_modified=ctx.snapshot.modified, vary=vary, extra=extra
         )
 
+    def negotiated_reply(
+        self, request: Request, ctx: Context, body: bytes, fmt: f.DocFormat, extra: list[tuple[str, str]]
+    ) -> Reply:
+        """A document picked by content negotiation alone (no extension in its URL)."""
+        return document_reply(
+            request,
+            body,
+            fmt.content_type,
+            last_modified=ctx.snapshot.modified,
+            vary=NEGOTIATED_VARY,
+            extra=extra,
+        )
+
     def html_page(self, request: Request, ctx: Context, template: str, view: Any) -> Reply:
         """A page that exists only as HTML (search, incoming links): it varies by language alone."""
         body = render(template, page=view, meta=view.meta).encode()
