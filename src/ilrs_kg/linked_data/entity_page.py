@@ -15,7 +15,7 @@ from ilrs_kg.linked_data.iris import IriMap
 from ilrs_kg.linked_data.moon_map import MapSite, moon_map
 from ilrs_kg.linked_data.naming import as_text, name_of, pick_literal
 from ilrs_kg.linked_data.schema_org import schema_org
-from ilrs_kg.linked_data.source_list import document_link, source_entries
+from ilrs_kg.linked_data.source_list import graph_name, source_entries
 from ilrs_kg.linked_data.values import Citations, ValueContext, earliest_date, points_of, term_value
 from ilrs_kg.linked_data.viewmodel import (
     Alternate,
@@ -207,10 +207,11 @@ def _iso(date: PartialDate | None) -> str:
 
 
 def _claim_caption(ctx: ValueContext, claim: Term) -> str:
-    """The names of the documents that state a claim's facts ("Wikipedia: …, Space Wiki: …")."""
+    """The sources, with their parts, that state a claim's facts ("Wikipedia: …, members table")."""
     provenance = ctx.citations.provenance
-    documents = sorted({s for g in ctx.description.node_graphs(claim) for s in provenance.graph(g).sources})
-    return ", ".join(document_link(provenance, ctx.iris, d, ctx.lang).text.value for d in documents)
+    graphs = [provenance.graph(g) for g in ctx.description.node_graphs(claim)]
+    names = {graph_name(provenance, g, ctx.lang).value for g in graphs if g.sources}
+    return "; ".join(sorted(names))
 
 
 def _incoming(ctx: ValueContext, frame: PageFrame, entity_path: str | None) -> tuple[IncomingGroup, ...]:
