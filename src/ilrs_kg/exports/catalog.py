@@ -20,7 +20,7 @@ from ilrs_kg.settings import Settings
 class Scope(Enum):
     """Which part of the graph a file holds."""
 
-    DATASET = "dataset"  # the whole graph: ontology and data
+    DATASET = "dataset"  # the whole graph: ontology, provenance and every statement graph
     ONTOLOGY = "ontology"  # the ontology alone
     SHAPES = "shapes"  # the SHACL shapes the data is validated against
     PROPERTY_GRAPH = "property-graph"  # entities and relations, for graph tools
@@ -64,17 +64,20 @@ def _gzipped(plain: DumpFormat) -> DumpFormat:
 
 
 _TURTLE = _rdf("turtle", "ilrs.ttl", "text/turtle", Scope.DATASET,
-               "The whole graph (ontology and data, one graph) as Turtle")
+               "The whole graph as Turtle: the union of every named graph, each fact once "
+               "(which statement graph a fact sits in needs N-Quads or TriG)")
 _NTRIPLES = _rdf("ntriples", "ilrs.nt", "application/n-triples", Scope.DATASET,
-                 "The whole graph (ontology and data, one graph) as N-Triples")
+                 "The whole graph as N-Triples: the union of every named graph, each fact once")
 _NQUADS = _rdf("nquads", "ilrs.nq", "application/n-quads", Scope.DATASET,
-               "The whole dataset as N-Quads, ontology and data in their named graphs")
+               "The whole dataset as N-Quads: every named graph kept (ontology, provenance, and each "
+               "statement graph, so each fact's sources), with their merge as the default graph")
 _TRIG = _rdf("trig", "ilrs.trig", "application/trig", Scope.DATASET,
-             "The whole dataset as TriG, ontology and data in their named graphs")
+             "The whole dataset as TriG: every named graph kept (ontology, provenance, and each "
+             "statement graph, so each fact's sources), with their merge as the default graph")
 _JSONLD = _rdf("jsonld", "ilrs.jsonld", "application/ld+json", Scope.DATASET,
-               "The whole graph (ontology and data, one graph) as expanded JSON-LD")
+               "The whole graph as expanded JSON-LD: the union of every named graph, each fact once")
 _RDFXML = _rdf("rdfxml", "ilrs.rdf", "application/rdf+xml", Scope.DATASET,
-               "The whole graph (ontology and data, one graph) as RDF/XML")
+               "The whole graph as RDF/XML: the union of every named graph, each fact once")
 
 DUMP_FORMATS: tuple[DumpFormat, ...] = (
     _TURTLE,
