@@ -18,7 +18,7 @@ def _sources(graph: ox.Store, fact: str) -> list[dict[str, str]]:
     """The query's rows for one fact, written as a VALUES row, each as {column: value}."""
     query, count = _VALUES.subn(f"VALUES (?s ?p ?o) {{ {fact} }}", QUERY)
     assert count == 1, "the query must have one VALUES (?s ?p ?o) block to fill in"
-    solutions = graph.query(query, use_default_graph_as_union=True)
+    solutions = graph.query(query)
     assert isinstance(solutions, ox.QuerySolutions)
     names = [v.value for v in solutions.variables]
     return [{n: row[n].value for n in names if row[n] is not None} for row in solutions]
