@@ -10,6 +10,7 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 from rdflib.compare import isomorphic
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import XSD
 
 from ilrs_kg.exports import produce_all
@@ -128,9 +129,12 @@ def test_quad_dump_read_by_rdflib_keeps_ontology_and_data_in_their_graphs(dumps:
                                                                           name: str) -> None:
     dataset = rdflib.Dataset()
     dataset.parse(data=_bytes(dumps / name), format=QUAD_DUMPS[name][0])
-    graphs = {str(g.identifier) for g in dataset.graphs() if len(g)}
-    # Every graph survives: the ontology, the provenance graph and each statement graph.
+    graphs = {str(g.identifier) for g in dataset.graphs() if len(g)} - {str(DATASET_DEFAULT_GRAPH_ID)}
+    # Every graph survives: the ontology, the provenance graph and each statement graph ...
     assert graphs == {q.graph_name.value for q in store if isinstance(q.graph_name, ox.NamedNode)}
+    # ... and the default graph the endpoint answers from, their merge, each fact once.
+    default = {q.triple for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())}
+    assert len(dataset.graph(DATASET_DEFAULT_GRAPH_ID)) == len(default) > 0
     assert {ONTOLOGY_GRAPH, PROVENANCE, TASS, XINHUA} <= graphs
     for graph_iri in graphs:
         assert isomorphic(dataset.graph(rdflib.URIRef(graph_iri)), _rdflib_reference(store, graph_iri))
