@@ -251,3 +251,14 @@ def test_void_describes_the_dataset(app: FastAPI) -> None:
     }
     assert partitions[rdflib.URIRef("https://w3id.org/ilrs/ontology#Country")] == 4
     assert "Dataset description" in page(app, "/.well-known/void")
+
+
+def test_counts_are_distinct_triples_not_quads() -> None:
+    """A fact two sources state is one triple in VoID and on the home page, not one per graph."""
+    store = fixture_store()
+    distinct = len({q.triple for q in store})
+    assert distinct < len(store)  # the store holds the named graphs and their merge
+    graph = rdflib.Graph().parse(
+        data=fetch(make_app(store), "/.well-known/void", {"Accept": "text/turtle"}).content, format="turtle"
+    )
+    assert int(graph.value(rdflib.URIRef("https://w3id.org/ilrs/dataset"), VOID.triples)) == distinct  # type: ignore[arg-type]

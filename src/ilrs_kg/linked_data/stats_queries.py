@@ -26,7 +26,7 @@ class ClassCount:
 
 @dataclass(frozen=True)
 class GraphCounts:
-    triples: int
+    triples: int  # distinct triples: the default graph
     data_triples: int  # distinct facts outside the ontology graph
     entities: int
     classes: tuple[ClassCount, ...]
@@ -48,7 +48,9 @@ def _int(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None) -> i
 
 
 def count_graph(store: ox.Store, base: str) -> GraphCounts:
-    total = len(store)
+    # The dataset's triples are its default graph, the merge of the named graphs: each fact once (the
+    # store's length would count a fact once per graph, and the merge again).
+    total = _select(store, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
     distinct = f"SELECT DISTINCT ?s ?p ?o WHERE {{ {_DATA} }}"
     data = _select(store, f"SELECT (COUNT(*) AS ?n) WHERE {{ {distinct} }}")
     entities = _select(
@@ -66,7 +68,7 @@ def count_graph(store: ox.Store, base: str) -> GraphCounts:
         f"SELECT ?p (COUNT(*) AS ?n) WHERE {{ {distinct} }} GROUP BY ?p",
     )
     return GraphCounts(
-        triples=total,
+        triples=_int(total[0]["n"]) if total else 0,
         data_triples=_int(data[0]["n"]) if data else 0,
         entities=_int(entities[0]["n"]) if entities else 0,
         classes=tuple(
