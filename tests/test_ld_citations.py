@@ -217,6 +217,7 @@ def test_each_cited_graph_opens_as_a_page_and_as_data(app: FastAPI) -> None:
     cospar = [q for q in quads if q.predicate.value == t.ILRS + "cosparId"]
     assert [q.graph_name.value for q in cospar] == [SIMPLEWIKI]
     assert any(q.graph_name.value == G + "provenance" and q.subject.value == SIMPLEWIKI for q in quads)
+    assert fetch(app, "/graph/ontology").headers["location"] == "http://testserver/ontology"
     # Only described graphs are served, and path tricks are not graphs.
     for path in ("/graph/source/no-such-source", "/graph/source/..%2F..%2Fetc", "/graph/a/b/c/d/e"):
         assert fetch(app, path, BROWSER).status_code == 404, path

@@ -17,12 +17,12 @@ from ilrs_kg.linked_data import formats as f
 from ilrs_kg.linked_data.documents import serialize
 from ilrs_kg.linked_data.iris import is_valid_segment
 from ilrs_kg.linked_data.render import render
-from ilrs_kg.linked_data.replies import Reply, Request, plain_reply
+from ilrs_kg.linked_data.replies import Reply, Request, plain_reply, redirect
 from ilrs_kg.linked_data.service import LinkedData
 from ilrs_kg.linked_data.source_list import graph_name, source_entry
 from ilrs_kg.linked_data.source_page import statement_set
 from ilrs_kg.linked_data.viewmodel import PageMeta, SourceEntry, StatementSet, Text
-from ilrs_kg.namespaces import PROVENANCE_GRAPH
+from ilrs_kg.namespaces import ONTOLOGY_GRAPH, PROVENANCE_GRAPH
 from ilrs_kg.statement_graphs import graph_descriptions
 
 GRAPH_FORMATS: tuple[f.DocFormat, ...] = (f.HTML, f.TRIG, f.N_QUADS, f.TURTLE, f.N_TRIPLES)
@@ -49,6 +49,9 @@ class GraphPages:
         ctx = self.service.context(request)
         iri = f"{self.service.base}graph/{path}"
         provenance = ctx.snapshot.provenance
+        if iri == ONTOLOGY_GRAPH:
+            # The ontology graph has its own documentation, in every format, at /ontology.
+            return redirect(ctx.site.ontology, vary="Accept")
         if iri not in provenance.graphs:
             return plain_reply(404, f"No statement graph <{iri}> is described here. See {ctx.site.sparql}.")
         try:
