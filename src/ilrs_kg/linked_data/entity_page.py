@@ -237,6 +237,13 @@ def _incoming(ctx: ValueContext, frame: PageFrame, entity_path: str | None) -> t
             ),
             key=lambda link: link.text.value.casefold(),
         )
+        # Each link shown is a fact about another entity: it cites the graphs that state it.
+        shown = tuple(
+            replace(
+                link, citations=ctx.citations.cite_fact(ox.NamedNode(link.hint or ""), prop, description.node)
+            )
+            for link in links[:INCOMING_PREVIEW]
+        )
         title = frame.vocabulary.inverse_label(prop)
         if kind:
             title += f" · {frame.vocabulary.label(kind)}"
@@ -244,7 +251,7 @@ def _incoming(ctx: ValueContext, frame: PageFrame, entity_path: str | None) -> t
         if len(links) > INCOMING_PREVIEW and entity_path is not None:
             query = {"property": prop, **({"type": kind} if kind else {}), "lang": frame.lang}
             more = frame.iris.url(f"incoming/{entity_path}", **query)
-        groups.append(IncomingGroup(title, tuple(links[:INCOMING_PREVIEW]), len(links), more))
+        groups.append(IncomingGroup(title, shown, len(links), more))
     return tuple(groups)
 
 

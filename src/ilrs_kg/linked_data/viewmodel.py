@@ -24,6 +24,8 @@ class Link:
     href: str
     text: Text
     hint: str | None = None
+    # Where a link is itself a fact (an incoming link, a class member): the graphs stating it, as numbers.
+    citations: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
