@@ -105,8 +105,9 @@ def test_the_fixture_has_blank_nodes_so_the_comparisons_must_match_them(store: o
 
 
 @pytest.mark.parametrize("name", sorted(TRIPLE_DUMPS))
-def test_triple_dump_read_by_rdflib_is_the_union_of_ontology_and_data(dumps: Path, store: ox.Store,
-                                                                      name: str) -> None:
+def test_triple_dump_read_by_rdflib_is_the_union_of_ontology_and_data(
+    dumps: Path, store: ox.Store, name: str
+) -> None:
     expected = _rdflib_reference(store)
     loaded = rdflib.Graph()
     loaded.parse(data=_bytes(dumps / name), format=TRIPLE_DUMPS[name][0])
@@ -115,8 +116,9 @@ def test_triple_dump_read_by_rdflib_is_the_union_of_ontology_and_data(dumps: Pat
 
 
 @pytest.mark.parametrize("name", sorted(TRIPLE_DUMPS))
-def test_triple_dump_read_by_pyoxigraph_is_the_stores_union_graph(dumps: Path, store: ox.Store,
-                                                                   name: str) -> None:
+def test_triple_dump_read_by_pyoxigraph_is_the_stores_union_graph(
+    dumps: Path, store: ox.Store, name: str
+) -> None:
     parsed = list(ox.parse(_bytes(dumps / name), TRIPLE_DUMPS[name][1]))
     expected = {ox.Quad(q.subject, q.predicate, q.object) for q in store}
     assert len(parsed) == len(expected)
@@ -125,8 +127,9 @@ def test_triple_dump_read_by_pyoxigraph_is_the_stores_union_graph(dumps: Path, s
 
 
 @pytest.mark.parametrize("name", sorted(QUAD_DUMPS))
-def test_quad_dump_read_by_rdflib_keeps_ontology_and_data_in_their_graphs(dumps: Path, store: ox.Store,
-                                                                          name: str) -> None:
+def test_quad_dump_read_by_rdflib_keeps_ontology_and_data_in_their_graphs(
+    dumps: Path, store: ox.Store, name: str
+) -> None:
     dataset = rdflib.Dataset()
     dataset.parse(data=_bytes(dumps / name), format=QUAD_DUMPS[name][0])
     graphs = {str(g.identifier) for g in dataset.graphs() if len(g)} - {str(DATASET_DEFAULT_GRAPH_ID)}
@@ -139,17 +142,29 @@ def test_quad_dump_read_by_rdflib_keeps_ontology_and_data_in_their_graphs(dumps:
     for graph_iri in graphs:
         assert isomorphic(dataset.graph(rdflib.URIRef(graph_iri)), _rdflib_reference(store, graph_iri))
     # A fact two sources state is in both their graphs.
-    both = (rdflib.URIRef(ID + "agency/abae"), rdflib.URIRef(ILRS + "country"), rdflib.URIRef(ID + "country/venezuela"))
+    both = (
+        rdflib.URIRef(ID + "agency/abae"),
+        rdflib.URIRef(ILRS + "country"),
+        rdflib.URIRef(ID + "country/venezuela"),
+    )
     assert both in dataset.graph(rdflib.URIRef(TASS)) and both in dataset.graph(rdflib.URIRef(XINHUA))
 
 
 def test_triple_dumps_hold_each_fact_once_however_many_graphs_state_it(dumps: Path) -> None:
     loaded = rdflib.Graph().parse(data=_bytes(dumps / "ilrs.nt"), format="nt")
-    both = (rdflib.URIRef(ID + "agency/abae"), rdflib.URIRef(ILRS + "country"), rdflib.URIRef(ID + "country/venezuela"))
+    both = (
+        rdflib.URIRef(ID + "agency/abae"),
+        rdflib.URIRef(ILRS + "country"),
+        rdflib.URIRef(ID + "country/venezuela"),
+    )
     assert both in loaded
     # The provenance graph's descriptions are there too, so a one-graph reader still learns what each
     # statement graph is (though not which graph a fact sits in: that takes TriG or N-Quads).
-    assert (rdflib.URIRef(TASS), rdflib.URIRef(PROV + "wasDerivedFrom"), rdflib.URIRef(ID + "source/tass-2023-venezuela")) in loaded
+    assert (
+        rdflib.URIRef(TASS),
+        rdflib.URIRef(PROV + "wasDerivedFrom"),
+        rdflib.URIRef(ID + "source/tass-2023-venezuela"),
+    ) in loaded
 
 
 @pytest.mark.parametrize("name", sorted(QUAD_DUMPS))
@@ -161,8 +176,10 @@ def test_quad_dump_read_by_pyoxigraph_is_the_stores_dataset(dumps: Path, store: 
 
 def test_ontology_files_hold_the_ontology_graph_alone(dumps: Path, store: ox.Store) -> None:
     expected = {q.triple for q in store.quads_for_pattern(None, None, None, ox.NamedNode(ONTOLOGY_GRAPH))}
-    for name, rdf_format in (("ilrs-ontology.ttl", ox.RdfFormat.TURTLE),
-                             ("ilrs-ontology.owl", ox.RdfFormat.RDF_XML)):
+    for name, rdf_format in (
+        ("ilrs-ontology.ttl", ox.RdfFormat.TURTLE),
+        ("ilrs-ontology.owl", ox.RdfFormat.RDF_XML),
+    ):
         assert {q.triple for q in ox.parse((dumps / name).read_bytes(), rdf_format)} == expected
 
 
@@ -189,8 +206,9 @@ def test_gzip_variants_decompress_to_the_plain_files(dumps: Path) -> None:
         assert gzip.GzipFile(fileobj=io.BytesIO(compressed)).read() == (dumps / name).read_bytes()
 
 
-def test_the_same_store_always_gives_the_same_bytes(settings: Settings, store: ox.Store, dumps: Path,
-                                                    tmp_path: Path) -> None:
+def test_the_same_store_always_gives_the_same_bytes(
+    settings: Settings, store: ox.Store, dumps: Path, tmp_path: Path
+) -> None:
     again = produce_all(settings, store, directory=tmp_path)
     for entry in again:
         assert entry.path.read_bytes() == (dumps / entry.name).read_bytes(), entry.name
