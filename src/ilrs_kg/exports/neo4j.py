@@ -237,8 +237,9 @@ def _import_script(files: Sequence[CsvFile], delimiter: str) -> str:
     return "\n".join(
         [
             "#!/bin/sh",
-            "# Imports the ILRS graph into an empty, stopped Neo4j 5 database named neo4j (it replaces that",
-            "# database). Run from the folder this file is in, with neo4j-admin on the PATH; then start Neo4j.",
+            "# Imports the ILRS graph into an empty, stopped Neo4j 5 database named neo4j (it replaces",
+            "# that database). Run from the folder this file is in, with neo4j-admin on the PATH; then",
+            "# start Neo4j.",
             "set -e",
             'cd "$(dirname "$0")"',
             command,
