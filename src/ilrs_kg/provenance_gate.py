@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from ilrs_kg.namespaces import ONTOLOGY_GRAPH, PROVENANCE_GRAPH, sparql_prefix_block
+from ilrs_kg.namespaces import ID_NS, ONTOLOGY_GRAPH, ONTOLOGY_NS, PROVENANCE_GRAPH, sparql_prefix_block
 
 _KINDS = "ilrs:SourcedStatements ilrs:EditorialStatements ilrs:DerivedStatements"
 _PLUMBING = f"ilrs:SourceDocument {_KINDS}"
@@ -52,6 +52,11 @@ RULES: tuple[GateRule, ...] = (
               GRAPH ?g {{ ?s ?p ?o }}
               FILTER(?g NOT IN ($file_graph, <{ONTOLOGY_GRAPH}>, <{PROVENANCE_GRAPH}>))
               FILTER NOT EXISTS {{ GRAPH <{PROVENANCE_GRAPH}> {{ ?g a ?kind VALUES ?kind {{ {_KINDS} }} }} }}
+              # A fact about this dataset's instances: an id/ IRI, or anything typed with an ILRS class.
+              # (Foreign test data in graphs of its own, such as the W3C protocol suite's, is not ours.)
+              FILTER(STRSTARTS(STR(?s), "{ID_NS}")
+                     || EXISTS {{ GRAPH ?typed {{ ?s a ?class }}
+                                  FILTER(STRSTARTS(STR(?class), "{ONTOLOGY_NS}")) }})
             }}""",
     ),
     GateRule(
