@@ -35,7 +35,7 @@ def test_turtle_to_standard_output(build_dir: Path, capsysbinary: pytest.Capture
     assert _export(build_dir, "--format", "turtle") == 0
     written = capsysbinary.readouterr().out
     triples = list(ox.parse(written, ox.RdfFormat.TURTLE))
-    assert len(triples) == len({q.triple for q in ox.parse(path=FIXTURE / "data" / "ilrs.ttl")} |
+    assert len(triples) == len({q.triple for q in ox.parse(path=FIXTURE / "data" / "ilrs.trig")} |
                                {q.triple for q in ox.parse(path=FIXTURE / "ontology" / "ilrs.ttl")})
 
 

@@ -15,7 +15,16 @@ from ilrs_kg.namespaces import DATA_GRAPH, ONTOLOGY_GRAPH
 from ilrs_kg.sparql.http import HttpRequest, Reply
 from ilrs_kg.sparql.jobs import QueryJob, QueryResult
 from ilrs_kg.sparql.protocol import SparqlEndpoint
-from tests.fixtures.sparql.support import CHANGE_6, LABELS, endpoint, get, handle, settings
+from tests.fixtures.sparql.support import (
+    CHANGE_6,
+    FIXTURE_GRAPH,
+    LABELS,
+    PROVENANCE_GRAPH,
+    endpoint,
+    get,
+    handle,
+    settings,
+)
 
 CONSTRUCT = f"CONSTRUCT {{ <{CHANGE_6}> ?p ?o }} WHERE {{ <{CHANGE_6}> ?p ?o }}"
 FORM = "application/x-www-form-urlencoded"
@@ -155,20 +164,24 @@ def test_nothing_acceptable_is_406_naming_the_formats(
 
 def test_the_default_graph_is_the_union_and_named_graphs_stay_addressable(ep: SparqlEndpoint) -> None:
     union = rows(get(ep, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"))
-    assert union == [{"n": "24"}]
+    assert union == [{"n": "27"}]
     graphs = rows(get(ep, "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"))
-    assert graphs == [{"g": DATA_GRAPH, "n": "14"}, {"g": ONTOLOGY_GRAPH, "n": "10"}]
+    assert graphs == [
+        {"g": ONTOLOGY_GRAPH, "n": "10"},
+        {"g": PROVENANCE_GRAPH, "n": "3"},
+        {"g": FIXTURE_GRAPH, "n": "14"},
+    ]
 
 
 def test_protocol_dataset_overrides_the_union_and_from(ep: SparqlEndpoint) -> None:
     count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
     assert rows(get(ep, count, **{"default-graph-uri": ONTOLOGY_GRAPH})) == [{"n": "10"}]
-    assert rows(get(ep, f"SELECT (COUNT(*) AS ?n) FROM <{DATA_GRAPH}> WHERE {{ ?s ?p ?o }}")) == [{"n": "14"}]
-    overridden = get(ep, f"SELECT (COUNT(*) AS ?n) FROM <{DATA_GRAPH}> WHERE {{ ?s ?p ?o }}",
+    assert rows(get(ep, f"SELECT (COUNT(*) AS ?n) FROM <{FIXTURE_GRAPH}> WHERE {{ ?s ?p ?o }}")) == [{"n": "14"}]
+    overridden = get(ep, f"SELECT (COUNT(*) AS ?n) FROM <{FIXTURE_GRAPH}> WHERE {{ ?s ?p ?o }}",
                      **{"default-graph-uri": ONTOLOGY_GRAPH})
     assert rows(overridden) == [{"n": "10"}]
-    named = get(ep, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", **{"named-graph-uri": DATA_GRAPH})
-    assert rows(named) == [{"g": DATA_GRAPH}]
+    named = get(ep, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", **{"named-graph-uri": FIXTURE_GRAPH})
+    assert rows(named) == [{"g": FIXTURE_GRAPH}]
 
 
 def test_relative_iris_resolve_against_the_data_base(ep: SparqlEndpoint) -> None:
@@ -349,7 +362,7 @@ def test_bare_get_describes_the_service(ep: SparqlEndpoint, accept: str | None,
         }} ORDER BY ?name""")
     assert isinstance(answer, ox.QuerySolutions)
     assert [(str(r["name"].value), int(r["triples"].value)) for r in answer] == [  # type: ignore[union-attr]
-        (DATA_GRAPH, 14), (ONTOLOGY_GRAPH, 10)
+        (ONTOLOGY_GRAPH, 10), (PROVENANCE_GRAPH, 3), (FIXTURE_GRAPH, 14)
     ]
 
 

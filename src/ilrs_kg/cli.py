@@ -65,7 +65,7 @@ def _cmd_query(args: argparse.Namespace) -> int:
     build_store(settings, _progress, reuse=True)
     store = load_in_memory(settings)
     try:
-        result = store.query(text, use_default_graph_as_union=True)
+        result = store.query(text)  # the default graph is the build's merge of all graphs
     except SyntaxError as exc:
         print(f"error: the query does not parse: {exc}", file=sys.stderr)
         return 2

@@ -34,9 +34,17 @@ JSON_LD = DocFormat(
 )
 RDF_XML = DocFormat("rdf", ox.RdfFormat.RDF_XML.media_type, "RDF/XML", ox.RdfFormat.RDF_XML)
 
+TRIG = DocFormat("trig", ox.RdfFormat.TRIG.media_type, "TriG", ox.RdfFormat.TRIG)
+N_QUADS = DocFormat("nq", ox.RdfFormat.N_QUADS.media_type, "N-Quads", ox.RdfFormat.N_QUADS)
+
 DOCUMENT_FORMATS: tuple[DocFormat, ...] = (HTML, TURTLE, JSON_LD, N_TRIPLES, RDF_XML)
 RDF_FORMATS: tuple[DocFormat, ...] = tuple(f for f in DOCUMENT_FORMATS if f.rdf is not None)
 BY_EXTENSION = {f.extension: f for f in DOCUMENT_FORMATS}
+# Entity descriptions also come as datasets: each fact in the statement graphs it sits in.
+DATASET_FORMATS: tuple[DocFormat, ...] = (TRIG, N_QUADS)
+ENTITY_FORMATS: tuple[DocFormat, ...] = (*DOCUMENT_FORMATS, *DATASET_FORMATS)
+ENTITY_RDF_FORMATS: tuple[DocFormat, ...] = (*RDF_FORMATS, *DATASET_FORMATS)
+ENTITY_BY_EXTENSION = {f.extension: f for f in ENTITY_FORMATS}
 
 
 class UnknownFormat(Exception):

@@ -8,6 +8,7 @@ from importlib import resources
 from fastapi import APIRouter, Response
 from fastapi import Request as HttpRequest
 
+from ilrs_kg.linked_data.graph_pages import GraphPages
 from ilrs_kg.linked_data.replies import CACHE_CONTROL, CORS, Reply, Request
 from ilrs_kg.linked_data.service import LinkedData
 from ilrs_kg.linked_data.site_pages import SitePages
@@ -61,6 +62,7 @@ def build_router(settings: Settings, store_provider: StoreProvider) -> APIRouter
     route("/dataset", pages.dataset)
     route("/shapes", pages.shapes)
     route("/.well-known/void", pages.void)
+    route("/graph/{path:path}", GraphPages(service).graph)
 
     css = resources.files("ilrs_kg.linked_data").joinpath("static/ld.css").read_bytes()
 

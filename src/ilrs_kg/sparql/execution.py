@@ -46,7 +46,9 @@ def _dataset_options(job: QueryJob, names_dataset: bool) -> dict[str, Any]:
             "default_graph": [ox.NamedNode(iri) for iri in default],
             "named_graphs": [ox.NamedNode(iri) for iri in named],
         }
-    return {} if names_dataset else {"use_default_graph_as_union": True}
+    # Without a dataset the default graph is the store's own: the build writes there the merge of all named
+    # graphs, each fact once (Oxigraph's union would repeat a fact once per source graph stating it).
+    return {}
 
 
 def execute(store: ox.Store, job: QueryJob, limits: Limits) -> QueryResult:
