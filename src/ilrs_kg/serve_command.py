@@ -42,9 +42,26 @@ class ServeOptions:
     log_level: str = "info"
 
 
-# The HTTP server's limits (ilrs_kg.http_server): option (named after its Settings field), type, unit,
-# what happens beyond.
-_CONNECTION_LIMITS: tuple[tuple[str, type, str, str], ...] = (
+# Options that set a Settings field of the same name: option, type, unit, what it limits and what
+# happens beyond. The query limits apply per request; the connection limits are ilrs_kg.http_server's.
+_LIMITS: tuple[tuple[str, type, str, str], ...] = (
+    (
+        "--query-timeout",
+        float,
+        "SECONDS",
+        "hard limit on one query's evaluation; its worker is killed then, and the client gets a 503",
+    ),
+    ("--workers", int, "N", "query worker processes per HTTP process, each with its own copy of the graph"),
+    ("--max-body-bytes", int, "BYTES", "largest request body accepted; 413 beyond"),
+    ("--max-query-chars", int, "CHARS", "longest query accepted; 413 beyond"),
+    (
+        "--max-query-nesting",
+        int,
+        "DEPTH",
+        "deepest bracket nesting accepted; 400 beyond, as deeper nesting overflows the SPARQL parser's stack",
+    ),
+    ("--max-result-bytes", int, "BYTES", "largest serialized result returned; 422 beyond"),
+    ("--result-cache-entries", int, "N", "results kept in each HTTP process's cache; 0 disables it"),
     ("--max-url-bytes", int, "BYTES", "longest request target (path and query); 414 beyond, saying to POST"),
     ("--max-header-bytes", int, "BYTES", "largest header block; 431 beyond"),
     ("--max-header-count", int, "N", "most header fields in a request; 431 beyond"),
@@ -80,63 +97,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="port to listen on; 0 picks a free one (default: %(default)s)",
     )
     parser.add_argument(
-        "--query-timeout",
-        type=float,
-        default=d.query_timeout,
-        metavar="SECONDS",
-        help="hard limit on one query's evaluation; its worker is killed then, and "
-        "the client gets a 503 (default: %(default)s)",
-    )
-    parser.add_argument(
-        "--workers",
-        type=int,
-        default=d.workers,
-        metavar="N",
-        help="query worker processes per HTTP process, each with its own copy of the graph "
-        "(default: %(default)s)",
-    )
-    parser.add_argument(
         "--http-processes",
         type=int,
         default=_default_http_processes(),
         metavar="N",
         help="HTTP server processes sharing the port (default: one per CPU, at most 4; here %(default)s)",
-    )
-    parser.add_argument(
-        "--max-body-bytes",
-        type=int,
-        default=d.max_body_bytes,
-        metavar="BYTES",
-        help="largest request body accepted; 413 beyond (default: %(default)s)",
-    )
-    parser.add_argument(
-        "--max-query-chars",
-        type=int,
-        default=d.max_query_chars,
-        metavar="CHARS",
-        help="longest query accepted; 413 beyond (default: %(default)s)",
-    )
-    parser.add_argument(
-        "--max-query-nesting",
-        type=int,
-        default=d.max_query_nesting,
-        metavar="DEPTH",
-        help="deepest bracket nesting accepted; 400 beyond, as deeper nesting "
-        "overflows the SPARQL parser's stack (default: %(default)s)",
-    )
-    parser.add_argument(
-        "--max-result-bytes",
-        type=int,
-        default=d.max_result_bytes,
-        metavar="BYTES",
-        help="largest serialized result returned; 422 beyond (default: %(default)s)",
-    )
-    parser.add_argument(
-        "--result-cache-entries",
-        type=int,
-        default=d.result_cache_entries,
-        metavar="N",
-        help="results kept in each HTTP process's cache; 0 disables it (default: %(default)s)",
     )
     parser.add_argument(
         "--public-base",
@@ -145,7 +110,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "https://ilrs.example.org/ behind a proxy; never the request's Host header "
         "(default: http://HOST:PORT/ as listened on)",
     )
-    for flag, kind, metavar, text in _CONNECTION_LIMITS:
+    for flag, kind, metavar, text in _LIMITS:
         default = getattr(d, _field(flag))
         parser.add_argument(
             flag, type=kind, default=default, metavar=metavar, help=f"{text} (default: {default})"
@@ -168,18 +133,15 @@ def _progress(message: str) -> None:
 def settings_and_options(args: argparse.Namespace) -> tuple[Settings, ServeOptions]:
     from ilrs_kg.cli import settings_from_args
 
-    settings = settings_from_args(args).with_changes(
-        host=args.host,
-        port=args.port,
-        query_timeout=args.query_timeout,
-        workers=max(1, args.workers),
-        max_body_bytes=args.max_body_bytes,
-        max_query_chars=args.max_query_chars,
-        max_query_nesting=args.max_query_nesting,
-        max_result_bytes=args.max_result_bytes,
-        result_cache_entries=args.result_cache_entries,
-        public_base=_public_base(args.public_base),
-        **{_field(flag): getattr(args, _field(flag)) for flag, *_ in _CONNECTION_LIMITS},
+    settings = (
+        settings_from_args(args)
+        .with_changes(
+            host=args.host,
+            port=args.port,
+            public_base=_public_base(args.public_base),
+            **{_field(flag): getattr(args, _field(flag)) for flag, *_ in _LIMITS},
+        )
+        .with_changes(workers=max(1, args.workers))
     )
     options = ServeOptions(
         max(1, args.http_processes), args.worker_memory_mb, args.access_log, args.log_level
