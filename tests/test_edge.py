@@ -7,16 +7,12 @@ from __future__ import annotations
 import asyncio
 import html.parser
 import re
-import socket
-import threading
-import time
 import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 from fastapi import FastAPI
 from playwright.sync_api import ConsoleMessage, Dialog, sync_playwright
 
@@ -27,7 +23,7 @@ from ilrs_kg.http_server import ConnectionLimits, LimitedH11Protocol
 from ilrs_kg.settings import Settings
 from ilrs_kg.sparql.backend import InProcessBackend
 from ilrs_kg.sparql.limits import Limits
-from tests.fixtures.linked_data.support import ROOT, fixture_store
+from tests.fixtures.linked_data.support import ROOT, fixture_store, serving
 
 HOSTILE = "https://w3id.org/ilrs/id/country/ruritania"  # labelled "<script>alert(1)</script> & Ruritania"
 LABELS = "SELECT ?s ?label WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?label }"
@@ -197,24 +193,9 @@ def test_the_public_base_keeps_its_port_and_ends_with_a_slash() -> None:
 @pytest.fixture(scope="module")
 def served(settings: Settings) -> Iterator[str]:
     """The app on the HTTP server of `ilrs-kg serve`, on a free loopback port, its links pointing there."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    here = settings.with_changes(port=port)
-    protocol = LimitedH11Protocol.with_limits(ConnectionLimits.from_settings(here))
-    server = uvicorn.Server(uvicorn.Config(app_for(here), http=protocol, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline, "the test server did not start"
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
+    protocol = LimitedH11Protocol.with_limits(ConnectionLimits.from_settings(settings))
+    with serving(lambda port: app_for(settings.with_changes(port=port)), http=protocol) as url:
+        yield url
 
 
 HOSTILE_QUERY = (
