@@ -40,6 +40,8 @@ EVERY_REPLY: tuple[tuple[bytes, bytes], ...] = (
     (b"referrer-policy", b"no-referrer"),
     (b"x-frame-options", b"DENY"),
 )
+_FOR_HTML = (*EVERY_REPLY, (b"content-security-policy", HTML_POLICY.encode("ascii")))
+_FOR_OTHERS = (*EVERY_REPLY, (b"content-security-policy", OTHER_POLICY.encode("ascii")))
 _HTML_TYPES = (b"text/html", b"application/xhtml+xml")
 
 
@@ -72,22 +74,25 @@ class PublicBase:
         return f"{self.scheme}://{self.authority}/"
 
 
-def public_scope(scope: Scope, base: PublicBase) -> Scope:
-    """The request as if sent to the public base: its Host header, scheme and server replaced."""
+def public_scope(scope: Scope, base: PublicBase, host: bytes) -> Scope:
+    """The request as if sent to the public base (`host` is its authority, encoded): its Host header,
+    scheme and server replaced."""
     headers = [(name, value) for name, value in scope["headers"] if name != b"host"]
-    headers.append((b"host", base.authority.encode("idna")))
+    headers.append((b"host", host))
     return {**scope, "scheme": base.scheme, "server": (base.host, base.port), "headers": headers}
 
 
 def reply_headers(headers: Iterable[tuple[bytes, bytes]]) -> Headers:
     """The reply's headers with the security headers it lacks added."""
     result = list(headers)
-    present = {name.lower() for name, _ in result}
-    content_type = next((value for name, value in result if name.lower() == b"content-type"), b"")
-    policy = HTML_POLICY if content_type.lower().startswith(_HTML_TYPES) else OTHER_POLICY
-    for name, value in (*EVERY_REPLY, (b"content-security-policy", policy.encode("ascii"))):
-        if name not in present:
-            result.append((name, value))
+    present = set()
+    html = False
+    for name, value in result:
+        name = name.lower()
+        present.add(name)
+        if name == b"content-type":
+            html = value.lower().startswith(_HTML_TYPES)
+    result.extend(pair for pair in (_FOR_HTML if html else _FOR_OTHERS) if pair[0] not in present)
     return result
 
 
@@ -95,6 +100,7 @@ class Edge:
     def __init__(self, app: ASGIApp, settings: Settings) -> None:
         self.app = app
         self.base = PublicBase.parse(settings.link_base)
+        self.host = self.base.authority.encode("idna")
         self.body_timeout = settings.body_timeout
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -107,7 +113,7 @@ class Edge:
                 message = {**message, "headers": reply_headers(message.get("headers", ()))}
             await send(message)
 
-        await self.app(public_scope(scope, self.base), self._in_time(receive), send_secured)
+        await self.app(public_scope(scope, self.base, self.host), self._in_time(receive), send_secured)
 
     def _in_time(self, receive: Receive) -> Receive:
         """`receive`, raising RequestTimeout once the body is late; after the body, unchanged (a route
