@@ -115,9 +115,20 @@ def labels_in(body: bytes) -> set[str]:
     return {row["label"]["value"] for row in json.loads(body)["results"]["bindings"]}
 
 
+OFFERS = {
+    "h2c": H2C,
+    "websocket": b"Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n"
+    b"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n",
+    "two protocols, keep-alive": b"Connection: keep-alive, Upgrade\r\nUpgrade: h2c, foo/2\r\n",
+}
+
+
+@pytest.mark.parametrize("offer", OFFERS)
 @pytest.mark.parametrize("chunked", [False, True], ids=["content-length", "chunked"])
-def test_a_post_offering_an_h2c_upgrade_is_answered_from_its_body(server: Served, chunked: bool) -> None:
-    status, headers, body = exchange(server, post(LABELS.encode(), chunked=chunked))
+def test_a_post_offering_an_upgrade_is_answered_from_its_body(
+    server: Served, chunked: bool, offer: str
+) -> None:
+    status, headers, body = exchange(server, post(LABELS.encode(), extra=OFFERS[offer], chunked=chunked))
     assert status == 200, body
     assert "嫦娥六号" in labels_in(body)
     assert "upgrade" not in headers  # the offer is declined: the reply is HTTP/1.1
@@ -217,6 +228,17 @@ def test_an_endless_header_gets_431_while_still_arriving(server: Served) -> None
             pass
         status, _, _ = read_reply(sock)
     assert status == 431
+
+
+def test_a_malformed_chunked_body_gets_400_and_the_connection_closed(server: Served) -> None:
+    with connect(server) as sock:
+        sock.sendall(
+            post(b"", extra=b"").replace(b"Content-Length: 0\r\n", b"Transfer-Encoding: chunked\r\n")
+            + b"zz\r\nSELECT\r\n0\r\n\r\n"
+        )
+        status, headers, body = read_reply(sock)
+        assert status == 400 and b"not valid HTTP/1.1" in body and headers["connection"] == "close"
+        assert closed_within(sock, SLACK) < SLACK
 
 
 def test_a_slow_head_gets_408_and_is_closed(server: Served) -> None:

@@ -203,6 +203,14 @@ class LimitedH11Protocol(H11Protocol):
         self._unset_keepalive_if_required()
         if self.transport.is_closing():
             return
+        if self.cycle is not None and not self.cycle.response_complete:
+            # A request in progress (a body h11 could not parse): its app hears a disconnect, and writes
+            # nothing more; a reply already under way cannot be followed by another.
+            self.cycle.disconnected = True
+            self.cycle.message_event.set()
+            if self.cycle.response_started:
+                self.transport.close()
+                return
         self.transport.pause_reading()
         self.transport.write(refusal_bytes(error))
         if self.transport.can_write_eof():

@@ -186,6 +186,7 @@ def serve_http(settings: Settings, options: ServeOptions, sock: socket.socket) -
         log_level=options.log_level,
         timeout_keep_alive=settings.keep_alive_timeout,
         server_header=False,
+        ws="none",  # the app serves no WebSocket: an Upgrade: websocket request is read as HTTP/1.1 too
     )
     # The package's own messages (stopped queries, replaced workers) look like the server's.
     handler = logging.StreamHandler()
