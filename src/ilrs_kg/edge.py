@@ -28,10 +28,11 @@ from ilrs_kg.settings import Settings
 Headers = list[tuple[bytes, bytes]]
 
 # No script of any origin runs (the pages have none; JSON-LD data blocks are not scripts); nothing but
-# this origin's styles and images loads; no page can be framed.
+# styles and images of this origin and of the public base (where the pages' links point: a browser may
+# have reached the server by another name) loads; no page can be framed.
 HTML_POLICY = (
-    "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; "
-    "frame-ancestors 'none'"
+    "default-src 'none'; style-src 'self' {base}; img-src 'self' {base} data:; form-action 'self' {base}; "
+    "base-uri 'none'; frame-ancestors 'none'"
 )
 # Results, RDF and plain-text errors opened in a browser are documents without any rights at all.
 OTHER_POLICY = "default-src 'none'; frame-ancestors 'none'; sandbox"
@@ -40,7 +41,6 @@ EVERY_REPLY: tuple[tuple[bytes, bytes], ...] = (
     (b"referrer-policy", b"no-referrer"),
     (b"x-frame-options", b"DENY"),
 )
-_FOR_HTML = (*EVERY_REPLY, (b"content-security-policy", HTML_POLICY.encode("ascii")))
 _FOR_OTHERS = (*EVERY_REPLY, (b"content-security-policy", OTHER_POLICY.encode("ascii")))
 _HTML_TYPES = (b"text/html", b"application/xhtml+xml")
 
@@ -82,8 +82,14 @@ def public_scope(scope: Scope, base: PublicBase, host: bytes) -> Scope:
     return {**scope, "scheme": base.scheme, "server": (base.host, base.port), "headers": headers}
 
 
-def reply_headers(headers: Iterable[tuple[bytes, bytes]]) -> Headers:
-    """The reply's headers with the security headers it lacks added."""
+def html_headers(base: PublicBase) -> Headers:
+    """The security headers of an HTML reply, its policy naming the public base."""
+    origin = f"{base.scheme}://{base.authority.encode('idna').decode('ascii')}"
+    return [*EVERY_REPLY, (b"content-security-policy", HTML_POLICY.format(base=origin).encode("ascii"))]
+
+
+def reply_headers(headers: Iterable[tuple[bytes, bytes]], for_html: Headers) -> Headers:
+    """The reply's headers with the security headers it lacks added: `for_html` on HTML."""
     result = list(headers)
     present = set()
     html = False
@@ -92,7 +98,7 @@ def reply_headers(headers: Iterable[tuple[bytes, bytes]]) -> Headers:
         present.add(name)
         if name == b"content-type":
             html = value.lower().startswith(_HTML_TYPES)
-    result.extend(pair for pair in (_FOR_HTML if html else _FOR_OTHERS) if pair[0] not in present)
+    result.extend(pair for pair in (for_html if html else _FOR_OTHERS) if pair[0] not in present)
     return result
 
 
@@ -101,6 +107,7 @@ class Edge:
         self.app = app
         self.base = PublicBase.parse(settings.link_base)
         self.host = self.base.authority.encode("idna")
+        self.for_html = html_headers(self.base)
         self.body_timeout = settings.body_timeout
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -110,7 +117,7 @@ class Edge:
 
         async def send_secured(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message = {**message, "headers": reply_headers(message.get("headers", ()))}
+                message = {**message, "headers": reply_headers(message.get("headers", ()), self.for_html)}
             await send(message)
 
         await self.app(public_scope(scope, self.base, self.host), self._in_time(receive), send_secured)
