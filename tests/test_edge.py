@@ -246,3 +246,54 @@ def test_hostile_labels_run_nothing_in_chromium(served: str, tmp_path: Path) -> 
             browser.close()
     assert dialogs == []
     assert violations == []  # nothing was even attempted: the pages carry no inline code to block
+
+
+def test_a_bad_public_base_stops_serve_before_it_builds(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    finished = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "ilrs_kg",
+            "serve",
+            "--root",
+            str(ROOT),
+            "--store",
+            str(tmp_path),
+            "--public-base",
+            "https://example.org/ilrs/",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert finished.returncode != 0
+    assert (
+        "--public-base: the public base 'https://example.org/ilrs/' must be an origin only" in finished.stderr
+    )
+    assert not (tmp_path / "store").exists()
+
+
+@pytest.mark.parametrize(
+    ("given", "html"),
+    [
+        ([(b"content-type", b"text/html; charset=utf-8")], True),
+        ([(b"Content-Type", b"application/xhtml+xml")], True),
+        ([(b"content-type", b"text/plain; charset=utf-8")], False),
+        ([], False),
+    ],
+)
+def test_reply_headers_add_what_is_missing_and_keep_what_the_app_set(
+    given: list[tuple[bytes, bytes]], html: bool
+) -> None:
+    from ilrs_kg.edge import HTML_POLICY, OTHER_POLICY, html_headers, reply_headers
+
+    base = PublicBase.parse("https://ilrs.example.org/")
+    added = dict(reply_headers(given, html_headers(base)))
+    expected = HTML_POLICY.format(base="https://ilrs.example.org") if html else OTHER_POLICY
+    assert added[b"content-security-policy"] == expected.encode()
+    assert added[b"x-content-type-options"] == b"nosniff"
+    kept = dict(reply_headers([*given, (b"X-Frame-Options", b"SAMEORIGIN")], html_headers(base)))
+    assert kept[b"X-Frame-Options"] == b"SAMEORIGIN" and b"x-frame-options" not in kept

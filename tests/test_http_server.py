@@ -15,8 +15,11 @@ import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
 
+import h11
 import pytest
 
+from ilrs_kg.errors import BadRequest, HeadersTooLarge, UrlTooLong
+from ilrs_kg.http_server import ConnectionLimits
 from tests.fixtures.sparql.support import CHANGE_6, LABELS, Served, serving
 
 H2C = (
@@ -327,3 +330,36 @@ def test_ten_unfinished_30_mb_headers_do_not_grow_the_server(server: Served) -> 
     print(f"server RSS before {before / 1024:.1f} MB, peak {peak / 1024:.1f} MB, after {after / 1024:.1f} MB")
     assert peak - before < 20_000
     assert exchange(server, b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")[0] == 200
+
+
+SMALL = ConnectionLimits(
+    max_url_bytes=100, max_header_bytes=200, max_header_count=3, header_timeout=1, max_connections=1
+)
+
+
+@pytest.mark.parametrize(
+    ("target", "headers", "refused"),
+    [
+        (b"/sparql", [(b"host", b"x")], None),
+        (b"/" + b"q" * 100, [(b"host", b"x")], UrlTooLong),
+        (b"/sparql", [(b"host", b"x")] + [(b"x-%d" % i, b"1") for i in range(3)], HeadersTooLarge),
+        (b"/sparql", [(b"host", b"x"), (b"x-big", b"a" * 200)], HeadersTooLarge),
+    ],
+)
+def test_a_parsed_head_is_refused_for_the_first_limit_it_passes(
+    target: bytes, headers: list[tuple[bytes, bytes]], refused: type | None
+) -> None:
+    found = SMALL.check(h11.Request(method="GET", target=target, headers=headers))
+    assert (type(found) if found is not None else None) is refused
+
+
+@pytest.mark.parametrize(
+    ("buffered", "refused"),
+    [
+        (b"GET /" + b"q" * 400, UrlTooLong),
+        (b"GET / HTTP/1.1\r\nX-Big: " + b"a" * 400, HeadersTooLarge),
+        (b"GET / HTTP/1.1\r\nno colon here\r\n\r\n", BadRequest),
+    ],
+)
+def test_why_a_head_that_does_not_parse_is_refused(buffered: bytes, refused: type) -> None:
+    assert type(SMALL.classify(buffered)) is refused
