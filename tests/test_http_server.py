@@ -274,6 +274,23 @@ def test_a_body_shorter_than_its_content_length_gets_408_not_a_hang(server: Serv
         assert closed_within(sock, SLACK) < SLACK
 
 
+def test_a_body_the_route_does_not_read_cannot_hold_the_connection(server: Served) -> None:
+    with connect(server) as sock:
+        sock.sendall(
+            b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1000\r\n\r\nab"
+        )
+        assert read_reply(sock)[0] == 200
+        started = time.monotonic()
+        try:
+            for _ in range(30):  # a byte every 0.2 s, for longer than the server waits
+                sock.sendall(b"c")
+                time.sleep(0.2)
+        except OSError:
+            pass  # closed by the server
+        assert closed_within(sock, SLACK) < SLACK
+        assert time.monotonic() - started < 1 + 2 * SLACK
+
+
 def test_idle_connections_are_closed_after_the_keep_alive_timeout(server: Served) -> None:
     with connect(server) as silent:
         assert closed_within(silent, 1 + SLACK) < 1 + SLACK

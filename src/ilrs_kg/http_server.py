@@ -11,7 +11,8 @@ Limits, each refused with a plain-text reply saying what was wrong, then the con
 - a head that has not arrived whole `header_timeout` seconds after its first byte: 408 (slow-header
   clients hold a connection for that long at most);
 - more than `max_connections` open connections in this process: 503 with Retry-After, at once.
-An idle keep-alive connection, a new one included, is closed after `keep_alive_timeout` seconds.
+An idle keep-alive connection, a new one included, is closed after `keep_alive_timeout` seconds, and
+a connection whose reply went out before its request body was in is closed (not drained for ever).
 The body's own deadline is the app's (ilrs_kg.edge), so every route answers it in the same way.
 """
 
@@ -190,6 +191,14 @@ class LimitedH11Protocol(H11Protocol):
         """Called by uvicorn for any head h11 refuses: answer with the reason the connection recorded."""
         self.refuse(self.conn.refusal or BadRequest("the request is not valid HTTP/1.1"))
 
+    def on_response_complete(self) -> None:
+        super().on_response_complete()
+        if self.conn.their_state is h11.SEND_BODY and not self.transport.is_closing():
+            # Answered without reading the whole body (a route that takes none, a 413): the rest would
+            # be read and dropped for as long as the client cares to send it. Close instead.
+            self._unset_keepalive_if_required()
+            self.linger_and_close()
+
     def head_timed_out(self) -> None:
         self.head_timer = None
         if not self.transport.is_closing() and self.conn.their_state is h11.IDLE:
@@ -211,8 +220,14 @@ class LimitedH11Protocol(H11Protocol):
             if self.cycle.response_started:
                 self.transport.close()
                 return
-        self.transport.pause_reading()
         self.transport.write(refusal_bytes(error))
+        self.linger_and_close()
+
+    def linger_and_close(self) -> None:
+        """Stop reading, finish writing, close a moment later: closing at once with unread input would
+        reset the connection, and the client might lose the reply."""
+        self.refused = True
+        self.transport.pause_reading()
         if self.transport.can_write_eof():
             self.transport.write_eof()
             self.loop.call_later(_LINGER_S, self.transport.close)
