@@ -85,11 +85,14 @@ class FormatTable:
         return tuple(alias for alias, canonical in self.aliases.items() if canonical == media_type)
 
     def named(self, name: str) -> Format | None:
-        wanted = name.strip().lower()
-        key = self.names.get(wanted, wanted)
-        for f in self.formats:
-            if key in (f.key, f.media_type, f.extension) or self.aliases.get(key) == f.media_type:
-                return f
+        """The format a `?format=` value names. SPARQLWrapper also sends its Accept header as a value
+        (`application/ld+json,application/x-json+ld`): a list of media types names its first known one."""
+        for item in name.split(","):
+            wanted = item.split(";")[0].strip().lower()
+            key = self.names.get(wanted, wanted)
+            for f in self.formats:
+                if key in (f.key, f.media_type, f.extension) or self.aliases.get(key) == f.media_type:
+                    return f
         return None
 
 
