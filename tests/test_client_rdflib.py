@@ -27,9 +27,13 @@ ZH = rdflib.Literal("嫦娥六号", lang="zh")
 MISSION = rdflib.URIRef("https://w3id.org/ilrs/ontology#Mission")
 
 
+@pytest.mark.parametrize("path", ["/id/mission/change-6", "/doc/mission/change-6"])
 @pytest.mark.parametrize("rdf_format", ["xml", "n3", "turtle", "nt", "json-ld", "trig", None])
-def test_rdflib_parses_an_entity_uri_in_each_format(client_server: Served, rdf_format: str | None) -> None:
-    graph = rdflib.Graph().parse(f"{client_server.url}/id/mission/change-6", format=rdf_format)
+def test_rdflib_parses_an_entity_uri_in_each_format(
+    client_server: Served, rdf_format: str | None, path: str
+) -> None:
+    """The entity IRI (303 to its document) and the document's own negotiated URL."""
+    graph = rdflib.Graph().parse(f"{client_server.url}{path}", format=rdf_format)
     subject = rdflib.URIRef(CHANGE_6)
     assert (subject, rdflib.RDFS.label, ZH) in graph
     assert (subject, rdflib.RDF.type, MISSION) in graph

@@ -100,6 +100,8 @@ def test_select_results_in_every_format(
         ("application/trig", "application/trig"),
         ("application/n-quads", "application/n-quads"),
         ("text/plain", "application/n-triples"),
+        ("text/n3", "text/turtle"),
+        ("text/rdf+n3", "text/turtle"),
         ("application/sparql-results+json, text/turtle;q=0.9", "text/turtle"),
     ],
 )
