@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import IO
 
 import pyoxigraph as ox
 
@@ -172,6 +173,17 @@ def boolean_table(answer: bool, media_type: str) -> bytes | None:
         return None
     header, end = found
     return f"{header}{end}{'true' if answer else 'false'}{end}".encode()
+
+
+def write_results(
+    result: ox.QuerySolutions | ox.QueryBoolean, sink: IO[bytes], fmt: ox.QueryResultsFormat
+) -> None:
+    """SELECT or ASK results in `fmt`, ASK in CSV and TSV as the table above (endpoint and CLI alike)."""
+    table = boolean_table(bool(result), fmt.media_type) if isinstance(result, ox.QueryBoolean) else None
+    if table is not None:
+        sink.write(table)
+    else:
+        result.serialize(sink, fmt)
 
 
 def table_for(form: QueryForm | None) -> FormatTable:
