@@ -96,6 +96,8 @@ def test_query_answers_in_each_format(
 
     assert main(["query", ask, *where]) == 0
     assert json.loads(capsysbinary.readouterr().out)["boolean"] is True
+    assert main(["query", ask, "--format", "csv", *where]) == 0
+    assert capsysbinary.readouterr().out.decode().split() == ["_askResult", "true"]  # as the endpoint answers
     assert main(["query", select, "--format", "csv", *where]) == 0
     assert capsysbinary.readouterr().out.decode().splitlines()[:3] == ["name", "Chang'e 6", "嫦娥六号"]
     assert main(["query", select, "--format", "tsv", *where]) == 0

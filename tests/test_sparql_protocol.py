@@ -109,6 +109,8 @@ def test_select_results_in_every_format(
         ("application/trig", "application/trig"),
         ("application/n-quads", "application/n-quads"),
         ("text/plain", "application/n-triples"),
+        ("text/n3", "text/turtle"),
+        ("text/rdf+n3", "text/turtle"),
         ("application/sparql-results+json, text/turtle;q=0.9", "text/turtle"),
     ],
 )
@@ -128,6 +130,22 @@ def test_ask_answers_a_boolean(ep: SparqlEndpoint) -> None:
 
 
 @pytest.mark.parametrize(
+    ("accept", "answer", "body"),
+    [
+        ("text/csv", "ASK {}", b"_askResult\r\ntrue\r\n"),
+        ("text/csv", "ASK { <urn:x:nothing> ?p ?o }", b"_askResult\r\nfalse\r\n"),
+        ("text/tab-separated-values", "ASK {}", b"?_askResult\ntrue\n"),
+    ],
+)
+def test_ask_in_csv_and_tsv_is_the_one_column_table_jena_reads(
+    ep: SparqlEndpoint, accept: str, answer: str, body: bytes
+) -> None:
+    reply = get(ep, answer, accept=accept)
+    assert reply.status == 200
+    assert reply.body == body
+
+
+@pytest.mark.parametrize(
     ("query", "format_name", "content_type"),
     [
         (LABELS, "csv", "text/csv; charset=utf-8"),
@@ -137,6 +155,9 @@ def test_ask_answers_a_boolean(ep: SparqlEndpoint) -> None:
         (CONSTRUCT, "jsonld", "application/ld+json"),
         (CONSTRUCT, "nt", "application/n-triples"),
         (CONSTRUCT, "xml", "application/rdf+xml"),
+        (CONSTRUCT, "rdf+xml", "application/rdf+xml"),
+        (CONSTRUCT, "n3", "text/turtle"),
+        (CONSTRUCT, "json-ld", "application/ld+json"),
     ],
 )
 def test_format_parameter_overrides_accept(ep: SparqlEndpoint, query: str, format_name: str,

@@ -13,6 +13,7 @@ import pyoxigraph as ox
 from ilrs_kg.build import build_store, run_validation
 from ilrs_kg.errors import IlrsKgError, SourceSyntaxError, ValidationFailed
 from ilrs_kg.settings import Settings
+from ilrs_kg.sparql.formats import write_results
 from ilrs_kg.stats import compute
 from ilrs_kg.store import load_in_memory
 
@@ -88,7 +89,7 @@ def _cmd_query(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return 2
-        result.serialize(out, results_fmt)
+        write_results(result, out, results_fmt)
     out.write(b"\n")
     out.flush()
     return 0

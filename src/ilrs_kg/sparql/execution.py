@@ -11,6 +11,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from ilrs_kg.errors import QueryFailed, QuerySyntaxError, ResultTooLarge
+from ilrs_kg.sparql.formats import write_results
 from ilrs_kg.sparql.jobs import QueryJob, QueryResult, ResultKind
 from ilrs_kg.sparql.limits import Limits
 from ilrs_kg.sparql.screen import guard
@@ -65,7 +66,10 @@ def execute(store: ox.Store, job: QueryJob, limits: Limits) -> QueryResult:
             kind = "boolean" if isinstance(result, ox.QueryBoolean) else "solutions"
             fmt = ox.QueryResultsFormat.from_media_type(job.solutions_type) or ox.QueryResultsFormat.JSON
         sink = _LimitedBuffer(limits.max_result_bytes)
-        result.serialize(sink, fmt)  # type: ignore[arg-type]  # each result type takes its own formats
+        if isinstance(result, ox.QueryTriples):
+            result.serialize(sink, fmt)  # type: ignore[arg-type]  # each result type takes its own formats
+        else:
+            write_results(result, sink, fmt)  # type: ignore[arg-type]
     except SyntaxError as exc:
         raise QuerySyntaxError(f"the query does not parse: {exc}") from exc
     except _Overflow as exc:
