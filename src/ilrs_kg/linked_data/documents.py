@@ -2,9 +2,10 @@
 
 Every fact carries its provenance (docs/provenance.md), in each syntax's own way:
 
-- TriG and N-Quads (datasets): each fact sits in the statement graphs it sits in in the store; the
-  provenance graph holds those graphs' descriptions and their source documents; the few triples about
-  the document itself are in the default graph.
+- TriG and N-Quads (datasets): laid out as the store and its dumps are. Each fact sits in the statement
+  graphs it sits in in the store; the provenance graph holds those graphs' descriptions and their source
+  documents; the default graph is the merge of them all (each fact once), plus the few triples about the
+  document itself, so a reader that takes only the default graph (rdflib's `Graph`) still gets the facts.
 - Turtle, N-Triples, JSON-LD and RDF/XML (one graph): the facts, then for each fact one standard RDF
   reification node, `[] a rdf:Statement ; rdf:subject … ; rdf:predicate … ; rdf:object … ;
   dcterms:isPartOf <statement graph>`, one `dcterms:isPartOf` per graph the fact sits in (the ontology
@@ -93,7 +94,8 @@ def document_triples(description: Description, document_iri: str, dataset_iri: s
 
 
 def document_quads(description: Description, document_iri: str, dataset_iri: str) -> list[ox.Quad]:
-    """The dataset document: each fact in its graphs, their descriptions in the provenance graph."""
+    """The dataset document: each fact in its graphs, their descriptions in the provenance graph, and the
+    merge of all of it in the default graph."""
     placed = [(g, tr) for tr in description.triples for g in description.graphs.get(tr, ()) or ("",)]
     # Grouped by graph (a stable sort keeps the description's order inside each), so TriG writes each
     # graph once.
@@ -109,8 +111,14 @@ def document_quads(description: Description, document_iri: str, dataset_iri: str
         for tr in description.graph_descriptions
         if (quad := ox.Quad(tr.subject, tr.predicate, tr.object, provenance)) not in seen
     ]
-    meta = _meta_triples(description, document_iri, dataset_iri)
-    quads += [ox.Quad(tr.subject, tr.predicate, tr.object) for tr in meta]
+    merge = dict.fromkeys(
+        [
+            *description.triples,
+            *description.graph_descriptions,
+            *_meta_triples(description, document_iri, dataset_iri),
+        ]
+    )
+    quads += [ox.Quad(tr.subject, tr.predicate, tr.object) for tr in merge]
     return quads
 
 
