@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from ilrs_kg.derivation import DerivedSources, with_derived
 from ilrs_kg.errors import ValidationFailed
 from ilrs_kg.exports import dump_formats, list_dumps, produce_all
 from ilrs_kg.settings import Settings
@@ -41,9 +42,13 @@ class _Timer:
         return now
 
 
-def run_validation(settings: Settings, progress: Progress = _quiet) -> ValidationReport:
+def run_validation(
+    settings: Settings, progress: Progress = _quiet, derived: DerivedSources | None = None
+) -> ValidationReport:
+    """Validate the sources and the rules' output (derived here unless the caller derived already)."""
     timer = _Timer(progress)
-    graph_sources, shape_sources = graph_files(settings), shape_files(settings)
+    derived = derived or with_derived(settings, graph_files(settings), progress)
+    graph_sources, shape_sources = derived.files, shape_files(settings)
     progress(f"validating {len(graph_sources)} graph file(s) against {len(shape_sources)} shape file(s)")
     report = validate(graph_sources, shape_sources)
     timer.step("validated", timer.started)
@@ -63,18 +68,20 @@ def build_store(settings: Settings, progress: Progress = _quiet, *, reuse: bool 
         return BuildOutcome(
             version, existing.triples, reused=True, seconds=time.perf_counter() - timer.started
         )
-    report = run_validation(settings, progress)
+    derived = with_derived(settings, graph_files(settings), progress)
+    report = run_validation(settings, progress, derived)
     if not report.conforms:
         raise ValidationFailed(report.render(settings.root), len(report.violations))
     since = time.perf_counter()
 
     def fill(store: ox.Store) -> int:
-        return load_files(store, graph_files(settings))
+        return load_files(store, derived.files)
 
     write_store(settings, version, fill)
     since = timer.step(f"wrote store at {settings.store_path}", since)
     produce_all(settings, load_in_memory(settings), progress)
     timer.step(f"wrote dumps to {settings.dumps_dir}", since)
+    progress(derived.share_line(time.perf_counter() - timer.started))
     info = current_build(settings)
     triples = info.triples if info is not None else 0
     return BuildOutcome(version, triples, reused=False, seconds=time.perf_counter() - timer.started)

@@ -2,6 +2,7 @@
 
     IlrsKgError
     ├── SourceSyntaxError      a Turtle file does not parse (file, line, column)
+    ├── RuleError              a derivation rule (rules/*.rq) cannot be run, or derives nothing (file, why)
     ├── ValidationFailed       the graph does not conform to the shapes (carries the report)
     ├── StoreError             the on-disk store is missing, locked or unreadable
     ├── ExportError            an export cannot be written (the output path is unusable); in exports.files
@@ -50,6 +51,15 @@ class SourceSyntaxError(IlrsKgError):
             if column is not None:
                 where += f":{column}"
         super().__init__(f"{where}: {message}")
+
+
+class RuleError(IlrsKgError):
+    def __init__(self, path: Path, line: int | None, message: str) -> None:
+        self.path = path
+        self.line = line
+        self.message = message
+        where = f"{path}:{line}" if line is not None else str(path)
+        super().__init__(f"derivation rule {where}: {message}")
 
 
 class ValidationFailed(IlrsKgError):

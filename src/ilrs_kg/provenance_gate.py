@@ -16,7 +16,8 @@ import pyoxigraph as ox
 from ilrs_kg.namespaces import ID_NS, ONTOLOGY_GRAPH, ONTOLOGY_NS, PROVENANCE_GRAPH, sparql_prefix_block
 
 _KINDS = "ilrs:SourcedStatements ilrs:EditorialStatements ilrs:DerivedStatements"
-_PLUMBING = f"ilrs:SourceDocument {_KINDS}"
+# A derivation rule is described beside the derived graphs it made (ilrs:derivationRule).
+_PLUMBING = f"ilrs:SourceDocument ilrs:DerivationRule {_KINDS}"
 
 
 @dataclass(frozen=True)

@@ -44,10 +44,17 @@ def shape_files(settings: Settings) -> list[SourceFile]:
     return [SourceFile(p, None) for p in _turtle_files(settings.shapes_dir)]
 
 
+def rule_files(settings: Settings) -> list[Path]:
+    """The derivation rules (rules/*.rq, one SPARQL CONSTRUCT each), in the order the build runs them."""
+    directory = settings.root / "rules"
+    return sorted(directory.glob("*.rq")) if directory.is_dir() else []
+
+
 def data_version(settings: Settings) -> str:
     """A short digest of every source file's name and bytes: equal versions mean equal graphs."""
     digest = hashlib.sha256()
-    for source in [*graph_files(settings), *shape_files(settings)]:
+    rules = [SourceFile(path, None) for path in rule_files(settings)]
+    for source in [*graph_files(settings), *shape_files(settings), *rules]:
         digest.update(source.path.relative_to(settings.root).as_posix().encode())
         digest.update(b"\0")
         digest.update(source.path.read_bytes())

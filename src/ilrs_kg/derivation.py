@@ -1,0 +1,358 @@
+"""Derived statements: the build's rules (rules/*.rq, one SPARQL CONSTRUCT each) and where their output goes.
+
+Each rule's output is its own statement graph, `graph/derived/<rule>`, described in the provenance graph as
+ilrs:DerivedStatements with its rule and the statement graphs it was computed from (docs/provenance.md).
+Those inputs are computed, not declared: the rule's WHERE clause is run again as SELECT *, each of its triple
+patterns is filled in with every solution, and the graphs holding the resulting triples are the inputs.
+
+The output is written as one TriG file per rule under the build directory and then treated exactly like a
+data file: validated with the shapes and the provenance gate (so a rule producing malformed statements fails
+the build, naming its file) and loaded into the store with the default graph's merge.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import uuid
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+import rdflib
+from rdflib.paths import AlternativePath, InvPath
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.parserutils import CompValue
+
+from ilrs_kg.errors import RuleError
+from ilrs_kg.namespaces import BASE, DATA_GRAPH, DERIVED_GRAPH_NS, ONTOLOGY_NS, PREFIXES, PROVENANCE_GRAPH
+from ilrs_kg.settings import Settings
+from ilrs_kg.sources import SourceFile, data_version, load_files, rule_files
+
+RULE_NS = BASE + "rule/"
+_TITLE_MARK = "# rule:"
+_STATEMENT_KINDS = tuple(
+    ox.NamedNode(ONTOLOGY_NS + kind)
+    for kind in ("SourcedStatements", "EditorialStatements", "DerivedStatements")
+)
+_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
+_PROVENANCE = ox.NamedNode(PROVENANCE_GRAPH)
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One rule file: rules/<name>.rq, whose first line is `# rule: <title>` and whose comment says why."""
+
+    name: str
+    path: Path
+    title: str
+    comment: str
+    text: str
+
+    @property
+    def iri(self) -> str:
+        return RULE_NS + self.name
+
+    @property
+    def graph(self) -> str:
+        return DERIVED_GRAPH_NS + self.name
+
+
+@dataclass(frozen=True)
+class RuleOutcome:
+    rule: Rule
+    statements: tuple[ox.Triple, ...]
+    inputs: tuple[str, ...]
+    seconds: float
+
+
+@dataclass(frozen=True)
+class DerivationReport:
+    outcomes: tuple[RuleOutcome, ...]
+    seconds: float
+
+    @property
+    def statements(self) -> int:
+        return sum(len(o.statements) for o in self.outcomes)
+
+
+@dataclass(frozen=True)
+class DerivedSources:
+    """The source files plus one generated TriG file per rule: what the build validates and loads."""
+
+    files: list[SourceFile]
+    report: DerivationReport
+    # Loading the sources, running the rules and writing their files.
+    seconds: float
+
+    def share_line(self, build_seconds: float) -> str:
+        share = 100 * self.seconds / build_seconds if build_seconds > 0 else 0.0
+        return f"derivation took {self.seconds:.2f} s of {build_seconds:.2f} s ({share:.0f}% of the build)"
+
+
+def read_rule(path: Path) -> Rule:
+    text = path.read_text(encoding="utf-8")
+    lines = text.splitlines()
+    if not lines or not lines[0].startswith(_TITLE_MARK):
+        raise RuleError(
+            path, 1, f"a rule file starts with '{_TITLE_MARK} <title>', then a comment saying why"
+        )
+    comment = []
+    for line in lines[1:]:
+        if not line.startswith("#"):
+            break
+        comment.append(line[1:].strip())
+    if not comment:
+        raise RuleError(path, 2, "the rule has no comment saying what it derives and why")
+    return Rule(path.stem, path, lines[0][len(_TITLE_MARK) :].strip(), " ".join(comment), text)
+
+
+def as_select(rule: Rule) -> str:
+    """The rule's WHERE clause as `SELECT *`: the CONSTRUCT template replaced, everything else kept."""
+    text = rule.text
+    start = _find_construct(text)
+    if start is None:
+        raise RuleError(rule.path, None, "a rule is one SPARQL CONSTRUCT { template } WHERE { … } query")
+    opening = text.index("{", start)
+    closing = _matching_brace(text, opening)
+    if closing is None:
+        raise RuleError(rule.path, None, "the CONSTRUCT template's braces do not close")
+    return text[:start] + "SELECT *" + text[closing + 1 :]
+
+
+def _code_positions(text: str) -> Iterator[int]:
+    """Positions of characters outside comments, strings and IRIs (enough for a prologue and a template)."""
+    i = 0
+    while i < len(text):
+        char = text[i]
+        if char == "#":
+            end = text.find("\n", i)
+            i = len(text) if end < 0 else end
+            continue
+        if char in "\"'":
+            i += 1
+            while i < len(text) and text[i] != char:
+                i += 2 if text[i] == "\\" else 1
+            i += 1
+            continue
+        if char == "<":
+            end = text.find(">", i)
+            i = len(text) if end < 0 else end + 1
+            continue
+        yield i
+        i += 1
+
+
+def _find_construct(text: str) -> int | None:
+    for i in _code_positions(text):
+        if text[i : i + 9].upper() == "CONSTRUCT" and (i == 0 or not text[i - 1].isalnum()):
+            return i
+    return None
+
+
+def _matching_brace(text: str, opening: int) -> int | None:
+    depth = 0
+    for i in _code_positions(text):
+        if i < opening:
+            continue
+        if text[i] == "{":
+            depth += 1
+        elif text[i] == "}":
+            depth -= 1
+            if depth == 0:
+                return i
+    return None
+
+
+_Pattern = tuple[object, object, object]
+
+
+def triple_patterns(rule: Rule) -> list[_Pattern]:
+    """Every triple pattern of the rule's WHERE clause a solution can fill in (rdflib terms).
+
+    Paths of one step (`a|b`, `^a`) become their plain patterns; longer paths are left out: the facts they
+    walk (the ontology's class hierarchy, for instance) are not instance statements.
+    """
+    try:
+        algebra = prepareQuery(rule.text).algebra
+    except Exception as exc:  # pyparsing's ParseException and rdflib's own: both mean "does not parse"
+        raise RuleError(rule.path, None, f"does not parse as SPARQL: {exc}") from exc
+    patterns: list[_Pattern] = []
+    _collect(algebra.get("p"), patterns)
+    return patterns
+
+
+def _collect(node: object, patterns: list[_Pattern]) -> None:
+    if isinstance(node, CompValue):
+        if node.name in ("BGP", "TriplesBlock"):
+            for s, p, o in node.get("triples") or ():
+                patterns.extend(_plain(s, p, o))
+        for value in node.values():
+            _collect(value, patterns)
+    elif isinstance(node, list | tuple):
+        for item in node:
+            _collect(item, patterns)
+
+
+def _plain(s: object, p: object, o: object) -> list[_Pattern]:
+    if isinstance(p, rdflib.URIRef | rdflib.Variable):
+        return [(s, p, o)]
+    if isinstance(p, AlternativePath):
+        return [pattern for alternative in p.args for pattern in _plain(s, alternative, o)]
+    if isinstance(p, InvPath):
+        return _plain(o, p.arg, s)
+    return []
+
+
+def _term(
+    value: object, solution: ox.QuerySolution
+) -> ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None:
+    if isinstance(value, rdflib.Variable):
+        bound = solution[str(value)]
+        return bound if isinstance(bound, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) else None
+    if isinstance(value, rdflib.URIRef):
+        return ox.NamedNode(str(value))
+    if isinstance(value, rdflib.Literal):
+        if value.language:
+            return ox.Literal(str(value), language=value.language)
+        datatype = ox.NamedNode(str(value.datatype)) if value.datatype else None
+        return ox.Literal(str(value), datatype=datatype)
+    return None  # a blank node of the pattern: nothing to look up
+
+
+def input_graphs(store: ox.Store, rule: Rule) -> tuple[str, ...]:
+    """The statement graphs that hold a triple some solution of the rule's WHERE clause matched."""
+    patterns = triple_patterns(rule)
+    statement_graphs = _statement_graphs(store)
+    matched: set[tuple[object, object, object]] = set()
+    solutions = store.query(as_select(rule))
+    assert isinstance(solutions, ox.QuerySolutions)
+    for solution in solutions:
+        for s, p, o in patterns:
+            terms = (_term(s, solution), _term(p, solution), _term(o, solution))
+            if all(t is not None for t in terms):
+                matched.add(terms)
+    inputs: set[str] = set()
+    for s, p, o in matched:
+        for quad in store.quads_for_pattern(s, p, o, None):  # type: ignore[arg-type]
+            graph = quad.graph_name
+            if isinstance(graph, ox.NamedNode) and graph.value in statement_graphs:
+                inputs.add(graph.value)
+    return tuple(sorted(inputs))
+
+
+def _statement_graphs(store: ox.Store) -> set[str]:
+    return {
+        quad.subject.value
+        for kind in _STATEMENT_KINDS
+        for quad in store.quads_for_pattern(None, _TYPE, kind, _PROVENANCE)
+        if isinstance(quad.subject, ox.NamedNode)
+    }
+
+
+def run_rule(store: ox.Store, rule: Rule) -> RuleOutcome:
+    started = time.perf_counter()
+    try:
+        result = store.query(rule.text)
+    except SyntaxError as exc:
+        raise RuleError(rule.path, exc.lineno, f"does not parse as SPARQL: {exc.msg}") from exc
+    if not isinstance(result, ox.QueryTriples):
+        raise RuleError(rule.path, None, "a rule is a CONSTRUCT query (this one is SELECT or ASK)")
+    # Sorted, so the generated file is the same for the same data.
+    statements = tuple(sorted(dict.fromkeys(result), key=str))
+    if not statements:
+        raise RuleError(
+            rule.path, None, "derived nothing from the data: its patterns no longer match anything"
+        )
+    for statement in statements:
+        if isinstance(statement.subject, ox.BlankNode) or isinstance(statement.object, ox.BlankNode):
+            raise RuleError(
+                rule.path, None, f"derived a blank node ({statement}): derived facts name their nodes"
+            )
+    inputs = input_graphs(store, rule)
+    if not inputs:
+        raise RuleError(rule.path, None, "derived statements from no statement graph (only plumbing)")
+    return RuleOutcome(rule, statements, inputs, time.perf_counter() - started)
+
+
+def derive(store: ox.Store, rules: Iterable[Rule]) -> DerivationReport:
+    """Run the rules in order over the store (named graphs plus their merge as default graph).
+
+    Each rule's output goes into its graph and the default graph, with its description in the provenance
+    graph, so a later rule may build on an earlier one and cite it as an input.
+    """
+    started = time.perf_counter()
+    outcomes = []
+    for rule in rules:
+        outcome = run_rule(store, rule)
+        store.extend(_quads(outcome, include_default=True))
+        outcomes.append(outcome)
+    return DerivationReport(tuple(outcomes), time.perf_counter() - started)
+
+
+def _quads(outcome: RuleOutcome, *, include_default: bool = False) -> list[ox.Quad]:
+    graph = ox.NamedNode(outcome.rule.graph)
+    quads = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in outcome.statements]
+    if include_default:
+        quads += [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in outcome.statements]
+    return quads + _description(outcome)
+
+
+def _description(outcome: RuleOutcome) -> list[ox.Quad]:
+    rule, graph = outcome.rule, ox.NamedNode(outcome.rule.graph)
+    rule_node = ox.NamedNode(rule.iri)
+    label = ox.NamedNode(PREFIXES["rdfs"] + "label")
+    derived_from = ox.NamedNode(PREFIXES["prov"] + "wasDerivedFrom")
+    triples: list[tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.Literal]] = [
+        (graph, _TYPE, ox.NamedNode(ONTOLOGY_NS + "DerivedStatements")),
+        (graph, label, ox.Literal(f"Derived: {rule.title}", language="en")),
+        (graph, ox.NamedNode(ONTOLOGY_NS + "derivationRule"), rule_node),
+        *((graph, derived_from, ox.NamedNode(source)) for source in outcome.inputs),
+        (rule_node, _TYPE, ox.NamedNode(ONTOLOGY_NS + "DerivationRule")),
+        (rule_node, label, ox.Literal(rule.title, language="en")),
+        (rule_node, ox.NamedNode(PREFIXES["skos"] + "definition"), ox.Literal(rule.comment, language="en")),
+        (rule_node, ox.NamedNode(ONTOLOGY_NS + "ruleFile"), ox.Literal(f"rules/{rule.path.name}")),
+    ]
+    return [ox.Quad(s, p, o, _PROVENANCE) for s, p, o in triples]
+
+
+def derived_dir(settings: Settings) -> Path:
+    return settings.output_dir / "derived"
+
+
+def with_derived(settings: Settings, sources: list[SourceFile], progress: Progress) -> DerivedSources:
+    """The sources plus the rules' output, one TriG file per rule under build/derived/<data version>/.
+
+    Each file is replaced by rename, so a concurrent build of the same version (same rules, same data,
+    same output) never reads a half-written file.
+    """
+    rules = [read_rule(path) for path in rule_files(settings)]
+    if not rules:
+        return DerivedSources(sources, DerivationReport((), 0.0), 0.0)
+    started = time.perf_counter()
+    store = ox.Store()
+    load_files(store, sources)
+    report = derive(store, rules)
+    directory = derived_dir(settings) / data_version(settings)
+    files = [_write(directory, outcome) for outcome in report.outcomes]
+    seconds = time.perf_counter() - started
+    progress(f"derived {report.statements} statement(s) with {len(rules)} rule(s) ({seconds:.2f} s)")
+    return DerivedSources(sources + files, report, seconds)
+
+
+def _write(directory: Path, outcome: RuleOutcome) -> SourceFile:
+    directory.mkdir(parents=True, exist_ok=True)
+    target = directory / f"{outcome.rule.name}.trig"
+    header = (
+        f"# Generated by the build from rules/{outcome.rule.path.name} ({outcome.rule.title}); do not edit.\n"
+    ).encode()
+    body = ox.serialize(
+        _quads(outcome), format=ox.RdfFormat.TRIG, prefixes={k: v for k, v in PREFIXES.items() if k != "id"}
+    )
+    temporary = directory / f".{target.name}.{uuid.uuid4().hex[:8]}"
+    temporary.write_bytes(header + (body or b""))
+    os.replace(temporary, target)
+    return SourceFile(target, DATA_GRAPH)
