@@ -1,0 +1,163 @@
+"""Derived statements (rules/*.rq): what the build derives from the real data, what it says each derived graph
+came from, and how it refuses a rule that is broken."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from ilrs_kg.build import build_store
+from ilrs_kg.derivation import RULE_NS, as_select, read_rule
+from ilrs_kg.errors import RuleError, ValidationFailed
+from ilrs_kg.namespaces import DERIVED_GRAPH_NS, SOURCE_GRAPH_NS, sparql_prefix_block
+from ilrs_kg.settings import Settings
+from tests.conftest import PROJECT_ROOT, copy_project
+
+BROKEN_RULES = PROJECT_ROOT / "tests" / "fixtures" / "broken-rules"
+PREFIXES = sparql_prefix_block()
+WIKIPEDIA = SOURCE_GRAPH_NS + "wikipedia-ilrs/"
+SPACE_WIKI = SOURCE_GRAPH_NS + "space-wiki-ilrs/"
+
+
+def _select(graph: ox.Store, query: str) -> list[tuple[str, ...]]:
+    solutions = graph.query(PREFIXES + query)
+    assert isinstance(solutions, ox.QuerySolutions)
+    return [tuple(term.value if term is not None else "" for term in row) for row in solutions]
+
+
+def _ask(graph: ox.Store, query: str) -> bool:
+    answer = graph.query(PREFIXES + query)
+    assert isinstance(answer, ox.QueryBoolean)
+    return bool(answer)
+
+
+def test_every_rule_file_says_what_and_why_and_its_graph_is_described(graph: ox.Store) -> None:
+    rules = sorted((PROJECT_ROOT / "rules").glob("*.rq"))
+    assert len(rules) >= 5
+    described = _select(
+        graph,
+        """SELECT ?g ?rule ?file (COUNT(DISTINCT ?input) AS ?inputs) WHERE {
+             GRAPH <https://w3id.org/ilrs/graph/provenance> {
+               ?g a ilrs:DerivedStatements ; ilrs:derivationRule ?rule ; prov:wasDerivedFrom ?input .
+               ?rule a ilrs:DerivationRule ; ilrs:ruleFile ?file ; skos:definition ?why } } GROUP BY ?g ?rule ?file""",
+    )
+    by_file = {row[2]: row for row in described}
+    for path in rules:
+        rule = read_rule(path)
+        assert len(rule.comment) > 40, f"{path.name}: the comment should say what and why"
+        g, rule_iri, _file, inputs = by_file[f"rules/{path.name}"]
+        assert g == DERIVED_GRAPH_NS + path.stem and rule_iri == RULE_NS + path.stem
+        assert int(inputs) >= 1
+        assert _ask(graph, f"ASK {{ GRAPH <{g}> {{ ?s ?p ?o }} }}"), f"{path.name} derived nothing"
+
+
+def test_inputs_are_the_graphs_that_contributed_not_every_graph(graph: ox.Store) -> None:
+    inputs = {
+        row[0]
+        for row in _select(
+            graph,
+            """SELECT ?input WHERE { GRAPH <https://w3id.org/ilrs/graph/provenance> {
+                 <https://w3id.org/ilrs/graph/derived/programme-members> prov:wasDerivedFrom ?input } }""",
+        )
+    }
+    # The three statement sets that hold membership claims, and where Wikipedia's table rows are matched to
+    # members; nothing about missions or sites.
+    assert {WIKIPEDIA + "members-table", SPACE_WIKI + "members-table", WIKIPEDIA + "history"} <= inputs
+    assert not any("nssdca" in g or "mission-table" in g for g in inputs)
+    instants = _select(
+        graph,
+        """SELECT ?input WHERE { GRAPH <https://w3id.org/ilrs/graph/provenance> {
+             <https://w3id.org/ilrs/graph/derived/instant-date-values> prov:wasDerivedFrom ?input } }""",
+    )
+    assert instants == [("https://w3id.org/ilrs/graph/editorial/time-instants",)]
+
+
+def test_mixed_precision_dates_compare_and_sort_in_one_pattern(graph: ox.Store) -> None:
+    # "2027" (a year), "2026" (a year), "2024-05-03" (a day), "2023-07" (a month) in one ORDER BY.
+    rows = _select(
+        graph,
+        """SELECT ?i ?d ?unit WHERE { ?i ilrs:dateValue ?d ; ilrs:datePrecision ?unit
+             FILTER(?d >= "2023-07-01"^^xsd:date && ?d < "2027-01-01"^^xsd:date) } ORDER BY ?d ?i""",
+    )
+    dates = [row[1] for row in rows]
+    assert dates == sorted(dates) and "2023-07-01" in dates and "2026-01-01" in dates
+    units = {row[0].rsplit("/", 1)[1]: row[2].rsplit("#", 1)[1] for row in rows}
+    assert (
+        units["2023-07"] == "unitMonth" and units["2026"] == "unitYear" and units["2024-05-03"] == "unitDay"
+    )
+
+
+def test_w3c_superclass_query_finds_our_instances(graph: ox.Store) -> None:
+    ours = _select(graph, "SELECT (COUNT(*) AS ?n) WHERE { ?m a ilrs:Membership }")
+    theirs = _select(graph, "SELECT (COUNT(*) AS ?n) WHERE { ?m a org:Membership }")
+    assert int(theirs[0][0]) == int(ours[0][0]) > 20
+    assert _ask(graph, "ASK { <https://w3id.org/ilrs/id/mission/change-6> a prov:Activity }")
+    features = _select(graph, "SELECT (COUNT(*) AS ?n) WHERE { ?s a geo:Feature }")
+    assert int(features[0][0]) > 5
+    # Plumbing is not typed: the provenance graph's descriptions stay the only statements about graphs.
+    plumbing = _select(
+        graph,
+        """SELECT ?g WHERE { GRAPH ?d { ?g a prov:Entity } GRAPH <https://w3id.org/ilrs/graph/provenance> {
+             ?g a ilrs:SourcedStatements } FILTER(STRSTARTS(STR(?d), "https://w3id.org/ilrs/graph/derived/")) }""",
+    )
+    assert plumbing == []
+
+
+def test_disagreeing_dates_are_all_kept_on_the_direct_properties(graph: ox.Store) -> None:
+    pakistan = _select(
+        graph,
+        "SELECT ?d WHERE { <https://w3id.org/ilrs/id/country/pakistan> org:memberOf ?p ; ilrs:joinDate ?d }",
+    )
+    assert sorted(row[0] for row in pakistan) == ["2023-06", "2023-10", "2023-10-20"]
+    icube = _select(
+        graph, "SELECT ?d WHERE { <https://w3id.org/ilrs/id/mission/icube-q> ilrs:launchDate ?d }"
+    )
+    assert sorted(row[0] for row in icube) == ["2024-05-03", "2024-05-08"]
+
+
+def test_each_claim_says_which_source_part_states_it(graph: ox.Store) -> None:
+    rows = _select(
+        graph,
+        f"""SELECT ?m WHERE {{ ?m a ilrs:Membership ; ilrs:claimedIn <{WIKIPEDIA}members-table> }}""",
+    )
+    assert len(rows) >= 10 and all(row[0].endswith("-wikipedia") for row in rows)
+
+
+def test_as_select_keeps_the_where_clause_and_drops_only_the_template() -> None:
+    rule = read_rule(PROJECT_ROOT / "rules" / "instant-date-values.rq")
+    select = as_select(rule)
+    assert "SELECT *" in select and "CONSTRUCT" not in select.split("PREFIX xsd:")[1]
+    assert select.rstrip().endswith("}") and 'CONCAT(STR(?date), "-01-01")' in select
+
+
+def _project_with_rule(tmp_path: Path, rule: str) -> Settings:
+    root = copy_project(tmp_path / "project")
+    shutil.copytree(PROJECT_ROOT / "rules", root / "rules")
+    shutil.copy(BROKEN_RULES / rule, root / "rules" / rule)
+    return Settings(root=root, build_dir=tmp_path / "build")
+
+
+def test_a_rule_producing_malformed_statements_fails_the_build_naming_it(tmp_path: Path) -> None:
+    settings = _project_with_rule(tmp_path, "malformed-date-value.rq")
+    with pytest.raises(ValidationFailed) as failure:
+        build_store(settings)
+    report = failure.value.report_text
+    assert "malformed-date-value.trig" in report and "ilrs:dateValue, an xsd:date" in report
+    assert not settings.store_path.exists(), "nothing is built from a broken rule"
+
+
+@pytest.mark.parametrize(
+    ("rule", "why"),
+    [("matches-nothing.rq", "derived nothing"), ("not-sparql.rq", "does not parse")],
+)
+def test_a_rule_that_cannot_run_or_matches_nothing_stops_the_build(
+    tmp_path: Path, rule: str, why: str
+) -> None:
+    settings = _project_with_rule(tmp_path, rule)
+    with pytest.raises(RuleError) as failure:
+        build_store(settings)
+    assert rule in str(failure.value) and why in str(failure.value)
+    assert not settings.store_path.exists()
