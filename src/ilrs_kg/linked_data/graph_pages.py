@@ -42,6 +42,14 @@ class GraphPages:
     def __init__(self, service: LinkedData) -> None:
         self.service = service
 
+    def rule(self, request: Request, name: str) -> Reply:
+        """GET /rule/{name}: a derivation rule is described with the derived graph it fills (303 there)."""
+        ctx = self.service.context(request)
+        graph = f"{self.service.base}graph/derived/{name}"
+        if not is_valid_segment(name) or graph not in ctx.snapshot.provenance.graphs:
+            return plain_reply(404, "No such derivation rule.")
+        return redirect(ctx.iris.local(graph), vary="Accept")
+
     def graph(self, request: Request, path: str) -> Reply:
         segments = path.split("/")
         if len(segments) > MAX_SEGMENTS or not all(is_valid_segment(s) for s in segments):

@@ -62,7 +62,9 @@ def build_router(settings: Settings, store_provider: StoreProvider) -> APIRouter
     route("/dataset", pages.dataset)
     route("/shapes", pages.shapes)
     route("/.well-known/void", pages.void)
-    route("/graph/{path:path}", GraphPages(service).graph)
+    graph_pages = GraphPages(service)
+    route("/graph/{path:path}", graph_pages.graph)
+    route("/rule/{name}", graph_pages.rule)
 
     css = resources.files("ilrs_kg.linked_data").joinpath("static/ld.css").read_bytes()
 
