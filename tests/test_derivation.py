@@ -161,3 +161,21 @@ def test_a_rule_that_cannot_run_or_matches_nothing_stops_the_build(
         build_store(settings)
     assert rule in str(failure.value) and why in str(failure.value)
     assert not settings.store_path.exists()
+
+
+def test_far_side_landings_are_one_pattern_from_the_sources_words(graph: ox.Store) -> None:
+    rows = _select(
+        graph,
+        "SELECT ?m WHERE { ?m ilrs:landedOnSide <https://w3id.org/ilrs/id/lunar-side/far-side> } ORDER BY ?m",
+    )
+    assert [row[0].rsplit("/", 1)[1] for row in rows] == ["change-4", "change-6"]
+    inputs = {
+        row[0].rsplit("/", 1)[1]
+        for row in _select(
+            graph,
+            """SELECT ?input WHERE { GRAPH <https://w3id.org/ilrs/graph/provenance> {
+                 <https://w3id.org/ilrs/graph/derived/mission-landing-sides> prov:wasDerivedFrom ?input } }""",
+        )
+    }
+    # Wikipedia says "far side"; the Chang'e 4 article and LROC place the landings at their sites.
+    assert {"planned-missions", "enwiki-change-4", "lroc-1374"} <= inputs
