@@ -3,6 +3,7 @@ came from, and how it refuses a rule that is broken."""
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import pyoxigraph as ox
 import pytest
 
 from ilrs_kg.build import build_store
-from ilrs_kg.derivation import RULE_NS, as_select, read_rule
+from ilrs_kg.derivation import RULE_NS, PatternCache, as_select, read_rule, triple_patterns
 from ilrs_kg.errors import RuleError, ValidationFailed
 from ilrs_kg.namespaces import DERIVED_GRAPH_NS, SOURCE_GRAPH_NS, sparql_prefix_block
 from ilrs_kg.settings import Settings
@@ -179,3 +180,15 @@ def test_far_side_landings_are_one_pattern_from_the_sources_words(graph: ox.Stor
     }
     # Wikipedia says "far side"; the Chang'e 4 article and LROC place the landings at their sites.
     assert {"planned-missions", "enwiki-change-4", "lroc-1374"} <= inputs
+
+
+def test_cached_patterns_are_the_parsed_ones_and_an_edited_rule_is_parsed_again(tmp_path: Path) -> None:
+    rule = read_rule(PROJECT_ROOT / "rules" / "mission-dates.rq")
+    cache = PatternCache(tmp_path)
+    parsed = triple_patterns(rule)
+    assert cache.patterns(rule) == parsed  # parsed, then written
+    assert cache.patterns(rule) == parsed  # read back
+    assert len(list(tmp_path.glob("mission-dates-*.json"))) == 1
+    edited = dataclasses.replace(rule, text=rule.text.replace("?instant time:inXSDDate|", "?instant "))
+    assert cache.patterns(edited) != parsed
+    assert len(list(tmp_path.glob("mission-dates-*.json"))) == 2
