@@ -32,11 +32,8 @@ P = "PREFIX ex: <http://example.org/>\n"
         ("PREFIX service: <http://x/> SELECT * { ?s service:load ?o }", Screened(QueryForm.SELECT, False)),
         (P + "SELECT * { ?s ex:payload ?download }", Screened(QueryForm.SELECT, False)),
         # brackets inside strings do not count toward nesting
-        pytest.param(
-            'SELECT * { ?s ?p "' + "(" * 100 + '" }',
-            Screened(QueryForm.SELECT, False),
-            id="brackets-in-a-string",
-        ),
+        pytest.param('SELECT * { ?s ?p "' + "(" * 100 + '" }', Screened(QueryForm.SELECT, False),
+                     id="brackets-in-a-string"),
         # not a query the parser will take: the form is unknown, the parser will say why
         ("SELEKT * {}", Screened(None, False)),
     ],
@@ -60,15 +57,9 @@ def test_screen_classifies(query: str, expected: Screened) -> None:
         ("WITH <http://g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }", UpdateRefused, "read-only"),
         ("CLEAR ALL", UpdateRefused, "read-only"),
         ("DROP GRAPH <http://g>", UpdateRefused, "read-only"),
-        pytest.param(
-            "SELECT * WHERE { FILTER(" + "(" * 30 + "1" + ")" * 30 + ") }",
-            QueryTooDeep,
-            "nest 32 deep",
-            id="deep-parentheses",
-        ),
-        pytest.param(
-            "SELECT * WHERE " + "{" * 2000 + "}" * 2000, QueryTooDeep, "limit is 20", id="deep-braces"
-        ),
+        pytest.param("SELECT * WHERE { FILTER(" + "(" * 30 + "1" + ")" * 30 + ") }", QueryTooDeep,
+                     "nest 32 deep", id="deep-parentheses"),
+        pytest.param("SELECT * WHERE " + "{" * 2000 + "}" * 2000, QueryTooDeep, "limit is 20", id="deep-braces"),
         pytest.param("SELECT * {}" + " " * 5000, QueryTooLarge, "limit is 5,000", id="too-long"),
         ("   \n ", BadRequest, "empty"),
     ],
