@@ -5,12 +5,16 @@ Client mistakes are 4xx and say what was wrong; only a fault of the server itsel
   it. 504 would blame an upstream gateway; 408 would blame the client for sending slowly.
 - A query that crashed the engine is 400: in practice the parser overflowing on deep nesting.
 - A result over the size limit is 422: the query is understood but asks for more than is served.
+- A client with as many queries in flight as it may have gets 429, with Retry-After.
+- A worker killed from outside while evaluating the query (not a crash the query caused) is 503
+  with Retry-After: the same query will most likely succeed when sent again.
 """
 
 from __future__ import annotations
 
 from ilrs_kg.errors import (
     BadRequest,
+    ClientBusy,
     IlrsKgError,
     MethodNotAllowed,
     NotAcceptable,
@@ -43,6 +47,7 @@ _STATUSES: tuple[tuple[type[IlrsKgError], int], ...] = (
     (ResultTooLarge, 422),
     (QueryTooLarge, 413),
     (QueryCrashed, 400),
+    (ClientBusy, 429),
     (QueryTimeout, 503),
     (ServiceBusy, 503),
     (StoreError, 503),
@@ -63,6 +68,6 @@ def headers_for(error: IlrsKgError) -> dict[str, str]:
     """Headers the status calls for: Allow with 405, Retry-After when trying again soon may work."""
     if isinstance(error, MethodNotAllowed):
         return {"Allow": ", ".join(error.allowed)}
-    if isinstance(error, ServiceBusy):
+    if isinstance(error, ServiceBusy | ClientBusy):
         return {"Retry-After": "1"}
     return {}
