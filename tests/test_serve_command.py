@@ -4,6 +4,7 @@ with Ctrl-C. Includes the safety guarantees over HTTP: timeout, parser crash, SE
 from __future__ import annotations
 
 import concurrent.futures
+import os
 import signal
 import socket
 import subprocess
@@ -20,6 +21,7 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 
+from tests.fixtures.sparql.evasions import evasions
 from tests.fixtures.sparql.support import (
     CHANGE_6,
     CROSS_JOIN,
@@ -91,7 +93,7 @@ def test_queries_that_would_crash_the_parser_get_400_and_the_server_stays_up(ser
     status, body, _ = ask(server, nested, method="POST")
     assert status == 400 and "nest 10002 deep" in body
     status, body, _ = ask(server, PARSER_CRASH, method="POST")
-    assert status == 400 and "stopped the query engine's process" in body
+    assert status == 400 and "20,001 operators" in body and "shorten the expression" in body
     assert server.process.poll() is None
     assert ask(server, LABELS)[0] == 200
 
@@ -135,6 +137,54 @@ def test_service_and_load_are_refused_and_nothing_leaves_the_server(
     assert seen == []
 
 
+def test_every_spelling_of_service_gets_400_and_nothing_leaves_the_server(
+    server: Served, listener: tuple[int, list[str]]
+) -> None:
+    port, seen = listener
+    for name, query in evasions(f"http://127.0.0.1:{port}/x").items():
+        status, body, _ = ask(server, query, method="POST")
+        assert (status, name) == (400, name) and "SERVICE is refused" in body
+    time.sleep(0.3)
+    assert seen == []
+
+
+def test_serve_says_what_keeps_queries_off_the_network(server: Served) -> None:
+    assert "network access from queries: blocked by" in "".join(server.log)
+
+
+def test_a_hung_http_process_is_killed_and_replaced(tmp_path: Path) -> None:
+    with serving(tmp_path, "--http-processes", "2", "--http-hang-seconds", "2") as served:
+        before = http_processes(served.process.pid)
+        assert len(before) == 2
+        os.kill(before[0], signal.SIGSTOP)
+        deadline = time.monotonic() + 30
+        while before[0] in http_processes(served.process.pid) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert before[0] not in http_processes(served.process.pid)
+        assert "has not beaten for" in "".join(served.log)
+        while len(http_processes(served.process.pid)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        for _ in range(6):
+            assert ask(served, LABELS)[0] == 200
+
+
+def http_processes(parent: int) -> list[int]:
+    """The HTTP processes `ilrs-kg serve` supervises (its multiprocessing children)."""
+    try:
+        children = Path(f"/proc/{parent}/task/{parent}/children").read_text().split()
+    except FileNotFoundError:
+        return []
+    found = []
+    for child in map(int, children):
+        try:
+            command = Path(f"/proc/{child}/cmdline").read_bytes()
+        except FileNotFoundError:
+            continue
+        if b"spawn_main" in command:
+            found.append(child)
+    return found
+
+
 def test_updates_are_refused_and_the_data_stays(server: Served) -> None:
     status, body, _ = ask(server, f"DELETE WHERE {{ <{CHANGE_6}> ?p ?o }}", method="POST")
     assert status == 403 and "read-only" in body
@@ -145,7 +195,9 @@ def test_help_documents_every_limit() -> None:
     shown = subprocess.run([sys.executable, "-m", "ilrs_kg", "serve", "--help"], capture_output=True, text=True,
                            check=True).stdout
     for option in ("--query-timeout", "--workers", "--http-processes", "--max-body-bytes", "--max-query-chars",
-                   "--max-query-nesting", "--max-result-bytes", "--result-cache-entries", "--worker-memory-mb"):
+                   "--max-query-nesting", "--max-result-bytes", "--result-cache-entries", "--worker-memory-mb",
+                   "--max-query-operators", "--max-client-queries", "--max-long-queries",
+                   "--allow-network-in-queries", "--http-hang-seconds"):
         assert option in shown
     assert "(default: 10.0)" in shown and "(default: 200)" in shown
 

@@ -19,6 +19,7 @@ import time
 from dataclasses import dataclass
 
 from ilrs_kg.build import build_store
+from ilrs_kg.heartbeat import Heartbeat
 from ilrs_kg.settings import Settings
 
 _DEFAULTS = Settings()
@@ -36,6 +37,8 @@ class ServeOptions:
     worker_memory_mb: int = 4096
     access_log: bool = False
     log_level: str = "info"
+    # An HTTP process whose event loop has not beaten for this long is killed and restarted.
+    http_hang_seconds: float = 30.0
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -70,8 +73,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--result-cache-entries", type=int, default=d.result_cache_entries, metavar="N",
                         help="results kept in each HTTP process's cache; 0 disables it "
                              "(default: %(default)s)")
+    parser.add_argument("--max-query-operators", type=int, default=d.max_query_operators, metavar="N",
+                        help="most operators (!, +, ||, comparisons, UNION, ...) in one query; 400 beyond, "
+                             "as long chains overflow the SPARQL parser's stack (default: %(default)s)")
+    parser.add_argument("--max-client-queries", type=int, default=d.max_client_queries, metavar="N",
+                        help="queries one client address may have in flight; 429 beyond "
+                             "(default: %(default)s)")
+    parser.add_argument("--max-long-queries", type=int, default=d.max_long_queries, metavar="N",
+                        help="queries that may run past 0.1 s at once, each in its own worker at idle "
+                             "priority; one more is stopped with 503 (default: %(default)s)")
+    parser.add_argument("--allow-network-in-queries", action="store_true",
+                        help="run query workers even where neither a network namespace nor a seccomp "
+                             "filter can keep them off the network (unsafe; refused otherwise)")
     parser.add_argument("--worker-memory-mb", type=int, default=ServeOptions.worker_memory_mb, metavar="MB",
                         help="address-space limit of each query worker; 0 for none (default: %(default)s)")
+    parser.add_argument("--http-hang-seconds", type=float, default=ServeOptions.http_hang_seconds,
+                        metavar="SECONDS", help="with several HTTP processes, restart one whose event loop "
+                                                "has not run for this long (default: %(default)s)")
     parser.add_argument("--access-log", action="store_true", help="log every request")
     parser.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
 
@@ -93,9 +111,14 @@ def settings_and_options(args: argparse.Namespace) -> tuple[Settings, ServeOptio
         max_query_nesting=args.max_query_nesting,
         max_result_bytes=args.max_result_bytes,
         result_cache_entries=args.result_cache_entries,
+        max_query_operators=args.max_query_operators,
+        max_client_queries=max(1, args.max_client_queries),
+        max_long_queries=max(0, args.max_long_queries),
+        query_sandbox="off" if args.allow_network_in_queries else "auto",
     )
     options = ServeOptions(
-        max(1, args.http_processes), args.worker_memory_mb, args.access_log, args.log_level
+        max(1, args.http_processes), args.worker_memory_mb, args.access_log, args.log_level,
+        args.http_hang_seconds,
     )
     return settings, options
 
@@ -110,14 +133,16 @@ def _listen(host: str, port: int) -> socket.socket:
     return sock
 
 
-def serve_http(settings: Settings, options: ServeOptions, sock: socket.socket) -> None:
+def serve_http(settings: Settings, options: ServeOptions, sock: socket.socket,
+               heartbeat: Heartbeat | None = None) -> None:
     """One HTTP process: the app on uvicorn, on an already listening socket (blocks until stopped)."""
     import uvicorn
 
     from ilrs_kg.app import create_app
     from ilrs_kg.sparql.workers import WorkerPool
 
-    backend = WorkerPool.from_settings(settings, memory_mb=options.worker_memory_mb)
+    backend = WorkerPool.from_settings(settings, memory_mb=options.worker_memory_mb,
+                                       on_tick=heartbeat.beat if heartbeat is not None else None)
     config = uvicorn.Config(create_app(settings, backend), lifespan="on", access_log=options.access_log,
                             log_level=options.log_level, timeout_keep_alive=5, server_header=False)
     # The package's own messages (stopped queries, replaced workers) look like the server's.
@@ -140,18 +165,25 @@ def _supervise(settings: Settings, options: ServeOptions, sock: socket.socket) -
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
 
-    def start() -> multiprocessing.process.BaseProcess:
-        process = context.Process(target=serve_http, args=(settings, options, sock), daemon=False)
+    def start() -> tuple[multiprocessing.process.BaseProcess, Heartbeat]:
+        heartbeat = Heartbeat(context)
+        process = context.Process(target=serve_http, args=(settings, options, sock, heartbeat), daemon=False)
         process.start()
-        return process
+        return process, heartbeat
 
-    processes = [start() for _ in range(options.http_processes)]
+    started = [start() for _ in range(options.http_processes)]
     while not stopping.wait(0.5):
-        for index, process in enumerate(processes):
+        for index, (process, heartbeat) in enumerate(started):
+            if process.is_alive() and heartbeat.age() > options.http_hang_seconds:
+                logging.getLogger(__name__).warning("HTTP process %s has not beaten for %.0f s; killing it",
+                                                    process.pid, heartbeat.age())
+                process.kill()
+                process.join(5)
             if not process.is_alive():
                 logging.getLogger(__name__).warning("HTTP process %s exited (%s); restarting it",
                                                     process.pid, process.exitcode)
-                processes[index] = start()
+                started[index] = start()
+    processes = [process for process, _heartbeat in started]
     for process in processes:
         process.terminate()
     for process in processes:

@@ -1,0 +1,131 @@
+"""No query opens a connection, whatever it says: the workers' sandbox holds with the screen switched
+off, under each protection the machine offers; with the screen on, every spelling gets a clear 400."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from ilrs_kg.build import build_store
+from ilrs_kg.errors import IlrsKgError, QueryRefused
+from ilrs_kg.settings import Settings
+from ilrs_kg.sparql import sandbox
+from ilrs_kg.sparql.jobs import QueryJob
+from ilrs_kg.sparql.limits import Limits
+from ilrs_kg.sparql.screen import screen
+from ilrs_kg.sparql.workers import WorkerPool
+from tests.fixtures.sparql.evasions import evasions
+from tests.fixtures.sparql.support import settings
+
+SECRET = b"db_password=hunter2"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    base = settings(tmp_path_factory.mktemp("build"), query_timeout=5.0, workers=1)
+    build_store(base)
+    return base
+
+
+@pytest.fixture
+def remote() -> Iterator[tuple[str, list[bytes]]]:
+    """A fake admin page on loopback that counts connections and answers 500 with a secret."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+    server.settimeout(0.1)
+    seen: list[bytes] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        while not stop.is_set():
+            try:
+                connection, _ = server.accept()
+            except TimeoutError:
+                continue
+            with connection:
+                connection.settimeout(1)
+                seen.append(connection.recv(4096) or b"(connected)")
+                connection.sendall(b"HTTP/1.1 500 Oops\r\nContent-Length: %d\r\n\r\n%s" % (len(SECRET), SECRET))
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.getsockname()[1]}/x", seen
+    stop.set()
+    thread.join()
+    server.close()
+
+
+def answers(base: Settings, queries: dict[str, str]) -> tuple[str | None, dict[str, str]]:
+    """(the pool's protection, each query's answer or error text) from a pool over base."""
+
+    async def main() -> tuple[str | None, dict[str, str]]:
+        pool = WorkerPool.from_settings(base)
+        await pool.start()
+        replies: dict[str, str] = {}
+        try:
+            for name, query in queries.items():
+                try:
+                    result = await pool.run(QueryJob(query))
+                    replies[name] = result.body.decode()
+                except IlrsKgError as exc:
+                    replies[name] = f"{type(exc).__name__}: {exc}"
+        finally:
+            await pool.close()
+        return pool.protection, replies
+
+    return asyncio.run(main())
+
+
+@pytest.mark.parametrize("policy", ["auto", "seccomp"])
+def test_with_the_screen_off_no_spelling_of_service_reaches_the_remote(
+    built: Settings, remote: tuple[str, list[bytes]], policy: str
+) -> None:
+    url, seen = remote
+    unscreened = built.with_changes(screen_service=False, query_sandbox=policy)
+    protection, replies = answers(unscreened, evasions(url))
+    assert protection is not None and ("seccomp" in protection if policy == "seccomp" else "namespace" in protection)
+    assert seen == []
+    for name, reply in replies.items():
+        assert "hunter2" not in reply, name
+        assert "root:" not in reply, name  # nothing of /etc/passwd
+    # Proof that the screen was really off: the plain form reached pyoxigraph, which failed to connect.
+    assert "QueryRefused" not in replies["plain"]
+    assert "QueryFailed" in replies["plain"]
+
+
+def test_with_the_screen_on_every_spelling_is_refused_clearly(remote: tuple[str, list[bytes]]) -> None:
+    url, _seen = remote
+    limits = Limits(max_query_chars=100_000, max_query_nesting=200, max_result_bytes=1_000_000)
+    for name, query in evasions(url).items():
+        with pytest.raises(QueryRefused, match="SERVICE is refused"):
+            screen(query, limits)
+        assert name
+
+
+def test_the_workers_refuse_to_start_unprotected_unless_allowed(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sandbox, "_unshare_network", lambda: None)
+    monkeypatch.setattr(sandbox, "_install_seccomp", lambda: None)
+    with pytest.raises(sandbox.SandboxError, match="--allow-network-in-queries"):
+        sandbox.enter("auto")
+    with pytest.raises(sandbox.SandboxError, match="cannot install a seccomp filter"):
+        sandbox.enter("seccomp")
+    assert sandbox.enter("off").startswith("none")
+    with pytest.raises(sandbox.SandboxError, match="unknown sandbox policy"):
+        sandbox.enter("maybe")
+
+
+def test_a_pool_whose_workers_cannot_be_sandboxed_does_not_start(tmp_path: Path) -> None:
+    base = settings(tmp_path, query_sandbox="bogus")
+    build_store(base)
+
+    async def main() -> None:
+        with pytest.raises(IlrsKgError, match="unknown sandbox policy 'bogus'"):
+            await WorkerPool.from_settings(base).start()
+
+    asyncio.run(main())
