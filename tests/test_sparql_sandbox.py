@@ -51,7 +51,9 @@ def remote() -> Iterator[tuple[str, list[bytes]]]:
             with connection:
                 connection.settimeout(1)
                 seen.append(connection.recv(4096) or b"(connected)")
-                connection.sendall(b"HTTP/1.1 500 Oops\r\nContent-Length: %d\r\n\r\n%s" % (len(SECRET), SECRET))
+                connection.sendall(
+                    b"HTTP/1.1 500 Oops\r\nContent-Length: %d\r\n\r\n%s" % (len(SECRET), SECRET)
+                )
 
     thread = threading.Thread(target=accept, daemon=True)
     thread.start()
@@ -89,7 +91,9 @@ def test_with_the_screen_off_no_spelling_of_service_reaches_the_remote(
     url, seen = remote
     unscreened = built.with_changes(screen_service=False, query_sandbox=policy)
     protection, replies = answers(unscreened, evasions(url))
-    assert protection is not None and ("seccomp" in protection if policy == "seccomp" else "namespace" in protection)
+    assert protection is not None and (
+        "seccomp" in protection if policy == "seccomp" else "namespace" in protection
+    )
     assert seen == []
     for name, reply in replies.items():
         assert "hunter2" not in reply, name

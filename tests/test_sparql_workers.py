@@ -327,3 +327,44 @@ def test_service_never_leaves_the_worker(built: Settings, listener: tuple[int, l
 def test_a_pool_without_a_store_says_so(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="run `ilrs-kg build` first"):
         WorkerPool.from_settings(settings(tmp_path))
+
+
+def test_two_clients_looping_crashers_cost_few_workers_and_others_stay_served(built: Settings) -> None:
+    unguarded = built.with_changes(max_query_operators=1_000_000)  # let the crashers reach the workers
+    crashers = [PARSER_CRASH, "ASK { FILTER(" + "!" * 12_000 + "true) }"]
+
+    async def scenario(pool: WorkerPool) -> None:
+        deaths = 0
+        latencies: list[float] = []
+        stop = asyncio.Event()
+
+        async def crasher(client: str) -> None:
+            nonlocal deaths
+            n = 0
+            while not stop.is_set():
+                n += 1
+                query = crashers[n % 2] + f" # {n}"  # new text each time, the same two shapes
+                try:
+                    await pool.run(QueryJob(query), client=client)
+                except QueryCrashed as exc:
+                    deaths += "same shape" not in str(exc)
+                await asyncio.sleep(0.01)
+
+        async def cheap() -> None:
+            while not stop.is_set():
+                asked = time.monotonic()
+                assert await labels(pool) == 11
+                latencies.append(time.monotonic() - asked)
+                await asyncio.sleep(0.02)
+
+        tasks = [asyncio.ensure_future(c) for c in (crasher("127.0.0.2"), crasher("127.0.0.3"), cheap())]
+        await asyncio.sleep(4)
+        stop.set()
+        await asyncio.gather(*tasks)
+        latencies.sort()
+        # Each shape crashes a worker once, or once per client if both send it at the same moment.
+        assert deaths <= 4
+        assert len(pool.crashes) == 2
+        assert latencies[int(len(latencies) * 0.99)] < 1.0
+
+    run_with_pool(unguarded, scenario)
