@@ -4,6 +4,7 @@ with Ctrl-C. Includes the safety guarantees over HTTP: timeout, parser crash, SE
 from __future__ import annotations
 
 import concurrent.futures
+import http.client
 import os
 import signal
 import socket
@@ -38,7 +39,8 @@ TIMEOUT = 1
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     build = tmp_path_factory.mktemp("build")
-    with serving(build, "--query-timeout", str(TIMEOUT), "--http-processes", "1", "--workers", "2") as served:
+    with serving(build, "--query-timeout", str(TIMEOUT), "--http-processes", "1", "--workers", "2",
+                 "--max-client-queries", "5") as served:
         yield served
 
 
@@ -148,16 +150,46 @@ def test_every_spelling_of_service_gets_400_and_nothing_leaves_the_server(
     assert seen == []
 
 
+def post_from(server: Served, source: str, query: str) -> tuple[int, http.client.HTTPMessage, str]:
+    """(status, headers, body) of a query POSTed from the given loopback address: another client."""
+    port = int(server.url.rsplit(":", 1)[1])
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30, source_address=(source, 0))
+    try:
+        connection.request("POST", "/sparql", query.encode(), {"Content-Type": "application/sparql-query"})
+        response = connection.getresponse()
+        return response.status, response.headers, response.read().decode()
+    finally:
+        connection.close()
+
+
+def test_a_client_over_its_query_limit_gets_429_while_others_are_served(server: Served) -> None:
+    with concurrent.futures.ThreadPoolExecutor(max_workers=5) as pool:
+        # Distinct texts, so the server cannot merge them into one evaluation.
+        mine = [pool.submit(post_from, server, "127.0.0.2", f"{CROSS_JOIN} # {n}") for n in range(5)]
+        time.sleep(0.3)
+        status, headers, body = post_from(server, "127.0.0.2", f"{LABELS} # not cached")
+        assert status == 429 and headers["Retry-After"] == "1"
+        assert "already has 5 queries in flight" in body
+        started = time.monotonic()
+        status, _, body = post_from(server, "127.0.0.3", LABELS)
+        assert status == 200 and "嫦娥六号" in body
+        assert time.monotonic() - started < 1.0
+        assert {future.result()[0] for future in mine} == {503}
+    assert post_from(server, "127.0.0.2", f"{LABELS} # not cached")[0] == 200  # its queries have ended
+
+
 def test_serve_says_what_keeps_queries_off_the_network(server: Served) -> None:
     assert "network access from queries: blocked by" in "".join(server.log)
 
 
 def test_a_hung_http_process_is_killed_and_replaced(tmp_path: Path) -> None:
-    with serving(tmp_path, "--http-processes", "2", "--http-hang-seconds", "2") as served:
+    with serving(tmp_path, "--http-processes", "2", "--http-hang-seconds", "2", "--workers", "1") as served:
+        while "".join(served.log).count("Application startup complete") < 2:  # both are beating
+            time.sleep(0.1)
         before = http_processes(served.process.pid)
         assert len(before) == 2
         os.kill(before[0], signal.SIGSTOP)
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 90  # a restart loads the store into fresh workers: slow when busy
         while before[0] in http_processes(served.process.pid) and time.monotonic() < deadline:
             time.sleep(0.2)
         assert before[0] not in http_processes(served.process.pid)

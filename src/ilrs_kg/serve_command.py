@@ -23,6 +23,8 @@ from ilrs_kg.heartbeat import Heartbeat
 from ilrs_kg.settings import Settings
 
 _DEFAULTS = Settings()
+# How long a new HTTP process may take to start beating (its workers load the store meanwhile).
+_STARTUP_SECONDS = 120.0
 
 
 def _default_http_processes() -> int:
@@ -174,7 +176,7 @@ def _supervise(settings: Settings, options: ServeOptions, sock: socket.socket) -
     started = [start() for _ in range(options.http_processes)]
     while not stopping.wait(0.5):
         for index, (process, heartbeat) in enumerate(started):
-            if process.is_alive() and heartbeat.age() > options.http_hang_seconds:
+            if process.is_alive() and heartbeat.stale(options.http_hang_seconds, _STARTUP_SECONDS):
                 logging.getLogger(__name__).warning("HTTP process %s has not beaten for %.0f s; killing it",
                                                     process.pid, heartbeat.age())
                 process.kill()

@@ -441,13 +441,13 @@ class WorkerPool:
         if worker not in self._workers:
             return
         self._workers.remove(worker)
+        if worker.timer is not None:  # its query's fate is decided by how the worker ended
+            worker.timer.cancel()
         if self._state == "running":
             self._background(self._settle_loss(worker))
 
     async def _settle_loss(self, worker: _Worker) -> None:
         status = await worker.exit_status()
-        if worker.timer is not None:
-            worker.timer.cancel()
         head = next((p for p in list(worker.inflight)[:1] if p.live), None)
         external = status is not None and status < 0 and -status in EXTERNAL_SIGNALS
         how = f"stopped a query worker (it ended with {_describe(status)})"
@@ -477,9 +477,9 @@ class WorkerPool:
     async def _heartbeat(self) -> None:
         loop = asyncio.get_running_loop()
         while self._state == "running":
-            await asyncio.sleep(self.heartbeat_interval)
             if self.on_tick is not None:
                 self.on_tick()
+            await asyncio.sleep(self.heartbeat_interval)
             now = loop.time()
             for worker in list(self._workers):
                 if worker.ping_sent is not None:
