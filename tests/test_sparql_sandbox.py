@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -133,3 +135,65 @@ def test_a_pool_whose_workers_cannot_be_sandboxed_does_not_start(tmp_path: Path)
             await WorkerPool.from_settings(base).start()
 
     asyncio.run(main())
+
+
+def test_service_cannot_reach_a_unix_socket_or_a_file(built: Settings, tmp_path: Path) -> None:
+    path = tmp_path / "admin.sock"
+    server = socket.socket(socket.AF_UNIX)
+    server.bind(str(path))
+    server.listen()
+    server.settimeout(0.5)
+    quoted = str(path).replace("/", "%2F")
+    queries = {
+        f"{scheme}": f"SELECT * WHERE {{ SERVICE <{scheme}> {{ ?s ?p ?o }} }}"
+        for scheme in (
+            f"file://{path}",
+            f"unix://{path}",
+            f"http+unix://{quoted}/sparql",
+            "file:///etc/passwd",
+        )
+    }
+    _protection, replies = answers(built.with_changes(screen_service=False), queries)
+    try:
+        with pytest.raises(TimeoutError):
+            server.accept()
+    finally:
+        server.close()
+    for name, reply in replies.items():
+        assert "root:" not in reply, name
+
+
+UNPRIVILEGED = """
+import encodings.idna, os, socket, sys  # imported while the interpreter's files are readable
+from ilrs_kg.sparql import sandbox
+if os.getuid() == 0:  # as a developer's account would be: no CAP_SYS_ADMIN
+    os.setgroups([]); os.setgid(65534); os.setuid(65534)
+print(sandbox.enter("auto"))
+try:
+    socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=1)
+    print("connected")
+except OSError as exc:
+    print("refused:", exc)
+"""
+
+
+def test_without_root_the_workers_are_still_kept_off_the_network(tmp_path: Path) -> None:
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    listener.settimeout(0.5)
+    try:
+        shown = subprocess.run(
+            [sys.executable, "-c", UNPRIVILEGED, str(listener.getsockname()[1])],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        ).stdout
+        with pytest.raises(TimeoutError):
+            listener.accept()
+    finally:
+        listener.close()
+    protection, outcome = shown.splitlines()
+    assert "namespace" in protection or "seccomp" in protection
+    assert outcome.startswith("refused:")
