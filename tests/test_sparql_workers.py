@@ -368,3 +368,21 @@ def test_two_clients_looping_crashers_cost_few_workers_and_others_stay_served(bu
         assert latencies[int(len(latencies) * 0.99)] < 1.0
 
     run_with_pool(unguarded, scenario)
+
+
+def test_a_querys_time_counts_from_its_arrival_queueing_included(tmp_path: Path) -> None:
+    base = settings(tmp_path, query_timeout=TIMEOUT, workers=1)
+    build_store(base)
+
+    async def scenario(pool: WorkerPool) -> None:
+        first = asyncio.ensure_future(pool.run(QueryJob(CROSS_JOIN), client="127.0.0.2"))
+        await asyncio.sleep(0.5)
+        arrived = time.monotonic()
+        with pytest.raises((QueryTimeout, ServiceBusy)):  # stopped running, or never got a worker
+            await pool.run(QueryJob(CROSS_JOIN + " # another"), client="127.0.0.3")
+        assert time.monotonic() - arrived < TIMEOUT + 0.4  # not the wait plus a full timeout
+        with pytest.raises(QueryTimeout):
+            await first
+
+    # One worker that keeps its query (never long): the second query waits for it.
+    run_with_pool(base, scenario, slow_after=TIMEOUT, depth=1, spare=0)
