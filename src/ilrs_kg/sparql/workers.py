@@ -152,6 +152,7 @@ class WorkerPool:
         self._starting = 0  # fast-lane workers being started
         self._waiting: FairQueue[_Pending] = FairQueue(self.ledger.heavy)
         self._tasks: set[asyncio.Task[None]] = set()
+        self._endings: set[asyncio.Task[None]] = set()  # disposals and settlements of lost workers
         self._state = "new"
 
     @classmethod
@@ -199,6 +200,8 @@ class WorkerPool:
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)  # each cleans up after itself
+        # Not cancelled: each reaps a process that is already ending.
+        await asyncio.gather(*list(self._endings), return_exceptions=True)
         workers = list(self._workers)
         self._workers.clear()
         for pending in [*self._waiting, *(p for w in workers for p in w.inflight)]:
@@ -208,17 +211,19 @@ class WorkerPool:
 
     def _enlist(self, worker: _Worker) -> None:
         if self._state != "running":
-            self._background(worker.dispose())
+            self._background(worker.dispose(), ending=True)
             return
         self._workers.append(worker)
         worker.channel.on_message = lambda message: self._answered(worker, message)
         worker.channel.on_lost = lambda: self._fail_over(worker)
         self._pump()
 
-    def _background(self, coroutine: Coroutine[object, object, None]) -> None:
+    def _background(self, coroutine: Coroutine[object, object, None], *, ending: bool = False) -> None:
+        """Run the coroutine as a task; close() cancels it, unless it is a worker's ending."""
         task = asyncio.get_running_loop().create_task(coroutine)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        tasks = self._endings if ending else self._tasks
+        tasks.add(task)
+        task.add_done_callback(tasks.discard)
 
     def _fast(self) -> list[_Worker]:
         return [w for w in self._workers if not w.long]
@@ -257,7 +262,7 @@ class WorkerPool:
         worker.stop(reason)
         live = [p for i, p in enumerate(worker.inflight) if p.live and (move_head or i > 0)]
         worker.inflight.clear()
-        self._background(worker.dispose())
+        self._background(worker.dispose(), ending=True)
         if self._state == "running":
             self._top_up()
             for pending in live:
@@ -444,7 +449,7 @@ class WorkerPool:
         if worker.timer is not None:  # its query's fate is decided by how the worker ended
             worker.timer.cancel()
         if self._state == "running":
-            self._background(self._settle_loss(worker))
+            self._background(self._settle_loss(worker), ending=True)
 
     async def _settle_loss(self, worker: _Worker) -> None:
         status = await worker.exit_status()
