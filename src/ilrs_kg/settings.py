@@ -51,7 +51,7 @@ class Settings:
     # The SERVICE/LOAD screen; only tests turn it off, to prove the sandbox alone holds.
     screen_service: bool = True
     # Queries one client (by address) may have in flight at once; more get 429.
-    max_client_queries: int = 4
+    max_client_queries: int = 16
     # Workers that may hold a query running past the short threshold at once (each a process).
     max_long_queries: int = 8
 
