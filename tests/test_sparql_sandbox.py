@@ -115,8 +115,10 @@ def test_with_the_screen_on_every_spelling_is_refused_clearly(remote: tuple[str,
 
 
 def test_the_workers_refuse_to_start_unprotected_unless_allowed(monkeypatch: pytest.MonkeyPatch) -> None:
+    # As if on a machine that grants neither (and in a single-threaded process): nothing changes here.
     monkeypatch.setattr(sandbox, "_unshare_network", lambda: None)
     monkeypatch.setattr(sandbox, "_install_seccomp", lambda: None)
+    monkeypatch.setattr(sandbox, "_threads", lambda: 1)
     with pytest.raises(sandbox.SandboxError, match="--allow-network-in-queries"):
         sandbox.enter("auto")
     with pytest.raises(sandbox.SandboxError, match="cannot install a seccomp filter"):
@@ -124,6 +126,25 @@ def test_the_workers_refuse_to_start_unprotected_unless_allowed(monkeypatch: pyt
     assert sandbox.enter("off").startswith("none")
     with pytest.raises(sandbox.SandboxError, match="unknown sandbox policy"):
         sandbox.enter("maybe")
+
+
+def test_the_sandbox_is_entered_before_any_thread_or_not_at_all() -> None:
+    started = threading.Event()
+    stop = threading.Event()
+
+    def wait() -> None:
+        started.set()
+        stop.wait()
+
+    thread = threading.Thread(target=wait)
+    thread.start()
+    started.wait()
+    try:
+        with pytest.raises(sandbox.SandboxError, match="before the process starts any thread"):
+            sandbox.enter("auto")  # refused before it changes anything in the test process
+    finally:
+        stop.set()
+        thread.join()
 
 
 def test_a_pool_whose_workers_cannot_be_sandboxed_does_not_start(tmp_path: Path) -> None:

@@ -50,6 +50,11 @@ class SandboxError(Exception):
     """The policy asks for a protection this machine does not grant."""
 
 
+def _threads() -> int:
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("Threads:"))
+
+
 def _libc() -> ctypes.CDLL:
     return ctypes.CDLL(None, use_errno=True)
 
@@ -120,6 +125,9 @@ def enter(policy: str) -> str:
         raise SandboxError(f"unknown sandbox policy {policy!r}; one of {', '.join(POLICIES)}")
     if policy == "off":
         return "none (network allowed in queries by --allow-network-in-queries)"
+    if _threads() != 1:
+        # A namespace or a filter covers the calling thread and those it starts later, not others.
+        raise SandboxError("the sandbox must be entered before the process starts any thread")
     held = []
     if policy in ("auto", "namespace"):
         namespace = _unshare_network()
