@@ -121,6 +121,8 @@ def main() -> int:
         stop = threading.Event()
         runaway_statuses: Counter[int] = Counter()
         cheap: list[tuple[int, float]] = []
+        sent_at: list[float] = []  # seconds into the run, for each cheap query
+        began = time.monotonic()
         counter = iter(range(10**9))
 
         def runaway(source: str) -> None:
@@ -130,6 +132,7 @@ def main() -> int:
 
         def cheap_client() -> None:
             while not stop.is_set():
+                sent_at.append(time.monotonic() - began)
                 cheap.append(post(port, "127.0.0.100", CHEAP.format(n=next(counter)), timeout=120))
                 time.sleep(0.05)
 
@@ -156,6 +159,8 @@ def main() -> int:
     if latencies:
         p50 = statistics.median(latencies)
         print(f"cheap latency ms: p50 {p50:.1f}  p99 {p99:.1f}  max {latencies[-1]:.1f}")
+    slowest = sorted(zip(cheap, sent_at, strict=True), key=lambda pair: -pair[0][1])[:5]
+    print("slowest cheap queries: " + ", ".join(f"{s * 1000:.0f} ms at {at:.1f} s" for (_, s), at in slowest))
     print(f"runaway statuses: {dict(runaway_statuses)}")
     return 0
 

@@ -8,6 +8,7 @@ worker must hold from birth (the store it serves, its limits, its sandbox) is de
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import pickle
 import signal
@@ -28,6 +29,7 @@ Job = TypeVar("Job")
 # Signals that end a worker without its query being to blame: someone (an operator, the OOM killer,
 # a supervisor) stopped it from outside.
 EXTERNAL_SIGNALS = frozenset({signal.SIGKILL, signal.SIGTERM, signal.SIGINT, signal.SIGHUP})
+_STARTING_NICE = 10
 
 
 class _Channel(asyncio.Protocol):
@@ -166,6 +168,10 @@ async def spawn(spec: WorkerSpec) -> WorkerProcess[Job]:
         )
     finally:
         child.close()
+    # Starting (Python, imports, loading the store) runs at low priority, so it does not slow the
+    # queries of the workers already serving; only where the priority can be raised again after.
+    starting_nice = _STARTING_NICE if os.geteuid() == 0 else 0
+    _renice(process.pid, starting_nice)
     transport: asyncio.BaseTransport | None = None
     try:
         loop = asyncio.get_running_loop()
@@ -195,5 +201,12 @@ async def spawn(spec: WorkerSpec) -> WorkerProcess[Job]:
             transport.close()
         parent.close()
         raise
+    if starting_nice:
+        _renice(process.pid, 0)
     worker.protection = str(reply[2])
     return worker
+
+
+def _renice(pid: int, nice: int) -> None:
+    with contextlib.suppress(OSError):
+        os.setpriority(os.PRIO_PROCESS, pid, nice)
