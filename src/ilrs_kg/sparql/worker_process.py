@@ -141,8 +141,11 @@ class WorkerProcess(Generic[Job]):
         await asyncio.to_thread(self.process.wait)
 
 
-async def spawn(spec: WorkerSpec) -> WorkerProcess[Job]:
-    """Start a worker and wait until it holds the store; raises StoreError if it cannot."""
+async def spawn(spec: WorkerSpec, *, low_priority: bool = False) -> WorkerProcess[Job]:
+    """Start a worker and wait until it holds the store; raises StoreError if it cannot.
+
+    With low_priority, starting (Python, imports, loading the store) runs niced, so it does not slow
+    the workers already serving; only where the priority can be raised again once it is ready."""
     parent, child = socket.socketpair()
     try:
         process = subprocess.Popen(  # noqa: S603  # our own module, arguments we built
@@ -168,9 +171,7 @@ async def spawn(spec: WorkerSpec) -> WorkerProcess[Job]:
         )
     finally:
         child.close()
-    # Starting (Python, imports, loading the store) runs at low priority, so it does not slow the
-    # queries of the workers already serving; only where the priority can be raised again after.
-    starting_nice = _STARTING_NICE if os.geteuid() == 0 else 0
+    starting_nice = _STARTING_NICE if low_priority and os.geteuid() == 0 else 0
     _renice(process.pid, starting_nice)
     transport: asyncio.BaseTransport | None = None
     try:

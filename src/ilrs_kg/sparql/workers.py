@@ -228,20 +228,22 @@ class WorkerPool:
     def _fast(self) -> list[_Worker]:
         return [w for w in self._workers if not w.long]
 
-    def _top_up(self, delay: float = 0.0) -> None:
-        """Start workers until the fast lane is full again (counting those already starting)."""
+    def _top_up(self, delay: float = 0.0, *, unhurried: bool = False) -> None:
+        """Start workers until the fast lane is full again (counting those already starting).
+
+        Unhurried (a worker left the lane for a long query, the others serve): niced while starting."""
         for _ in range(self.lane - len(self._fast()) - self._starting):
             self._starting += 1
-            self._background(self._start_one(delay))
+            self._background(self._start_one(delay, unhurried))
 
-    async def _start_one(self, delay: float) -> None:
+    async def _start_one(self, delay: float, unhurried: bool) -> None:
         counted = True  # in self._starting until enlisted or given up
         try:
             await asyncio.sleep(delay)
             backoff = 0.5
             while self._state == "running":
                 try:
-                    worker: _Worker = await spawn(self.spec)
+                    worker: _Worker = await spawn(self.spec, low_priority=unhurried and bool(self._fast()))
                 except StoreError:
                     logger.exception("could not start a query worker; retrying in %g s", backoff)
                     await asyncio.sleep(backoff)
@@ -397,7 +399,7 @@ class WorkerPool:
             for queued in list(worker.inflight)[1:]:
                 if queued.live:
                     self._dispatch(queued.moved())
-            self._top_up()
+            self._top_up(unhurried=True)
         worker.timer = loop.call_at(head.deadline, self._on_timeout, worker, head)
 
     def _on_timeout(self, worker: _Worker, head: _Pending) -> None:
