@@ -32,10 +32,10 @@ class RecordingBackend(InProcessBackend):
     async def close(self) -> None:
         self.events.append("close")
 
-    async def run(self, job: QueryJob) -> QueryResult:
+    async def run(self, job: QueryJob, client: str | None = None) -> QueryResult:
         if "timeout-please" in job.query:
             raise QueryTimeout("the query ran longer than the 1 s limit and was stopped")
-        return await super().run(job)
+        return await super().run(job, client)
 
 
 @pytest.fixture

@@ -4,6 +4,8 @@ with Ctrl-C. Includes the safety guarantees over HTTP: timeout, parser crash, SE
 from __future__ import annotations
 
 import concurrent.futures
+import http.client
+import os
 import signal
 import socket
 import subprocess
@@ -20,6 +22,7 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 
+from tests.fixtures.sparql.evasions import evasions
 from tests.fixtures.sparql.support import (
     CHANGE_6,
     CROSS_JOIN,
@@ -36,7 +39,8 @@ TIMEOUT = 1
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     build = tmp_path_factory.mktemp("build")
-    with serving(build, "--query-timeout", str(TIMEOUT), "--http-processes", "1", "--workers", "2") as served:
+    with serving(build, "--query-timeout", str(TIMEOUT), "--http-processes", "1", "--workers", "2",
+                 "--max-client-queries", "5") as served:
         yield served
 
 
@@ -91,7 +95,7 @@ def test_queries_that_would_crash_the_parser_get_400_and_the_server_stays_up(ser
     status, body, _ = ask(server, nested, method="POST")
     assert status == 400 and "nest 10002 deep" in body
     status, body, _ = ask(server, PARSER_CRASH, method="POST")
-    assert status == 400 and "stopped the query engine's process" in body
+    assert status == 400 and "20,001 operators" in body and "shorten the expression" in body
     assert server.process.poll() is None
     assert ask(server, LABELS)[0] == 200
 
@@ -135,6 +139,84 @@ def test_service_and_load_are_refused_and_nothing_leaves_the_server(
     assert seen == []
 
 
+def test_every_spelling_of_service_gets_400_and_nothing_leaves_the_server(
+    server: Served, listener: tuple[int, list[str]]
+) -> None:
+    port, seen = listener
+    for name, query in evasions(f"http://127.0.0.1:{port}/x").items():
+        status, body, _ = ask(server, query, method="POST")
+        assert (status, name) == (400, name) and "SERVICE is refused" in body
+    time.sleep(0.3)
+    assert seen == []
+
+
+def post_from(server: Served, source: str, query: str) -> tuple[int, http.client.HTTPMessage, str]:
+    """(status, headers, body) of a query POSTed from the given loopback address: another client."""
+    port = int(server.url.rsplit(":", 1)[1])
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30, source_address=(source, 0))
+    try:
+        connection.request("POST", "/sparql", query.encode(), {"Content-Type": "application/sparql-query"})
+        response = connection.getresponse()
+        return response.status, response.headers, response.read().decode()
+    finally:
+        connection.close()
+
+
+def test_a_client_over_its_query_limit_gets_429_while_others_are_served(server: Served) -> None:
+    with concurrent.futures.ThreadPoolExecutor(max_workers=5) as pool:
+        # Distinct texts, so the server cannot merge them into one evaluation.
+        mine = [pool.submit(post_from, server, "127.0.0.2", f"{CROSS_JOIN} # {n}") for n in range(5)]
+        time.sleep(0.3)
+        status, headers, body = post_from(server, "127.0.0.2", f"{LABELS} # not cached")
+        assert status == 429 and headers["Retry-After"] == "1"
+        assert "already has 5 queries in flight" in body
+        started = time.monotonic()
+        status, _, body = post_from(server, "127.0.0.3", LABELS)
+        assert status == 200 and "嫦娥六号" in body
+        assert time.monotonic() - started < 1.0
+        assert {future.result()[0] for future in mine} == {503}
+    assert post_from(server, "127.0.0.2", f"{LABELS} # not cached")[0] == 200  # its queries have ended
+
+
+def test_serve_says_what_keeps_queries_off_the_network(server: Served) -> None:
+    assert "network access from queries: blocked by" in "".join(server.log)
+
+
+def test_a_hung_http_process_is_killed_and_replaced(tmp_path: Path) -> None:
+    with serving(tmp_path, "--http-processes", "2", "--http-hang-seconds", "2", "--workers", "1") as served:
+        while "".join(served.log).count("Application startup complete") < 2:  # both are beating
+            time.sleep(0.1)
+        before = http_processes(served.process.pid)
+        assert len(before) == 2
+        os.kill(before[0], signal.SIGSTOP)
+        deadline = time.monotonic() + 90  # a restart loads the store into fresh workers: slow when busy
+        while before[0] in http_processes(served.process.pid) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert before[0] not in http_processes(served.process.pid)
+        assert "has not beaten for" in "".join(served.log)
+        while len(http_processes(served.process.pid)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        for _ in range(6):
+            assert ask(served, LABELS)[0] == 200
+
+
+def http_processes(parent: int) -> list[int]:
+    """The HTTP processes `ilrs-kg serve` supervises (its multiprocessing children)."""
+    try:
+        children = Path(f"/proc/{parent}/task/{parent}/children").read_text().split()
+    except FileNotFoundError:
+        return []
+    found = []
+    for child in map(int, children):
+        try:
+            command = Path(f"/proc/{child}/cmdline").read_bytes()
+        except FileNotFoundError:
+            continue
+        if b"spawn_main" in command:
+            found.append(child)
+    return found
+
+
 def test_updates_are_refused_and_the_data_stays(server: Served) -> None:
     status, body, _ = ask(server, f"DELETE WHERE {{ <{CHANGE_6}> ?p ?o }}", method="POST")
     assert status == 403 and "read-only" in body
@@ -147,7 +229,9 @@ def test_help_documents_every_limit() -> None:
     for option in ("--query-timeout", "--workers", "--http-processes", "--max-body-bytes", "--max-query-chars",
                    "--max-query-nesting", "--max-result-bytes", "--result-cache-entries", "--worker-memory-mb",
                    "--public-base", "--max-url-bytes", "--max-header-bytes", "--max-header-count",
-                   "--header-timeout", "--body-timeout", "--keep-alive-timeout", "--max-connections"):
+                   "--header-timeout", "--body-timeout", "--keep-alive-timeout", "--max-connections",
+                   "--max-query-operators", "--max-client-queries", "--max-long-queries",
+                   "--allow-network-in-queries", "--http-hang-seconds"):
         assert option in shown
     assert "(default: 10.0)" in shown and "(default: 200)" in shown
 

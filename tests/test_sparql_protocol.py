@@ -310,9 +310,9 @@ def test_repeated_queries_come_from_the_cache(tmp_path: Path) -> None:
     calls: list[QueryJob] = []
     run = counting.backend.run
 
-    async def counted(job: QueryJob) -> QueryResult:
+    async def counted(job: QueryJob, client: str | None = None) -> QueryResult:
         calls.append(job)
-        return await run(job)
+        return await run(job, client)
 
     counting.backend.run = counted  # type: ignore[method-assign]
     for _ in range(3):
@@ -326,10 +326,10 @@ def test_simultaneous_identical_queries_run_once(tmp_path: Path) -> None:
     calls: list[QueryJob] = []
     run = counting.backend.run
 
-    async def slow(job: QueryJob) -> QueryResult:
+    async def slow(job: QueryJob, client: str | None = None) -> QueryResult:
         calls.append(job)
         await asyncio.sleep(0.05)
-        return await run(job)
+        return await run(job, client)
 
     counting.backend.run = slow  # type: ignore[method-assign]
     request = HttpRequest("GET", urllib.parse.urlencode({"query": LABELS}).encode())

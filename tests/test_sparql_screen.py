@@ -9,7 +9,7 @@ from ilrs_kg.sparql.formats import QueryForm
 from ilrs_kg.sparql.limits import Limits
 from ilrs_kg.sparql.screen import Screened, ScreenMemo, guard, screen
 
-LIMITS = Limits(max_query_chars=5000, max_query_nesting=20, max_result_bytes=1000)
+LIMITS = Limits(max_query_chars=5000, max_query_nesting=20, max_result_bytes=1000, max_query_operators=499)
 P = "PREFIX ex: <http://example.org/>\n"
 
 
@@ -31,6 +31,11 @@ P = "PREFIX ex: <http://example.org/>\n"
         (P + "SELECT ?service ?from { ?load ex:service ex:from }", Screened(QueryForm.SELECT, False)),
         ("PREFIX service: <http://x/> SELECT * { ?s service:load ?o }", Screened(QueryForm.SELECT, False)),
         (P + "SELECT * { ?s ex:payload ?download }", Screened(QueryForm.SELECT, False)),
+        # a prefix named service is fine where it cannot be the keyword (not followed by a group)
+        ("PREFIX service: <http://x/> SELECT * { service:a service:b ?o }", Screened(QueryForm.SELECT, False)),
+        # operators in IRIs, strings and comments are not operators
+        ('SELECT * { ?s ?p "' + "+" * 600 + '" } # ' + "!" * 600, Screened(QueryForm.SELECT, False)),
+        ("SELECT * { ?s ?p ?o FILTER(?o > 1 && ?o != 2) }", Screened(QueryForm.SELECT, False)),
         # brackets inside strings do not count toward nesting
         pytest.param('SELECT * { ?s ?p "' + "(" * 100 + '" }', Screened(QueryForm.SELECT, False),
                      id="brackets-in-a-string"),
@@ -51,6 +56,18 @@ def test_screen_classifies(query: str, expected: Screened) -> None:
         # an escaped `#` in a prefixed name starts no comment that could hide the keyword
         (P + "SELECT * { ?s ex:a\\#b ?o . SERVICE <http://x> {} }", QueryRefused, "SERVICE is refused"),
         ("SELECT * { ?s ?p 'it''s' . SERVICE <http://x> {} }", QueryRefused, "SERVICE is refused"),
+        # glued to the next or the previous token, as the parser takes it
+        ("PREFIX : <http://x/> SELECT * { SERVICE: { } }", QueryRefused, "SERVICE is refused"),
+        (P + "SELECT * { SERVICEex:a { } }", QueryRefused, "SERVICE is refused"),
+        (P + "SELECT * { ?s ?p 1e5SERVICE <http://x> { } }", QueryRefused, "SERVICE is refused"),
+        ("SELECT * { ?s ?p trueSERVICE <http://x> { } }", QueryRefused, "SERVICE is refused"),
+        ("SELECT * { SERVICESILENT<http://x> { } }", QueryRefused, "SERVICE is refused"),
+        # a prefix that holds SERVICE, followed by a group, is the keyword and an IRI to the parser
+        ("PREFIX service: <http://x/> SELECT * { service:x { } }", QueryRefused, "SERVICE is refused"),
+        ("SELECT * { \\u0053ERVICE <http://x> { } }", QueryRefused, "SERVICE is refused"),
+        ("SELECT * { SERVICE#c\n<http://x>#d\n{ } }", QueryRefused, "SERVICE is refused"),
+        # an escape that would open a string in the unescaped reading hides nothing from the raw one
+        ("SELECT * { ?s ?p '\\u0027' . SERVICE <http://x> { } }", QueryRefused, "SERVICE is refused"),
         ("LOAD <http://example.org/data.ttl>", QueryRefused, "LOAD is refused"),
         (P + "INSERT DATA { ex:a ex:b ex:c }", UpdateRefused, r"Update \(INSERT\)"),
         ("DELETE WHERE { ?s ?p ?o }", UpdateRefused, r"Update \(DELETE\)"),
@@ -61,6 +78,15 @@ def test_screen_classifies(query: str, expected: Screened) -> None:
                      "nest 32 deep", id="deep-parentheses"),
         pytest.param("SELECT * WHERE " + "{" * 2000 + "}" * 2000, QueryTooDeep, "limit is 20", id="deep-braces"),
         pytest.param("SELECT * {}" + " " * 5000, QueryTooLarge, "limit is 5,000", id="too-long"),
+        # operator chains overflow the parser's stack without any bracket (crashes from ~6,500 on)
+        pytest.param("ASK { FILTER(" + "!" * 600 + "true) }", QueryTooDeep, "600 operators", id="not-chain"),
+        pytest.param("ASK { FILTER(" + "+".join(["1"] * 600) + " = 0) }", QueryTooDeep, "600 operators",
+                     id="sum-chain"),
+        pytest.param("ASK { FILTER(" + "||".join(["true"] * 501) + ") }", QueryTooDeep, "IN", id="or-chain"),
+        pytest.param("ASK { FILTER(" + "- " * 501 + "1 = 0) }", QueryTooDeep, "502 operators",
+                     id="unary-minus"),
+        pytest.param("ASK { " + " UNION ".join(["{}"] * 501) + " }", QueryTooDeep, "500 operators",
+                     id="union-chain"),
         ("   \n ", BadRequest, "empty"),
     ],
 )

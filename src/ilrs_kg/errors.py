@@ -25,6 +25,8 @@
         │   └── ResultTooLarge the serialized result exceeds the limit
         ├── QueryCrashed       evaluating the query killed the engine's process (e.g. parser stack overflow)
         ├── ServiceBusy        every query worker stayed busy past the wait limit
+        │   └── WorkerLost     the worker evaluating the query was killed from outside: retry
+        ├── ClientBusy         the client has as many queries in flight as it may (429)
         └── QueryFailed        evaluation failed for a reason that is not the client's (a server fault)
 
 HTTP statuses for these are chosen in one place: ilrs_kg.sparql.statuses.
@@ -152,6 +154,14 @@ class QueryCrashed(QueryError):
 
 
 class ServiceBusy(QueryError):
+    pass
+
+
+class WorkerLost(ServiceBusy):
+    pass
+
+
+class ClientBusy(QueryError):
     pass
 
 

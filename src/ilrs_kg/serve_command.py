@@ -21,11 +21,14 @@ from dataclasses import dataclass
 
 from ilrs_kg.build import build_store
 from ilrs_kg.edge import PublicBase
+from ilrs_kg.heartbeat import Heartbeat
 from ilrs_kg.settings import Settings
 
 _DEFAULTS = Settings()
 # Addresses that listen on every interface, hence name none a client could use in a link.
 _WILDCARDS = ("0.0.0.0", "::", "")  # noqa: S104
+# How long a new HTTP process may take to start beating (its workers load the store meanwhile).
+_STARTUP_SECONDS = 120.0
 
 
 def _default_http_processes() -> int:
@@ -40,6 +43,8 @@ class ServeOptions:
     worker_memory_mb: int = 4096
     access_log: bool = False
     log_level: str = "info"
+    # An HTTP process whose event loop has not beaten for this long is killed and restarted.
+    http_hang_seconds: float = 30.0
 
 
 # Options that set a Settings field of the same name: option, type, unit, what it limits and what
@@ -62,6 +67,21 @@ _LIMITS: tuple[tuple[str, type, str, str], ...] = (
     ),
     ("--max-result-bytes", int, "BYTES", "largest serialized result returned; 422 beyond"),
     ("--result-cache-entries", int, "N", "results kept in each HTTP process's cache; 0 disables it"),
+    (
+        "--max-query-operators",
+        int,
+        "N",
+        "most operators (!, +, ||, comparisons, UNION, ...) in one query; 400 beyond, as long chains "
+        "overflow the SPARQL parser's stack",
+    ),
+    ("--max-client-queries", int, "N", "queries one client address may have in flight; 429 beyond"),
+    (
+        "--max-long-queries",
+        int,
+        "N",
+        "queries that may run past 0.1 s at once, each in its own worker at idle priority; one more is "
+        "stopped with 503",
+    ),
     ("--max-url-bytes", int, "BYTES", "longest request target (path and query); 414 beyond, saying to POST"),
     ("--max-header-bytes", int, "BYTES", "largest header block; 431 beyond"),
     ("--max-header-count", int, "N", "most header fields in a request; 431 beyond"),
@@ -122,6 +142,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="MB",
         help="address-space limit of each query worker; 0 for none (default: %(default)s)",
     )
+    parser.add_argument(
+        "--allow-network-in-queries",
+        action="store_true",
+        help="run query workers even where neither a network namespace nor a seccomp "
+        "filter can keep them off the network (unsafe; refused otherwise)",
+    )
+    parser.add_argument(
+        "--http-hang-seconds",
+        type=float,
+        default=ServeOptions.http_hang_seconds,
+        metavar="SECONDS",
+        help="with several HTTP processes, restart one whose event loop has not run for this long "
+        "(default: %(default)s)",
+    )
     parser.add_argument("--access-log", action="store_true", help="log every request")
     parser.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
 
@@ -139,12 +173,21 @@ def settings_and_options(args: argparse.Namespace) -> tuple[Settings, ServeOptio
             host=args.host,
             port=args.port,
             public_base=_public_base(args.public_base),
+            query_sandbox="off" if args.allow_network_in_queries else "auto",
             **{_field(flag): getattr(args, _field(flag)) for flag, *_ in _LIMITS},
         )
-        .with_changes(workers=max(1, args.workers))
+        .with_changes(
+            workers=max(1, args.workers),
+            max_client_queries=max(1, args.max_client_queries),
+            max_long_queries=max(0, args.max_long_queries),
+        )
     )
     options = ServeOptions(
-        max(1, args.http_processes), args.worker_memory_mb, args.access_log, args.log_level
+        max(1, args.http_processes),
+        args.worker_memory_mb,
+        args.access_log,
+        args.log_level,
+        args.http_hang_seconds,
     )
     return settings, options
 
@@ -168,7 +211,9 @@ def _listen(host: str, port: int) -> socket.socket:
     return sock
 
 
-def serve_http(settings: Settings, options: ServeOptions, sock: socket.socket) -> None:
+def serve_http(
+    settings: Settings, options: ServeOptions, sock: socket.socket, heartbeat: Heartbeat | None = None
+) -> None:
     """One HTTP process: the app on uvicorn, on an already listening socket (blocks until stopped)."""
     import uvicorn
 
@@ -176,7 +221,11 @@ def serve_http(settings: Settings, options: ServeOptions, sock: socket.socket) -
     from ilrs_kg.http_server import ConnectionLimits, LimitedH11Protocol
     from ilrs_kg.sparql.workers import WorkerPool
 
-    backend = WorkerPool.from_settings(settings, memory_mb=options.worker_memory_mb)
+    backend = WorkerPool.from_settings(
+        settings,
+        memory_mb=options.worker_memory_mb,
+        on_tick=heartbeat.beat if heartbeat is not None else None,
+    )
     protocol = LimitedH11Protocol.with_limits(ConnectionLimits.from_settings(settings))
     config = uvicorn.Config(
         create_app(settings, backend),
@@ -208,19 +257,27 @@ def _supervise(settings: Settings, options: ServeOptions, sock: socket.socket) -
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
 
-    def start() -> multiprocessing.process.BaseProcess:
-        process = context.Process(target=serve_http, args=(settings, options, sock), daemon=False)
+    def start() -> tuple[multiprocessing.process.BaseProcess, Heartbeat]:
+        heartbeat = Heartbeat(context)
+        process = context.Process(target=serve_http, args=(settings, options, sock, heartbeat), daemon=False)
         process.start()
-        return process
+        return process, heartbeat
 
-    processes = [start() for _ in range(options.http_processes)]
+    started = [start() for _ in range(options.http_processes)]
     while not stopping.wait(0.5):
-        for index, process in enumerate(processes):
+        for index, (process, heartbeat) in enumerate(started):
+            if process.is_alive() and heartbeat.stale(options.http_hang_seconds, _STARTUP_SECONDS):
+                logging.getLogger(__name__).warning(
+                    "HTTP process %s has not beaten for %.0f s; killing it", process.pid, heartbeat.age()
+                )
+                process.kill()
+                process.join(5)
             if not process.is_alive():
                 logging.getLogger(__name__).warning(
                     "HTTP process %s exited (%s); restarting it", process.pid, process.exitcode
                 )
-                processes[index] = start()
+                started[index] = start()
+    processes = [process for process, _heartbeat in started]
     for process in processes:
         process.terminate()
     for process in processes:

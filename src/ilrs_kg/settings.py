@@ -41,6 +41,9 @@ class Settings:
     max_query_chars: int = 100_000
     # Bracket nesting beyond this is refused before the parser sees it: deep nesting overflows its stack.
     max_query_nesting: int = 200
+    # Operators (!, +, ||, comparisons, UNION, ...) beyond this are refused: long chains of them overflow
+    # the parser's stack too (at about 6,500 on an 8 MB stack).
+    max_query_operators: int = 2000
     max_result_bytes: int = 50_000_000
     result_cache_entries: int = 1024
     # Where links, Location headers and the endpoint's own IRI point: an origin such as
@@ -56,6 +59,14 @@ class Settings:
     body_timeout: float = 30.0
     keep_alive_timeout: int = 5
     max_connections: int = 1024
+    # How query workers are kept off the network (ilrs_kg.sparql.sandbox): auto, namespace, seccomp, off.
+    query_sandbox: str = "auto"
+    # The SERVICE/LOAD screen; only tests turn it off, to prove the sandbox alone holds.
+    screen_service: bool = True
+    # Queries one client (by address) may have in flight at once; more get 429.
+    max_client_queries: int = 16
+    # Workers that may hold a query running past the short threshold at once (each a process).
+    max_long_queries: int = 8
 
     @property
     def ontology_dir(self) -> Path:

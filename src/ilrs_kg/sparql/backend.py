@@ -35,8 +35,11 @@ class QueryBackend(Protocol):
         """Release what start() took (idempotent)."""
         ...
 
-    async def run(self, job: QueryJob) -> QueryResult:
-        """Answer the job, or raise the IlrsKgError that says why not."""
+    async def run(self, job: QueryJob, client: str | None = None) -> QueryResult:
+        """Answer the job, or raise the IlrsKgError that says why not.
+
+        `client` (the asker's address; None for the server's own queries) lets a backend share its
+        capacity fairly between clients."""
         ...
 
 
@@ -61,7 +64,7 @@ class InProcessBackend:
     async def close(self) -> None:
         return None
 
-    async def run(self, job: QueryJob) -> QueryResult:
+    async def run(self, job: QueryJob, client: str | None = None) -> QueryResult:
         return execute(self.store, job, self.limits)
 
 

@@ -26,6 +26,7 @@ class HttpRequest:
     body: bytes = b""
     scheme: str = "http"
     path: str = "/sparql"
+    client: str | None = None  # the peer's address, which per-client limits count by
 
     def header(self, name: str) -> str | None:
         return self.headers.get(name)
@@ -73,8 +74,9 @@ async def read_request(scope: Scope, receive: Receive, max_body_bytes: int) -> H
             chunks.append(chunk)
             more = message.get("more_body", False)
         body = b"".join(chunks)
+    peer = scope.get("client")
     return HttpRequest(method, scope.get("query_string", b""), headers, body, scope.get("scheme", "http"),
-                       scope.get("path", "/sparql"))
+                       scope.get("path", "/sparql"), peer[0] if peer else None)
 
 
 def _too_large(size: int, limit: int) -> QueryTooLarge:

@@ -105,7 +105,7 @@ class SparqlEndpoint:
             if params.query is None:
                 raise BadRequest("the query parameter is missing")
             if self.ui_enabled and self._wants_html(request, params):
-                return await self._page(params)
+                return await self._page(params, request.client)
             return await self._answer(request, params, params.query)
         except IlrsKgError as exc:
             return self._error(exc)
@@ -121,19 +121,21 @@ class SparqlEndpoint:
         if request.method != "POST" and etag_matches(request.header("if-none-match"), etag):
             return Reply(304, (*_RESULT_HEADERS, ("ETag", etag)))
         if cached is None:
-            cached = await self._evaluate(key, job, etag)
+            cached = await self._evaluate(key, job, etag, request.client)
         return Reply(200, (("Content-Type", cached.content_type), *_RESULT_HEADERS, ("ETag", etag)),
                      cached.body)
 
-    async def _evaluate(self, key: tuple[str, QueryJob], job: QueryJob, etag: str) -> Cached:
-        """Run the job once however many clients ask for it at the same time; keep the answer."""
+    async def _evaluate(self, key: tuple[str, QueryJob], job: QueryJob, etag: str,
+                        client: str | None) -> Cached:
+        """Run the job once however many clients ask for it at the same time (counted against the
+        first one's limits); keep the answer."""
         running = self._running.get(key)
         if running is not None:
             return await asyncio.shield(running)
         future: asyncio.Future[Cached] = asyncio.get_running_loop().create_future()
         self._running[key] = future
         try:
-            result = await self.backend.run(job)
+            result = await self.backend.run(job, client)
             cached = Cached(result.content_type, result.body, etag)
             self.cache.put(key, cached)
             future.set_result(cached)
@@ -179,7 +181,7 @@ class SparqlEndpoint:
                 "description in RDF, or with the query page in HTML)"
             ) from exc
         if chosen is None:
-            return await self._page(params)
+            return await self._page(params, request.client)
         body = await self.description.render(self._endpoint_iri(request), chosen)
         return Reply(200, (("Content-Type", chosen.content_type), *_RESULT_HEADERS), body)
 
@@ -212,7 +214,7 @@ class SparqlEndpoint:
 
     # The query page ---------------------------------------------------------------------------------
 
-    async def _page(self, params: ProtocolRequest) -> Reply:
+    async def _page(self, params: ProtocolRequest, client: str | None = None) -> Reply:
         query = params.query if params.query is not None else (
             self.examples[0].query if self.examples else "SELECT * WHERE { ?s ?p ?o } LIMIT 10"
         )
@@ -220,7 +222,7 @@ class SparqlEndpoint:
         status = 200
         if params.query is not None:
             try:
-                page = await self._run_for_page(page, params, query)
+                page = await self._run_for_page(page, params, query, client)
             except IlrsKgError as exc:
                 status = status_for(exc)
                 page = ui.Page(query=query, examples=self.example_links, error=str(exc))
@@ -228,12 +230,13 @@ class SparqlEndpoint:
         return Reply(status, (("Content-Type", "text/html; charset=utf-8"), *_COMMON,
                               ("Cache-Control", "no-store")), body)
 
-    async def _run_for_page(self, page: ui.Page, params: ProtocolRequest, query: str) -> ui.Page:
+    async def _run_for_page(self, page: ui.Page, params: ProtocolRequest, query: str,
+                            client: str | None) -> ui.Page:
         screened = self.screen(query)
         job = QueryJob(query, graph_type=ox.RdfFormat.N_TRIPLES.media_type, base_iri=self.base_iri,
                        dataset=params.dataset)
         started = time.perf_counter()
-        result = await self.backend.run(job)
+        result = await self.backend.run(job, client)
         elapsed = (time.perf_counter() - started) * 1000
         extra = [("default-graph-uri", g) for g in params.default_graphs]
         extra += [("named-graph-uri", g) for g in params.named_graphs]

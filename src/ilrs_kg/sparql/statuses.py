@@ -8,12 +8,16 @@ Client mistakes are 4xx and say what was wrong; only a fault of the server itsel
 - A request whose head or body stops arriving is 408 (the client sent too slowly), and the connection is
   closed; a URL over the limit is 414 and an oversized header block 431 (RFC 6585); a full HTTP process
   is 503 with Retry-After.
+- A client with as many queries in flight as it may have gets 429, with Retry-After.
+- A worker killed from outside while evaluating the query (not a crash the query caused) is 503
+  with Retry-After: the same query will most likely succeed when sent again.
 """
 
 from __future__ import annotations
 
 from ilrs_kg.errors import (
     BadRequest,
+    ClientBusy,
     HeadersTooLarge,
     IlrsKgError,
     MethodNotAllowed,
@@ -54,6 +58,7 @@ _STATUSES: tuple[tuple[type[IlrsKgError], int], ...] = (
     (ResultTooLarge, 422),
     (QueryTooLarge, 413),
     (QueryCrashed, 400),
+    (ClientBusy, 429),
     (QueryTimeout, 503),
     (ServiceBusy, 503),
     (StoreError, 503),
@@ -74,7 +79,7 @@ def headers_for(error: IlrsKgError) -> dict[str, str]:
     """Headers the status calls for: Allow with 405, Retry-After when trying again soon may work."""
     if isinstance(error, MethodNotAllowed):
         return {"Allow": ", ".join(error.allowed)}
-    if isinstance(error, ServiceBusy | TooManyConnections):
+    if isinstance(error, ServiceBusy | TooManyConnections | ClientBusy):
         return {"Retry-After": "1"}
     if isinstance(error, RequestTimeout):
         return {"Connection": "close"}

@@ -1,11 +1,14 @@
 """A query worker process: `python -m ilrs_kg.sparql.worker_main --fd N ...`.
 
-It loads its own in-memory copy of the built store, says it is ready, then answers one job at a time
-over the socket its parent passed it, until the parent closes that socket. Its parent (WorkerPool)
+It first cuts itself off from any network (ilrs_kg.sparql.sandbox: the socket its parent passed it
+was made before, so it keeps working), loads its own in-memory copy of the built store, says it is
+ready and which protection holds, then answers one job at a time over that socket, until the parent
+closes it. Its parent (WorkerPool)
 kills it when a query runs past the time limit; a query that crashes the engine kills only it.
 
 Frames are a 4-byte big-endian length and a pickle: the parent sends QueryJob objects and receives
-("ready", triples), ("ok", QueryResult) or ("error", error class name, message).
+("ready", triples, protection), ("ok", QueryResult) or ("error", error class name, message). The
+parent also sends "ping" to an idle worker, which answers "pong": a worker that does not is hung.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from ilrs_kg.settings import Settings
 from ilrs_kg.sparql.execution import execute
 from ilrs_kg.sparql.jobs import QueryJob
 from ilrs_kg.sparql.limits import Limits
+from ilrs_kg.sparql.sandbox import SandboxError, enter
 from ilrs_kg.store import load_in_memory
 
 HEADER = struct.Struct("!I")
@@ -46,15 +50,18 @@ def _receive(stream: io.BufferedIOBase) -> bytes | None:
     return payload if len(payload) == size else None
 
 
-def serve(channel: socket.socket, settings: Settings, limits: Limits) -> None:
+def serve(channel: socket.socket, settings: Settings, limits: Limits, protection: str) -> None:
     # Buffered: when the parent has queued several jobs, one read fetches them all.
     stream = io.BufferedReader(socket.SocketIO(channel, "rb"), buffer_size=1 << 16)
     store = load_in_memory(settings)
-    channel.sendall(encode(("ready", len(store))))
+    channel.sendall(encode(("ready", len(store), protection)))
     while (payload := _receive(stream)) is not None:
         job = pickle.loads(payload)  # noqa: S301  # written by our own parent process
-        assert isinstance(job, QueryJob)
         reply: tuple[object, ...]
+        if job == "ping":
+            channel.sendall(encode(("pong",)))
+            continue
+        assert isinstance(job, QueryJob)
         try:
             reply = ("ok", execute(store, job, limits))
         except IlrsKgError as exc:
@@ -69,6 +76,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--build-dir", required=True)
     parser.add_argument("--limits", required=True, help="Limits as JSON")
     parser.add_argument("--memory-mb", type=int, default=0, help="address-space limit; 0: none")
+    parser.add_argument("--sandbox", default="auto", help="network policy (ilrs_kg.sparql.sandbox)")
     args = parser.parse_args(argv)
     # Ctrl-C reaches the whole process group: the parent decides when workers stop.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -78,7 +86,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = Settings(root=Path(args.root), build_dir=Path(args.build_dir))
     channel = socket.socket(fileno=args.fd)
     try:
-        serve(channel, settings, Limits(**json.loads(args.limits)))
+        protection = enter(args.sandbox)  # before the store or any job is read
+    except SandboxError as exc:
+        channel.sendall(encode(("error", "SandboxRefused", str(exc))))
+        return 1
+    try:
+        serve(channel, settings, Limits(**json.loads(args.limits)), protection)
     except IlrsKgError as exc:  # the store could not be loaded: tell the parent why
         channel.sendall(encode(("error", type(exc).__name__, str(exc))))
         return 1

@@ -2,19 +2,28 @@
 
 pyoxigraph cannot cancel a query, and some queries crash it (deep nesting overflows the parser's
 stack). So queries run in worker processes (ilrs_kg.sparql.worker_main), each holding its own
-in-memory copy of the store and answering its jobs in order.
+in-memory copy of the store, cut off from any network (ilrs_kg.sparql.sandbox), answering its jobs
+in order (ilrs_kg.sparql.worker_process).
 
-- Dispatch: a job goes to the live worker with the fewest jobs in flight, up to `depth` each, so a
-  busy worker finds its next job already waiting instead of sleeping between jobs (on a VM, waking a
-  sleeping process costs more than many a query).
-- Slow: once a worker's current query has run `slow_after` seconds, it gets no new jobs and the jobs
-  queued behind it move to other workers (its late answers to them are ignored): one slow query
-  holds up no one else.
-- Timeout: once the current query has run `timeout` seconds, the worker is killed; that query's
-  client gets QueryTimeout, and a fresh worker starts in the background.
-- Crash: a worker that dies by itself (segfault, out of memory) is replaced the same way; its current
-  query gets QueryCrashed, jobs queued behind it move on.
-- Busy: a job that finds no worker with room for `busy_wait` seconds gets ServiceBusy.
+- The fast lane: `workers` processes and a spare take new jobs. A job goes to an idle one, or else to the one
+  with the fewest jobs in flight, up to `depth` each, so a busy worker finds its next job waiting.
+- Long queries: once a worker's current query has run `slow_after` seconds it leaves the fast lane.
+  It drops to SCHED_IDLE (it gets the CPU only when no fast worker wants it), the jobs queued behind
+  it move to other workers, and a fresh worker takes its place in the fast lane. At most
+  `max_long_queries` workers run long queries at once; a query that would be one more is stopped
+  (503, retry later). When its query ends, a long worker rejoins the fast lane or retires.
+- Fairness (ilrs_kg.sparql.fairness): each client (by address) may have `max_client_queries` queries
+  in flight (429 beyond). Waiting jobs are served round-robin across clients, light clients first;
+  a client that ran a long query lately is heavy, and may not take the last idle fast worker.
+- Timeout: a query's time counts from its arrival, queueing included. At `query_timeout` a running
+  query's worker is killed (503); a job still waiting then gets ServiceBusy (503).
+- Crashes (ilrs_kg.sparql.crash_budget): a worker that dies by itself (segfault, abort, out of memory)
+  fails its current query with 400, and that query's fingerprint is refused from then on without
+  costing a worker; replacements after repeated crashes start only after a growing delay. A worker
+  killed from outside (SIGKILL by someone else) fails its query with 503 "retry" instead.
+- Heartbeat: every `heartbeat_interval` the pool pings its idle workers; one that does not answer
+  within `heartbeat_timeout`, or that is found stopped, is replaced and its jobs moved. The same
+  loop calls `on_tick`, so a supervisor can tell that this process's event loop is alive.
 """
 
 from __future__ import annotations
@@ -22,17 +31,13 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import pickle
-import socket
-import subprocess
-import sys
-from collections import deque
+import signal
 from collections.abc import Callable, Coroutine
-from dataclasses import asdict, dataclass, field
-from typing import cast
+from dataclasses import asdict, dataclass
 
 from ilrs_kg.errors import (
     BadRequest,
+    ClientBusy,
     IlrsKgError,
     QueryCrashed,
     QueryFailed,
@@ -45,11 +50,14 @@ from ilrs_kg.errors import (
     ServiceBusy,
     StoreError,
     UpdateRefused,
+    WorkerLost,
 )
 from ilrs_kg.settings import Settings
+from ilrs_kg.sparql.crash_budget import CrashMemory, RespawnBudget
+from ilrs_kg.sparql.fairness import ClientLedger, FairQueue
 from ilrs_kg.sparql.jobs import QueryJob, QueryResult
 from ilrs_kg.sparql.limits import Limits
-from ilrs_kg.sparql.worker_main import HEADER, encode
+from ilrs_kg.sparql.worker_process import EXTERNAL_SIGNALS, Message, WorkerProcess, WorkerSpec, spawn
 from ilrs_kg.store import current_build
 
 logger = logging.getLogger(__name__)
@@ -57,114 +65,105 @@ logger = logging.getLogger(__name__)
 # The errors a worker may report, by name (the only names turned back into exceptions).
 _REPORTED = {
     cls.__name__: cls
-    for cls in (BadRequest, QueryRefused, UpdateRefused, QuerySyntaxError, QueryTooLarge, QueryTooDeep,
-                ResultTooLarge, QueryFailed, StoreError)
+    for cls in (
+        BadRequest,
+        QueryRefused,
+        UpdateRefused,
+        QuerySyntaxError,
+        QueryTooLarge,
+        QueryTooDeep,
+        ResultTooLarge,
+        QueryFailed,
+        StoreError,
+    )
 }
 _CRASHED = (
     "evaluating the query stopped the query engine's process (deeply nested or very long expressions "
     "overflow the SPARQL parser's stack; huge intermediate results exceed a worker's memory limit); "
     "simplify the query"
 )
-Message = tuple[object, ...]
 
 
 @dataclass(eq=False)
 class _Pending:
     job: QueryJob
     future: asyncio.Future[Message]
+    client: str | None
+    deadline: float  # loop time: arrival + timeout
     abandoned: bool = False  # moved to another worker: this worker's answer is to be ignored
-    busy_timer: asyncio.TimerHandle | None = None
+    timer: asyncio.TimerHandle | None = None  # while waiting: the end of the wait
+
+    def moved(self) -> _Pending:
+        """A copy to send elsewhere; this one's answer is then ignored."""
+        self.abandoned = True
+        return _Pending(self.job, self.future, self.client, self.deadline)
+
+    @property
+    def live(self) -> bool:
+        return not self.abandoned and not self.future.done()
 
 
-class _Channel(asyncio.Protocol):
-    """The parent's end of a worker's socket: frames in, one callback per message."""
-
-    def __init__(self) -> None:
-        self.buffer = bytearray()
-        self.transport: asyncio.WriteTransport | None = None
-        self.on_message: Callable[[Message], None] = lambda _message: None
-        self.on_lost: Callable[[], None] = lambda: None
-
-    def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        self.transport = cast(asyncio.WriteTransport, transport)  # a stream transport (uvloop's or not)
-
-    def data_received(self, data: bytes) -> None:
-        buffer = self.buffer
-        buffer += data
-        while len(buffer) >= HEADER.size:
-            size = HEADER.unpack_from(buffer)[0]
-            end = HEADER.size + size
-            if len(buffer) < end:
-                break
-            message = pickle.loads(memoryview(buffer)[HEADER.size:end])  # noqa: S301  # our own worker
-            del buffer[:end]
-            self.on_message(message)
-
-    def connection_lost(self, exc: Exception | None) -> None:
-        self.on_lost()
-
-
-@dataclass(eq=False)
-class _Worker:
-    process: subprocess.Popen[bytes]
-    channel: _Channel
-    inflight: deque[_Pending] = field(default_factory=deque)  # in the order sent; the first is running
-    slow: bool = False
-    timed_out: bool = False
-    timer: asyncio.TimerHandle | None = None
-    outbox: list[bytes] = field(default_factory=list)
-
-    def send(self, job: QueryJob) -> None:
-        """Queue the job; jobs queued in one turn of the event loop leave in one write."""
-        if not self.outbox:
-            asyncio.get_running_loop().call_soon(self.flush)
-        self.outbox.append(encode(job))
-
-    def flush(self) -> None:
-        if self.outbox and self.channel.transport is not None and not self.channel.transport.is_closing():
-            self.channel.transport.write(b"".join(self.outbox))
-        self.outbox.clear()
-
-    def kill(self) -> None:
-        if self.process.poll() is None:
-            self.process.kill()
-
-    async def dispose(self) -> None:
-        if self.timer is not None:
-            self.timer.cancel()
-        self.kill()
-        if self.channel.transport is not None:
-            self.channel.transport.close()
-        await asyncio.to_thread(self.process.wait)
+_Worker = WorkerProcess[_Pending]
 
 
 class WorkerPool:
-    def __init__(self, settings: Settings, data_version: str, *, memory_mb: int = 4096, depth: int = 4,
-                 slow_after: float = 0.1, busy_wait: float | None = None,
-                 start_timeout: float = 60.0) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        data_version: str,
+        *,
+        memory_mb: int = 4096,
+        depth: int = 4,
+        slow_after: float = 0.1,
+        busy_wait: float | None = None,
+        start_timeout: float = 60.0,
+        heartbeat_interval: float = 0.5,
+        heartbeat_timeout: float = 2.0,
+        on_tick: Callable[[], None] | None = None,
+        spare: int = 1,
+    ) -> None:
         self.settings = settings
         self.size = max(1, settings.workers)
+        # The fast lane holds a spare beyond `workers`: when a worker leaves it (long query, crash,
+        # timeout), the others still have room while its replacement starts (a second or so).
+        self.lane = self.size + max(0, spare)
         self.timeout = settings.query_timeout
         self.slow_after = min(slow_after, self.timeout)
         self.busy_wait = settings.query_timeout if busy_wait is None else busy_wait
         self.depth = max(1, depth)
-        self.memory_mb = memory_mb
-        self.start_timeout = start_timeout
+        self.max_long = max(0, settings.max_long_queries)
+        self.heartbeat_interval = heartbeat_interval
+        self.heartbeat_timeout = heartbeat_timeout
+        self.on_tick = on_tick
+        self.spec = WorkerSpec(
+            settings.root,
+            settings.output_dir,
+            json.dumps(asdict(Limits.from_settings(settings))),
+            memory_mb,
+            settings.query_sandbox,
+            start_timeout,
+        )
+        self.ledger = ClientLedger(max(1, settings.max_client_queries))
+        self.crashes = CrashMemory()
+        self.respawns = RespawnBudget()
+        self.protection: str | None = None  # what keeps the workers off the network, once started
         self._data_version = data_version
-        self._limits = json.dumps(asdict(Limits.from_settings(settings)))
         self._workers: list[_Worker] = []  # ready and not retired
-        self._starting: set[_Worker] = set()
-        self._waiting: deque[_Pending] = deque()
+        self._starting = 0  # fast-lane workers being started
+        self._waiting: FairQueue[_Pending] = FairQueue(self.ledger.heavy)
         self._tasks: set[asyncio.Task[None]] = set()
+        self._endings: set[asyncio.Task[None]] = set()  # disposals and settlements of lost workers
         self._state = "new"
 
     @classmethod
-    def from_settings(cls, settings: Settings, *, memory_mb: int = 4096) -> WorkerPool:
+    def from_settings(
+        cls, settings: Settings, *, memory_mb: int = 4096, on_tick: Callable[[], None] | None = None
+    ) -> WorkerPool:
         """A pool over the current built store; raises StoreError when there is none."""
         build = current_build(settings)
         if build is None:
             raise StoreError(f"no built store at {settings.store_path}: run `ilrs-kg build` first")
-        return cls(settings, build.data_version, memory_mb=memory_mb)
+        return cls(settings, build.data_version, memory_mb=memory_mb, on_tick=on_tick)
 
     @property
     def data_version(self) -> str:
@@ -173,198 +172,340 @@ class WorkerPool:
     # Life cycle --------------------------------------------------------------------------------------
 
     async def start(self) -> None:
-        """Start every worker at once and wait until all hold the store."""
+        """Start the fast lane at once and wait until every worker holds the store."""
         if self._state != "new":
             return
         self._state = "running"
-        results = await asyncio.gather(*(self._spawn() for _ in range(self.size)), return_exceptions=True)
+        results: list[_Worker | BaseException] = await asyncio.gather(
+            *(spawn(self.spec) for _ in range(self.lane)), return_exceptions=True
+        )
         for result in results:
-            if isinstance(result, _Worker):
+            if isinstance(result, WorkerProcess):
                 self._enlist(result)
         failures = [r for r in results if isinstance(r, BaseException)]
         if failures:
             await self.close()
             raise failures[0]
+        self.protection = self._workers[0].protection
+        logger.info(
+            "%d query workers started; network access from queries: %s",
+            self.lane,
+            "blocked by " + self.protection if not self.protection.startswith("none") else self.protection,
+        )
+        self._background(self._heartbeat())
 
     async def close(self) -> None:
         self._state = "closed"
-        for task in list(self._tasks):
+        tasks = list(self._tasks)
+        for task in tasks:
             task.cancel()
-        workers = [*self._workers, *self._starting]
+        await asyncio.gather(*tasks, return_exceptions=True)  # each cleans up after itself
+        # Not cancelled: each reaps a process that is already ending.
+        await asyncio.gather(*list(self._endings), return_exceptions=True)
+        workers = list(self._workers)
         self._workers.clear()
         for pending in [*self._waiting, *(p for w in workers for p in w.inflight)]:
             if not pending.future.done():
                 pending.future.set_exception(StoreError("the server is shutting down"))
         await asyncio.gather(*(worker.dispose() for worker in workers), return_exceptions=True)
 
-    async def _spawn(self) -> _Worker:
-        parent, child = socket.socketpair()
-        try:
-            process = subprocess.Popen(  # noqa: S603  # our own module, arguments we built
-                [sys.executable, "-m", "ilrs_kg.sparql.worker_main", "--fd", str(child.fileno()),
-                 "--root", str(self.settings.root), "--build-dir", str(self.settings.output_dir),
-                 "--limits", self._limits, "--memory-mb", str(self.memory_mb)],
-                pass_fds=(child.fileno(),),
-                stdin=subprocess.DEVNULL,
-            )
-        finally:
-            child.close()
-        loop = asyncio.get_running_loop()
-        _transport, channel = await loop.create_unix_connection(_Channel, sock=parent)
-        worker = _Worker(process, channel)
-        ready: asyncio.Future[Message] = loop.create_future()
-
-        def first_message(message: Message) -> None:
-            if not ready.done():
-                ready.set_result(message)
-
-        def lost() -> None:
-            if not ready.done():
-                ready.set_exception(ConnectionError("the worker exited"))
-
-        channel.on_message, channel.on_lost = first_message, lost
-        self._starting.add(worker)
-        try:
-            reply = await asyncio.wait_for(ready, self.start_timeout)
-        except (TimeoutError, ConnectionError) as exc:
-            await worker.dispose()
-            raise StoreError(f"a query worker did not start (exit status {process.returncode})") from exc
-        finally:
-            self._starting.discard(worker)
-        if reply[0] != "ready":
-            await worker.dispose()
-            raise StoreError(f"a query worker did not start: {reply[-1]}")
-        return worker
-
     def _enlist(self, worker: _Worker) -> None:
         if self._state != "running":
-            self._background(worker.dispose())
+            self._background(worker.dispose(), ending=True)
             return
         self._workers.append(worker)
         worker.channel.on_message = lambda message: self._answered(worker, message)
         worker.channel.on_lost = lambda: self._fail_over(worker)
         self._pump()
 
-    def _background(self, coroutine: Coroutine[object, object, None]) -> None:
+    def _background(self, coroutine: Coroutine[object, object, None], *, ending: bool = False) -> None:
+        """Run the coroutine as a task; close() cancels it, unless it is a worker's ending."""
         task = asyncio.get_running_loop().create_task(coroutine)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        tasks = self._endings if ending else self._tasks
+        tasks.add(task)
+        task.add_done_callback(tasks.discard)
 
-    async def _replace(self, worker: _Worker) -> None:
-        await worker.dispose()
-        logger.info("query worker %s exited with status %s; starting another", worker.process.pid,
-                    worker.process.returncode)
-        delay = 0.5
-        while self._state == "running":
-            try:
-                self._enlist(await self._spawn())
+    def _fast(self) -> list[_Worker]:
+        return [w for w in self._workers if not w.long]
+
+    def _top_up(self, delay: float = 0.0, *, unhurried: bool = False) -> None:
+        """Start workers until the fast lane is full again (counting those already starting).
+
+        Unhurried (a worker left the lane for a long query, the others serve): niced while starting."""
+        for _ in range(self.lane - len(self._fast()) - self._starting):
+            self._starting += 1
+            self._background(self._start_one(delay, unhurried))
+
+    async def _start_one(self, delay: float, unhurried: bool) -> None:
+        counted = True  # in self._starting until enlisted or given up
+        try:
+            await asyncio.sleep(delay)
+            backoff = 0.5
+            while self._state == "running":
+                try:
+                    worker: _Worker = await spawn(self.spec, low_priority=unhurried and bool(self._fast()))
+                except StoreError:
+                    logger.exception("could not start a query worker; retrying in %g s", backoff)
+                    await asyncio.sleep(backoff)
+                    backoff = min(backoff * 2, 30.0)
+                    continue
+                self._starting -= 1
+                counted = False
+                self._enlist(worker)
                 return
-            except StoreError:
-                logger.exception("could not start a query worker; retrying in %g s", delay)
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, 30.0)
+        finally:
+            if counted:
+                self._starting -= 1
+
+    def _retire(self, worker: _Worker, reason: str, *, move_head: bool) -> None:
+        """Take the worker out now: its jobs go elsewhere (its current one too if move_head)."""
+        if worker in self._workers:
+            self._workers.remove(worker)
+        worker.stop(reason)
+        live = [p for i, p in enumerate(worker.inflight) if p.live and (move_head or i > 0)]
+        worker.inflight.clear()
+        self._background(worker.dispose(), ending=True)
+        if self._state == "running":
+            self._top_up()
+            for pending in live:
+                self._dispatch(pending.moved())
 
     # Dispatch ----------------------------------------------------------------------------------------
 
-    async def run(self, job: QueryJob) -> QueryResult:
+    async def run(self, job: QueryJob, client: str | None = None) -> QueryResult:
         if self._state != "running":
             raise StoreError("the query workers are not running")
-        pending = _Pending(job, asyncio.get_running_loop().create_future())
-        self._dispatch(pending)
-        reply = await pending.future
+        how = self.crashes.recall(job.query)
+        if how is not None:
+            raise QueryCrashed(
+                f"a query of the same shape {how} before, so this one is refused without "
+                f"running; {_CRASHED.split('; ', 1)[1]}"
+            )
+        if not self.ledger.admit(client):
+            raise ClientBusy(
+                f"this client already has {self.ledger.max_in_flight} queries in flight, the "
+                "most allowed at once; wait for their answers, then send more"
+            )
+        try:
+            loop = asyncio.get_running_loop()
+            pending = _Pending(job, loop.create_future(), client, loop.time() + self.timeout)
+            self._dispatch(pending)
+            reply = await pending.future
+        finally:
+            self.ledger.release(client)
         if reply[0] == "ok":
             result = reply[1]
             assert isinstance(result, QueryResult)
             return result
         raise _REPORTED.get(str(reply[1]), QueryFailed)(str(reply[2]))
 
+    def _choose(self, client: str | None) -> _Worker | None:
+        """The fast worker to send the client's next job to, if one may take it now."""
+        room = [w for w in self._workers if not w.long and len(w.inflight) < self.depth]
+        # A worker being pinged may take jobs (they queue behind the ping), but one not pinged first.
+        idle = sorted((w for w in room if not w.inflight), key=lambda w: w.ping_sent is not None)
+        if self.ledger.heavy(client):
+            # A client that ran long lately leaves one idle worker for the others.
+            reserve = 1 if self.lane > 1 else 0
+            return idle[0] if len(idle) > reserve else None
+        if idle:
+            return idle[0]
+        return min(room, key=lambda w: len(w.inflight), default=None)
+
     def _dispatch(self, pending: _Pending) -> None:
-        candidates = [w for w in self._workers if not w.slow and len(w.inflight) < self.depth]
-        if not candidates:
-            self._wait(pending)
+        if pending.future.done():
             return
-        worker = min(candidates, key=lambda w: len(w.inflight))
+        worker = self._choose(pending.client) if not self._waiting else None
+        if worker is None:
+            self._wait(pending)
+            self._pump()
+            return
+        self._send(worker, pending)
+
+    def _send(self, worker: _Worker, pending: _Pending) -> None:
         worker.inflight.append(pending)
         worker.send(pending.job)
         if len(worker.inflight) == 1:
             self._arm(worker)
 
     def _wait(self, pending: _Pending) -> None:
-        def give_up() -> None:
-            if pending in self._waiting:
-                self._waiting.remove(pending)
-                if not pending.future.done():
-                    pending.future.set_exception(ServiceBusy(
-                        f"all {self.size} query workers stayed busy for {self.busy_wait:g} s; "
-                        "try again shortly"
-                    ))
+        loop = asyncio.get_running_loop()
 
-        pending.busy_timer = asyncio.get_running_loop().call_later(self.busy_wait, give_up)
-        self._waiting.append(pending)
+        def give_up() -> None:
+            if self._waiting.remove(pending.client, pending) and not pending.future.done():
+                pending.future.set_exception(
+                    ServiceBusy(
+                        f"no query worker was free for {self.busy_wait:g} s (each client's queries take "
+                        "turns with everyone else's); try again shortly"
+                    )
+                )
+
+        end = min(pending.deadline, loop.time() + self.busy_wait)
+        pending.timer = loop.call_at(end, give_up)
+        self._waiting.push(pending.client, pending)
 
     def _pump(self) -> None:
-        """Hand waiting jobs to workers with room."""
-        while self._waiting and any(not w.slow and len(w.inflight) < self.depth for w in self._workers):
-            pending = self._waiting.popleft()
-            if pending.busy_timer is not None:
-                pending.busy_timer.cancel()
+        """Hand waiting jobs to workers, round-robin across clients, light clients first."""
+        while self._waiting:
+            found, client = self._waiting.next_client()
+            worker = self._choose(client) if found else None
+            if worker is None:
+                return
+            pending = self._waiting.pop(client)
+            if pending.timer is not None:
+                pending.timer.cancel()
             if not pending.future.done():
-                self._dispatch(pending)
+                self._send(worker, pending)
+
+    # Watching the running query -----------------------------------------------------------------------
 
     def _arm(self, worker: _Worker) -> None:
-        """Watch the worker's current query: slow after slow_after, killed after timeout."""
+        """Watch the worker's current query: long after slow_after, killed at its deadline."""
         if worker.timer is not None:
             worker.timer.cancel()
-        worker.slow = False
+            worker.timer = None
         if worker.inflight:
             head = worker.inflight[0]
-            worker.timer = asyncio.get_running_loop().call_later(self.slow_after, self._on_slow, worker, head)
+            loop = asyncio.get_running_loop()
+            at = min(loop.time() + self.slow_after, head.deadline)
+            worker.timer = loop.call_at(at, self._on_slow, worker, head)
 
     def _on_slow(self, worker: _Worker, head: _Pending) -> None:
-        if not worker.inflight or worker.inflight[0] is not head:
+        if not worker.inflight or worker.inflight[0] is not head or worker not in self._workers:
             return
-        worker.slow = True
-        for queued in list(worker.inflight)[1:]:
-            if not queued.abandoned:
-                queued.abandoned = True
-                self._dispatch(_Pending(queued.job, queued.future))
-        worker.timer = asyncio.get_running_loop().call_later(
-            self.timeout - self.slow_after, self._on_timeout, worker, head
-        )
+        if worker.stopped_by_signal():  # hung, not slow: the query deserves another worker
+            logger.warning("query worker %s is stopped (SIGSTOP?); replacing it", worker.pid)
+            self._retire(worker, "hung", move_head=True)
+            return
+        loop = asyncio.get_running_loop()
+        if loop.time() >= head.deadline:
+            self._on_timeout(worker, head)
+            return
+        if not worker.long:
+            self.ledger.ran_long(head.client)
+            if sum(w.long for w in self._workers) >= self.max_long:
+                self._stop_head(
+                    worker,
+                    head,
+                    "crowded",
+                    ServiceBusy(
+                        f"{self.max_long} long-running queries are already being evaluated, the most at "
+                        f"once; this one was stopped after {self.slow_after:g} s; try again later"
+                    ),
+                )
+                return
+            worker.long = True
+            worker.set_idle_priority(True)
+            for queued in list(worker.inflight)[1:]:
+                if queued.live:
+                    self._dispatch(queued.moved())
+            self._top_up(unhurried=True)
+        worker.timer = loop.call_at(head.deadline, self._on_timeout, worker, head)
 
     def _on_timeout(self, worker: _Worker, head: _Pending) -> None:
         if worker.inflight and worker.inflight[0] is head:
-            worker.timed_out = True
             logger.warning("stopped a query after %g s: %.200r", self.timeout, head.job.query)
-            worker.kill()  # its reader sees the end of the stream and settles the jobs
+            self._stop_head(
+                worker,
+                head,
+                "timeout",
+                QueryTimeout(
+                    f"the query ran longer than the {self.timeout:g} s limit (counted from its arrival) and "
+                    "was stopped; narrow it or add a LIMIT"
+                ),
+            )
+
+    def _stop_head(self, worker: _Worker, head: _Pending, reason: str, error: IlrsKgError) -> None:
+        if head.live:
+            head.future.set_exception(error)
+        self._retire(worker, reason, move_head=False)
+
+    # Answers and losses ---------------------------------------------------------------------------------
 
     def _answered(self, worker: _Worker, message: Message) -> None:
+        if message[0] == "pong":
+            worker.ping_sent = None
+            self._pump()
+            return
         finished = worker.inflight.popleft()
-        if not finished.abandoned and not finished.future.done():
+        if finished.live:
             finished.future.set_result(message)
+        if worker.long and not any(p.live for p in worker.inflight):
+            self._after_long(worker)
         self._arm(worker)
         if self._waiting:
             self._pump()
 
+    def _after_long(self, worker: _Worker) -> None:
+        """A long query ended: back to the fast lane if it has room, otherwise retire."""
+        if len(self._fast()) + self._starting < self.lane and worker.set_idle_priority(False):
+            worker.long = False  # answers still due for moved jobs come first and are ignored
+            return
+        self._retire(worker, "retired", move_head=True)
+
     def _fail_over(self, worker: _Worker) -> None:
-        """The worker is gone: settle its current job, move the others, start a replacement."""
+        """The worker's socket closed without the pool stopping it: find out why, then settle."""
         if worker not in self._workers:
             return
         self._workers.remove(worker)
-        if self._state != "running":
-            return
-        error: IlrsKgError = QueryTimeout(
-            f"the query ran longer than the {self.timeout:g} s limit and was stopped; "
-            "narrow it or add a LIMIT"
-        ) if worker.timed_out else QueryCrashed(_CRASHED)
-        for index, pending in enumerate(worker.inflight):
-            if pending.abandoned or pending.future.done():
-                continue
-            if index == 0:
-                if not worker.timed_out:
-                    logger.warning("a query stopped worker %s: %.200r", worker.process.pid, pending.job.query)
-                pending.future.set_exception(error)
-            else:
-                self._dispatch(_Pending(pending.job, pending.future))
+        if worker.timer is not None:  # its query's fate is decided by how the worker ended
+            worker.timer.cancel()
+        if self._state == "running":
+            self._background(self._settle_loss(worker), ending=True)
+
+    async def _settle_loss(self, worker: _Worker) -> None:
+        status = await worker.exit_status()
+        head = next((p for p in list(worker.inflight)[:1] if p.live), None)
+        external = status is not None and status < 0 and -status in EXTERNAL_SIGNALS
+        how = f"stopped a query worker (it ended with {_describe(status)})"
+        delay = 0.0
+        if head is not None and external:
+            logger.warning("query worker %s was killed from outside (%s)", worker.pid, _describe(status))
+            head.future.set_exception(
+                WorkerLost(
+                    f"the query worker evaluating this query was stopped from outside the server "
+                    f"({_describe(status)}); the query is not to blame: send it again"
+                )
+            )
+        elif head is not None:
+            logger.warning("a query %s: %.200r", how, head.job.query)
+            self.crashes.remember(head.job.query, how)
+            delay = self.respawns.delay_after_crash()
+            head.future.set_exception(QueryCrashed(_CRASHED))
+        others = [p for p in list(worker.inflight)[1:] if p.live]
         worker.inflight.clear()
-        self._background(self._replace(worker))
+        if not worker.long:
+            self._top_up(delay)
+        for pending in others:
+            self._dispatch(pending.moved())
+
+    # Heartbeat --------------------------------------------------------------------------------------
+
+    async def _heartbeat(self) -> None:
+        loop = asyncio.get_running_loop()
+        while self._state == "running":
+            if self.on_tick is not None:
+                self.on_tick()
+            await asyncio.sleep(self.heartbeat_interval)
+            now = loop.time()
+            for worker in list(self._workers):
+                if worker.ping_sent is not None:
+                    if now - worker.ping_sent > self.heartbeat_timeout:
+                        logger.warning(
+                            "query worker %s stopped answering its heartbeat; replacing it", worker.pid
+                        )
+                        self._retire(worker, "hung", move_head=True)
+                elif not worker.inflight and not worker.long:
+                    worker.ping_sent = now
+                    worker.send("ping")
+
+
+def _describe(status: int | None) -> str:
+    if status is None:
+        return "an unknown status"
+    if status < 0:
+        try:
+            return f"signal {signal.Signals(-status).name}"
+        except ValueError:
+            return f"signal {-status}"
+    return f"exit status {status}"
