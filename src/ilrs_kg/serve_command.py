@@ -16,10 +16,15 @@ import socket
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ilrs_kg.build import build_store
 from ilrs_kg.settings import Settings
+
+if TYPE_CHECKING:
+    from ilrs_kg.watch import Watcher
 
 _DEFAULTS = Settings()
 
@@ -36,6 +41,7 @@ class ServeOptions:
     worker_memory_mb: int = 4096
     access_log: bool = False
     log_level: str = "info"
+    watch: bool = False
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -72,6 +78,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "(default: %(default)s)")
     parser.add_argument("--worker-memory-mb", type=int, default=ServeOptions.worker_memory_mb, metavar="MB",
                         help="address-space limit of each query worker; 0 for none (default: %(default)s)")
+    parser.add_argument("--watch", action="store_true",
+                        help="rebuild when data/, ontology/ or shapes/ change and swap the new data in "
+                             "atomically; a change that fails validation is logged and not applied")
     parser.add_argument("--access-log", action="store_true", help="log every request")
     parser.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
 
@@ -95,7 +104,7 @@ def settings_and_options(args: argparse.Namespace) -> tuple[Settings, ServeOptio
         result_cache_entries=args.result_cache_entries,
     )
     options = ServeOptions(
-        max(1, args.http_processes), args.worker_memory_mb, args.access_log, args.log_level
+        max(1, args.http_processes), args.worker_memory_mb, args.access_log, args.log_level, args.watch
     )
     return settings, options
 
@@ -115,9 +124,9 @@ def serve_http(settings: Settings, options: ServeOptions, sock: socket.socket) -
     import uvicorn
 
     from ilrs_kg.app import create_app
-    from ilrs_kg.sparql.workers import WorkerPool
+    from ilrs_kg.live import LiveBackend
 
-    backend = WorkerPool.from_settings(settings, memory_mb=options.worker_memory_mb)
+    backend = LiveBackend(settings, memory_mb=options.worker_memory_mb)
     config = uvicorn.Config(create_app(settings, backend), lifespan="on", access_log=options.access_log,
                             log_level=options.log_level, timeout_keep_alive=5, server_header=False)
     # The package's own messages (stopped queries, replaced workers) look like the server's.
@@ -146,18 +155,31 @@ def _supervise(settings: Settings, options: ServeOptions, sock: socket.socket) -
         return process
 
     processes = [start() for _ in range(options.http_processes)]
+    watcher = _watcher(settings, options, lambda: [p.pid for p in processes if p.pid and p.is_alive()])
     while not stopping.wait(0.5):
         for index, process in enumerate(processes):
             if not process.is_alive():
                 logging.getLogger(__name__).warning("HTTP process %s exited (%s); restarting it",
                                                     process.pid, process.exitcode)
                 processes[index] = start()
+    if watcher is not None:
+        watcher.stop()
     for process in processes:
         process.terminate()
     for process in processes:
         process.join(10)
         if process.is_alive():
             process.kill()
+
+
+def _watcher(settings: Settings, options: ServeOptions, http_pids: Callable[[], list[int]]) -> Watcher | None:
+    if not options.watch:
+        return None
+    from ilrs_kg.watch import Watcher
+
+    watcher = Watcher(settings, http_pids, _progress)
+    watcher.start()
+    return watcher
 
 
 def run(args: argparse.Namespace) -> int:
@@ -173,7 +195,12 @@ def run(args: argparse.Namespace) -> int:
     _progress(f"serving http://{host}:{sock.getsockname()[1]}/ (SPARQL endpoint at /sparql); Ctrl-C stops")
     with sock:
         if options.http_processes == 1:
-            serve_http(settings, options, sock)
+            watcher = _watcher(settings, options, lambda: [os.getpid()])
+            try:
+                serve_http(settings, options, sock)
+            finally:
+                if watcher is not None:
+                    watcher.stop()
         else:
             _supervise(settings, options, sock)
     return 0

@@ -29,6 +29,7 @@ import sys
 from collections import deque
 from collections.abc import Callable, Coroutine
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import cast
 
 from ilrs_kg.errors import (
@@ -46,11 +47,11 @@ from ilrs_kg.errors import (
     StoreError,
     UpdateRefused,
 )
+from ilrs_kg.releases import require_current
 from ilrs_kg.settings import Settings
 from ilrs_kg.sparql.jobs import QueryJob, QueryResult
 from ilrs_kg.sparql.limits import Limits
 from ilrs_kg.sparql.worker_main import HEADER, encode
-from ilrs_kg.store import current_build
 
 logger = logging.getLogger(__name__)
 
@@ -139,10 +140,13 @@ class _Worker:
 
 
 class WorkerPool:
-    def __init__(self, settings: Settings, data_version: str, *, memory_mb: int = 4096, depth: int = 4,
-                 slow_after: float = 0.1, busy_wait: float | None = None,
+    def __init__(self, settings: Settings, data_version: str, store_dir: Path, *, memory_mb: int = 4096,
+                 depth: int = 4, slow_after: float = 0.1, busy_wait: float | None = None,
                  start_timeout: float = 60.0) -> None:
         self.settings = settings
+        # One release's store, named once: every worker of this pool, replacements included, loads this
+        # directory, so the pool answers from one data version however often workers are replaced.
+        self.store_dir = store_dir
         self.size = max(1, settings.workers)
         self.timeout = settings.query_timeout
         self.slow_after = min(slow_after, self.timeout)
@@ -160,11 +164,9 @@ class WorkerPool:
 
     @classmethod
     def from_settings(cls, settings: Settings, *, memory_mb: int = 4096) -> WorkerPool:
-        """A pool over the current built store; raises StoreError when there is none."""
-        build = current_build(settings)
-        if build is None:
-            raise StoreError(f"no built store at {settings.store_path}: run `ilrs-kg build` first")
-        return cls(settings, build.data_version, memory_mb=memory_mb)
+        """A pool over the release current now; raises StoreError when there is none."""
+        release = require_current(settings)
+        return cls(settings, release.data_version, release.store_dir, memory_mb=memory_mb)
 
     @property
     def data_version(self) -> str:
@@ -202,7 +204,7 @@ class WorkerPool:
         try:
             process = subprocess.Popen(  # noqa: S603  # our own module, arguments we built
                 [sys.executable, "-m", "ilrs_kg.sparql.worker_main", "--fd", str(child.fileno()),
-                 "--root", str(self.settings.root), "--build-dir", str(self.settings.output_dir),
+                 "--store-dir", str(self.store_dir),
                  "--limits", self._limits, "--memory-mb", str(self.memory_mb)],
                 pass_fds=(child.fileno(),),
                 stdin=subprocess.DEVNULL,
