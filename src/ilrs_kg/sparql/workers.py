@@ -47,7 +47,7 @@ from ilrs_kg.errors import (
     StoreError,
     UpdateRefused,
 )
-from ilrs_kg.releases import require_current
+from ilrs_kg.releases import ReleaseLock, hold_current
 from ilrs_kg.settings import Settings
 from ilrs_kg.sparql.jobs import QueryJob, QueryResult
 from ilrs_kg.sparql.limits import Limits
@@ -142,11 +142,12 @@ class _Worker:
 class WorkerPool:
     def __init__(self, settings: Settings, data_version: str, store_dir: Path, *, memory_mb: int = 4096,
                  depth: int = 4, slow_after: float = 0.1, busy_wait: float | None = None,
-                 start_timeout: float = 60.0) -> None:
+                 start_timeout: float = 60.0, release_lock: ReleaseLock | None = None) -> None:
         self.settings = settings
         # One release's store, named once: every worker of this pool, replacements included, loads this
         # directory, so the pool answers from one data version however often workers are replaced.
         self.store_dir = store_dir
+        self._release_lock = release_lock  # keeps that release on disk until close()
         self.size = max(1, settings.workers)
         self.timeout = settings.query_timeout
         self.slow_after = min(slow_after, self.timeout)
@@ -164,9 +165,10 @@ class WorkerPool:
 
     @classmethod
     def from_settings(cls, settings: Settings, *, memory_mb: int = 4096) -> WorkerPool:
-        """A pool over the release current now; raises StoreError when there is none."""
-        release = require_current(settings)
-        return cls(settings, release.data_version, release.store_dir, memory_mb=memory_mb)
+        """A pool over the release current now, kept on disk while the pool runs; raises StoreError
+        when there is none."""
+        release, lock = hold_current(settings)
+        return cls(settings, release.data_version, release.store_dir, memory_mb=memory_mb, release_lock=lock)
 
     @property
     def data_version(self) -> str:
@@ -198,6 +200,8 @@ class WorkerPool:
             if not pending.future.done():
                 pending.future.set_exception(StoreError("the server is shutting down"))
         await asyncio.gather(*(worker.dispose() for worker in workers), return_exceptions=True)
+        if self._release_lock is not None:
+            self._release_lock.release()
 
     async def _spawn(self) -> _Worker:
         parent, child = socket.socketpair()
