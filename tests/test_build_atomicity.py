@@ -65,7 +65,10 @@ sys.exit(main(["build", *sys.argv[2:]]))
 def killed_build(root: Path, build_dir: Path, point: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-c", _KILLED_BUILD, point, "--root", str(root), "--store", str(build_dir)],
-        capture_output=True, text=True, timeout=120, check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
 
@@ -92,7 +95,7 @@ def test_a_build_killed_at_any_point_leaves_a_whole_unit_and_no_leftovers(tmp_pa
     after = served_unit(settings)  # whole, by the manifest's digests, and loadable
     if point == "swap":
         assert after[0] != before[0]  # the new unit, complete, dumps and store together
-        assert 'Luna 25 (second build)' in (settings.dumps_dir / "ilrs.nt").read_text(encoding="utf-8")
+        assert "Luna 25 (second build)" in (settings.dumps_dir / "ilrs.nt").read_text(encoding="utf-8")
     else:
         assert after == before  # the previous unit, untouched
         assert leftovers(build_dir)  # the kill did leave a half-written unit for the next start to clean
@@ -113,7 +116,8 @@ def test_builds_killed_at_random_moments_never_leave_a_broken_current_unit(tmp_p
         data.write_text(data.read_text(encoding="utf-8") + f"\n# edit {attempt}\n", encoding="utf-8")
         process = subprocess.Popen(
             [sys.executable, "-m", "ilrs_kg", "build", "--root", str(root), "--store", str(build_dir)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         time.sleep(rng.uniform(0.3, 3.0))
         process.kill()

@@ -54,8 +54,12 @@ def test_a_rebuild_under_a_running_server_is_served_whole_or_not_at_all(tmp_path
         workers = [pid for pid in descendants(server.process.pid) if "worker_main" in command_line(pid)]
         assert len(workers) == 2
         rename_luna(root, NEW_NAME)
-        subprocess.run([sys.executable, "-m", "ilrs_kg", "build", "--root", str(root), "--store", str(build_dir)],
-                       check=True, capture_output=True, timeout=120)
+        subprocess.run(
+            [sys.executable, "-m", "ilrs_kg", "build", "--root", str(root), "--store", str(build_dir)],
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
         with contextlib.suppress(ProcessLookupError):  # unless the server has already retired it
             os.kill(workers[0], signal.SIGKILL)  # one of the old release's workers
         time.sleep(1)  # replaced meanwhile (the status of a query it was running is another test's)
@@ -63,7 +67,9 @@ def test_a_rebuild_under_a_running_server_is_served_whole_or_not_at_all(tmp_path
         burst = [observe(server.url, "sparql") for _ in range(40)]  # the measurement of the issue
         seen = list(burst)
         deadline = time.monotonic() + 90
-        while time.monotonic() < deadline and not (len(seen) > 12 and {s.label for s in seen[-6:]} == {NEW_NAME}):
+        while time.monotonic() < deadline and not (
+            len(seen) > 12 and {s.label for s in seen[-6:]} == {NEW_NAME}
+        ):
             seen.extend(observe(server.url, kind) for kind in KINDS)
         assert_one_version_each_and_never_back(seen, old)
         after = [observe(server.url, kind) for kind in KINDS]
@@ -75,8 +81,10 @@ def test_a_rebuild_under_a_running_server_is_served_whole_or_not_at_all(tmp_path
         while time.monotonic() < deadline and len(list(releases.iterdir())) > 1:
             time.sleep(0.2)
         assert [p.name for p in releases.iterdir()] == [os.readlink(build_dir / "current").rsplit("/", 1)[1]]
-        print(f"after the rebuild and a replaced worker: {sum(s.label == 'Luna 25' for s in burst)} old / "
-              f"{sum(s.label == NEW_NAME for s in burst)} new of 40, never interleaved")
+        print(
+            f"after the rebuild and a replaced worker: {sum(s.label == 'Luna 25' for s in burst)} old / "
+            f"{sum(s.label == NEW_NAME for s in burst)} new of 40, never interleaved"
+        )
 
 
 def test_a_replaced_worker_loads_the_release_its_pool_was_started_for(tmp_path: Path) -> None:

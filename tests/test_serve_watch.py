@@ -89,7 +89,9 @@ def test_watch_keeps_bad_edits_out_and_swaps_good_ones_in_atomically(tmp_path: P
             save(missions, original + "mission:unnamed a ilrs:Mission .\n")
             log = wait_for_log(server, "the change was not applied", count=2)
             assert "<https://w3id.org/ilrs/id/mission/unnamed>" in log  # the entity
-            assert "file:    data/missions.ttl" in log and "rdf-schema#label" in log  # its file, the rule's path
+            assert (
+                "file:    data/missions.ttl" in log and "rdf-schema#label" in log
+            )  # its file, the rule's path
             assert "Less than 1 values" in log  # and what the rule wants
             assert observe(server.url, "dump").version == old
 
@@ -98,7 +100,9 @@ def test_watch_keeps_bad_edits_out_and_swaps_good_ones_in_atomically(tmp_path: P
             time.sleep(2)  # and keep hammering the new version a while
         replies = hammer.all()
 
-    assert replies and all(r.seen.status == 200 for r in replies), [r.seen for r in replies if r.seen.status != 200]
+    assert replies and all(r.seen.status == 200 for r in replies), [
+        r.seen for r in replies if r.seen.status != 200
+    ]
     new_versions = {r.seen.version for r in replies} - {old}
     assert len(new_versions) == 1
     for reply in replies:
