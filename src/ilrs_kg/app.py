@@ -133,7 +133,15 @@ def create_app(
         allow_origins=["*"],
         allow_methods=["GET", "HEAD", "OPTIONS"],
         allow_headers=["*"],
-        expose_headers=["ETag", "Link", "Content-Location", "Location", "Last-Modified", "Vary"],
+        expose_headers=[
+            "ETag",
+            "Link",
+            "Content-Location",
+            "Location",
+            "Last-Modified",
+            "Vary",
+            "Data-Version",
+        ],
     )
     endpoint = SparqlEndpoint(settings, backend, examples=load_examples(settings.root / "queries"))
     app.add_middleware(SparqlFirst, endpoint=endpoint)
