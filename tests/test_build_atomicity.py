@@ -18,7 +18,8 @@ from ilrs_kg.releases import current_release, verify
 from ilrs_kg.settings import Settings
 from ilrs_kg.store import load_in_memory
 from tests.conftest import copy_project
-from tests.fixtures.lifecycle.support import leftovers, project, rename_luna, sha256
+from tests.fixtures.lifecycle.support import leftovers, observe, project, rename_luna, sha256
+from tests.fixtures.sparql.support import serving
 
 # Runs `ilrs-kg build` with one function replaced by one that SIGKILLs the process at a chosen point.
 _KILLED_BUILD = r"""
@@ -175,3 +176,24 @@ def test_an_up_to_date_build_is_reused(tmp_path: Path) -> None:
     first = build_store(settings)
     again = build_store(settings, reuse=True)
     assert again.reused and again.release == first.release
+
+
+def test_a_running_server_keeps_serving_through_killed_builds(tmp_path: Path) -> None:
+    root, build_dir = project(tmp_path / "project"), tmp_path / "build"
+    with serving(build_dir, "--http-processes", "1", "--workers", "1", root=root) as server:
+        old = observe(server.url, "sparql").version
+        rename_luna(root, "Luna 25 (second build)")
+        for point in ("store", "dumps", "manifest"):
+            assert killed_build(root, build_dir, point).returncode == -signal.SIGKILL
+            replies = [observe(server.url, kind) for kind in ("sparql", "page", "dump")]
+            assert {(r.status, r.version, r.label) for r in replies} == {(200, old, "Luna 25")}, point
+        assert killed_build(root, build_dir, "swap").returncode == -signal.SIGKILL
+        deadline = time.monotonic() + 60
+        while observe(server.url, "page").label != "Luna 25 (second build)" and time.monotonic() < deadline:
+            time.sleep(0.2)
+        replies = [observe(server.url, kind) for kind in ("sparql", "page", "dump")]
+        assert {(r.status, r.label) for r in replies} == {(200, "Luna 25 (second build)")}
+        # The server dropped the old release and cleaned up after the builds it outlived.
+        while leftovers(build_dir) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert leftovers(build_dir) == []
