@@ -197,3 +197,53 @@ def test_a_running_server_keeps_serving_through_killed_builds(tmp_path: Path) ->
         while leftovers(build_dir) and time.monotonic() < deadline:
             time.sleep(0.2)
         assert leftovers(build_dir) == []
+
+
+# Holds a shared lock on one release directory, as a server does, until killed.
+_HOLDER = r"""
+import sys, time
+from pathlib import Path
+from ilrs_kg.releases import ReleaseLock
+lock = ReleaseLock.take(Path(sys.argv[1]))
+print("held" if lock else "gone", flush=True)
+time.sleep(120)
+"""
+
+
+def test_cleanup_keeps_a_release_another_process_holds_and_removes_it_once_that_process_dies(
+    tmp_path: Path,
+) -> None:
+    root, build_dir = project(tmp_path / "project"), tmp_path / "build"
+    settings = Settings(root=root, build_dir=build_dir)
+    build_store(settings)
+    first = current_release(settings)
+    assert first is not None
+    holder = subprocess.Popen(
+        [sys.executable, "-c", _HOLDER, str(first.path)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        rename_luna(root, "Luna 25 (second build)")
+        build_store(settings)  # cleans up at its start and end, and may not touch the held release
+        assert first.path.is_dir() and verify(first) == []
+        assert leftovers(build_dir) == [f"releases/{first.name}"]
+    finally:
+        holder.kill()
+        holder.wait()
+        if holder.stdout is not None:
+            holder.stdout.close()
+    build_store(settings, reuse=True)
+    assert leftovers(build_dir) == []
+
+
+def test_a_build_directory_of_the_older_layout_is_taken_over(tmp_path: Path) -> None:
+    root, build_dir = project(tmp_path / "project"), tmp_path / "build"
+    (build_dir / "store-0123456789abcdef-00000000").mkdir(parents=True)
+    (build_dir / "store").symlink_to("store-0123456789abcdef-00000000")
+    (build_dir / "dumps").mkdir()
+    (build_dir / "dumps" / ".ilrs.nt.x1.tmp").write_text("left by a killed build", encoding="utf-8")
+    settings = Settings(root=root, build_dir=build_dir)
+    build_store(settings, reuse=True)
+    assert leftovers(build_dir) == []
+    served_unit(settings)
+    assert (build_dir / "store").resolve() == current_release(settings).store_dir  # type: ignore[union-attr]

@@ -9,9 +9,9 @@ When a build moves `current` (or `serve --watch` stages a release), the process 
 the new release in the background, off the event loop, while the old one keeps serving. It switches on the
 first request that finds `current` naming a prepared release: one readlink per request. `serve --watch`
 moves the link only once every HTTP process has prepared the release, so they all switch at that rename,
-not each when it notices; after a plain `ilrs-kg build`, each switches as soon as it has loaded it. The old generation is
-retired once its last pinned request is done: its workers are stopped, its lock dropped, and its directory
-removed if no other process holds it.
+not each when it notices; after a plain `ilrs-kg build`, each switches as soon as it has loaded it.
+The old generation is retired once its last pinned request is done: its workers are stopped, its lock
+dropped, and its directory removed if no other process holds it.
 """
 
 from __future__ import annotations

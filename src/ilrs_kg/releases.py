@@ -347,7 +347,8 @@ def remove_unused(settings: Settings) -> list[str]:
     output = settings.output_dir
     if not output.is_dir():
         return []
-    keep = {linked_name(current_link(settings)), linked_name(staged_link(settings))}
+    current = linked_name(current_link(settings))
+    keep = {current, linked_name(staged_link(settings))}
     removed = []
     parent = releases_dir(settings)
     for entry in sorted(parent.iterdir()) if parent.is_dir() else []:
@@ -357,11 +358,11 @@ def remove_unused(settings: Settings) -> list[str]:
         elif entry.name not in keep and entry.is_dir() and _try_remove(entry):
             removed.append(entry.name)
     for entry in output.iterdir():
-        legacy_store = entry.name.startswith("store-") and entry.is_dir() and not entry.is_symlink()
-        if entry.name.startswith(_TEMP_LINK) or entry.name.startswith(".store-link-"):
+        if entry.name.startswith((_TEMP_LINK, ".store-link-")):
             entry.unlink(missing_ok=True)
             removed.append(entry.name)
-        elif legacy_store:
+        elif current is not None and entry.name.startswith("store-") and not entry.is_symlink():
+            # An older layout's store: kept until a release is current, as the only data there is.
             shutil.rmtree(entry, ignore_errors=True)
             removed.append(entry.name)
     return removed
