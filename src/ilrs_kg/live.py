@@ -112,10 +112,6 @@ class LiveBackend:
     def data_version(self) -> str:
         return self._generation().release.data_version
 
-    @property
-    def release(self) -> Release:
-        return self._generation().release
-
     async def run(self, job: QueryJob) -> QueryResult:
         return await self._generation().backend.run(job)
 
