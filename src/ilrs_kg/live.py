@@ -193,8 +193,9 @@ class LiveBackend:
 
     async def _prepare(self, name: str) -> None:
         held = await asyncio.to_thread(hold, self.settings, name)
-        if held is None:
-            return  # removed before we got to it: a newer release replaced it
+        if held is None:  # removed before we got to it: a newer release replaced it
+            self._failed[name] = asyncio.get_running_loop().time()
+            return
         try:
             generation = await self._load(*held)
         except Exception:
@@ -212,14 +213,20 @@ class LiveBackend:
         """Notice new releases without waiting for a request; drop prepared ones nobody will use."""
         while True:
             await asyncio.sleep(self.poll_seconds)
-            current = linked_name(current_link(self.settings))
-            staged = linked_name(staged_link(self.settings))
-            for name in (staged, current):
-                if name is not None:
-                    self._want(name)
-            self._follow()
-            for name in [n for n in self._ready if n not in (staged, current)]:
-                self._retire(self._ready.pop(name))
+            try:
+                self._look_for_releases()
+            except Exception:  # the loop must outlive one odd moment of the build directory
+                logger.exception("checking for new releases failed; trying again")
+
+    def _look_for_releases(self) -> None:
+        current = linked_name(current_link(self.settings))
+        staged = linked_name(staged_link(self.settings))
+        for name in (staged, current):
+            if name is not None:
+                self._want(name)
+        self._follow()
+        for name in [n for n in self._ready if n not in (staged, current)]:
+            self._retire(self._ready.pop(name))
 
     def _retire(self, generation: Generation) -> None:
         generation.retired = True
