@@ -25,6 +25,7 @@ from tests.fixtures.sparql.support import serving
 _KILLED_BUILD = r"""
 import os, signal, sys
 import ilrs_kg.build as build, ilrs_kg.exports.produce as produce, ilrs_kg.releases as releases
+import ilrs_kg.swap as swap
 from ilrs_kg.cli import main
 
 def die():
@@ -53,12 +54,19 @@ elif point == "manifest":  # half the manifest in its temporary file
         path.with_name("." + path.name + ".1234.tmp").write_text(text[: len(text) // 2])
         die()
     releases._write_atomically = die_writing
+elif point == "staged":  # staged for the running servers, which are loading it
+    stage = swap.stage
+    def stage_then_die(settings, release):
+        stage(settings, release)
+        if release is not None:
+            die()
+    swap.stage = stage_then_die
 elif point == "swap":  # the new unit is current; the old one not yet cleaned up
-    publish = build.publish
+    publish = swap.publish
     def swap_then_die(settings, release):
         publish(settings, release)
         die()
-    build.publish = swap_then_die
+    swap.publish = swap_then_die
 sys.exit(main(["build", *sys.argv[2:]]))
 """
 
@@ -183,7 +191,7 @@ def test_a_running_server_keeps_serving_through_killed_builds(tmp_path: Path) ->
     with serving(build_dir, "--http-processes", "1", "--workers", "1", root=root) as server:
         old = observe(server.url, "sparql").version
         rename_luna(root, "Luna 25 (second build)")
-        for point in ("store", "dumps", "manifest"):
+        for point in ("store", "dumps", "manifest", "staged"):
             assert killed_build(root, build_dir, point).returncode == -signal.SIGKILL
             replies = [observe(server.url, kind) for kind in ("sparql", "page", "dump")]
             assert {(r.status, r.version, r.label) for r in replies} == {(200, old, "Luna 25")}, point

@@ -20,14 +20,13 @@ from ilrs_kg.releases import (
     build_lock,
     current_release,
     draft,
-    publish,
     remove_unused,
-    stage,
     verify,
 )
 from ilrs_kg.settings import Settings
 from ilrs_kg.sources import data_version, graph_files, load_files, shape_files
 from ilrs_kg.store import load_store_dir
+from ilrs_kg.swap import live_servers, swap_in
 from ilrs_kg.validation import ValidationReport, validate
 
 Progress = Callable[[str], None]
@@ -71,15 +70,14 @@ def run_validation(settings: Settings, progress: Progress = _quiet) -> Validatio
     return report
 
 
-def build_store(
-    settings: Settings, progress: Progress = _quiet, *, reuse: bool = False, publish_it: bool = True
-) -> BuildOutcome:
-    """Validate, then write a new release and swap it in; with `reuse`, keep the current release when it
-    was built from these sources and its files match its manifest. Without `publish_it`, the release is
-    only staged (serve --watch swaps it in once every HTTP process has loaded it)."""
+def build_store(settings: Settings, progress: Progress = _quiet, *, reuse: bool = False) -> BuildOutcome:
+    """Validate, then write a new release and swap it in (under running servers, once they have all
+    loaded it: ilrs_kg.swap); with `reuse`, keep the current release when it was built from these
+    sources and its files match its manifest."""
     timer = _Timer(progress)
     with build_lock(settings):
         _report_removed(remove_unused(settings), progress)
+        live_servers(settings)  # also forgets the servers that were killed
         version = data_version(settings)
         existing = current_release(settings)
         if reuse and existing is not None and existing.data_version == version:
@@ -92,7 +90,7 @@ def build_store(
                 "rebuilding what is wrong"
             )
             if all(problem.startswith("dumps/") for problem in problems):
-                repaired = _redo_dumps(settings, existing, progress, publish_it)
+                repaired = _redo_dumps(settings, existing, progress)
                 _report_removed(remove_unused(settings), progress)
                 return timer.outcome(repaired, reused=True)
         report = run_validation(settings, progress)
@@ -106,24 +104,21 @@ def build_store(
             store.optimize()
             del store  # releases the RocksDB lock before readers open it
             since = timer.step(f"wrote store at {unit.store_dir}", since)
-            release = _finish(settings, unit, triples, progress, publish_it)
+            release = _finish(settings, unit, triples, progress)
         timer.step(f"wrote dumps to {unit.dumps_dir}", since)
         _report_removed(remove_unused(settings), progress)
     return timer.outcome(release, reused=False)
 
 
-def _finish(settings: Settings, unit: Draft, triples: int, progress: Progress, publish_it: bool) -> Release:
-    """Write the dumps from the unit's own store, seal the manifest, then swap (or stage) the unit."""
+def _finish(settings: Settings, unit: Draft, triples: int, progress: Progress) -> Release:
+    """Write the dumps from the unit's own store, seal the manifest, then swap the unit in."""
     produce_all(settings, load_store_dir(unit.store_dir), progress, directory=unit.dumps_dir)
     release = unit.seal(triples)
-    if publish_it:
-        publish(settings, release)
-    else:
-        stage(settings, release)
+    swap_in(settings, release, progress)
     return release
 
 
-def _redo_dumps(settings: Settings, existing: Release, progress: Progress, publish_it: bool) -> Release:
+def _redo_dumps(settings: Settings, existing: Release, progress: Progress) -> Release:
     """A new unit sharing the sound store's files (hard links: they are never written again) with fresh
     dumps; the damaged unit is left to the cleanup."""
     with draft(settings, existing.data_version) as unit:
@@ -132,7 +127,7 @@ def _redo_dumps(settings: Settings, existing: Release, progress: Progress, publi
                 source, target = existing.path / name, unit.path / name
                 target.parent.mkdir(parents=True, exist_ok=True)
                 _link_or_copy(source, target)
-        return _finish(settings, unit, existing.triples, progress, publish_it)
+        return _finish(settings, unit, existing.triples, progress)
 
 
 def _link_or_copy(source: Path, target: Path) -> None:

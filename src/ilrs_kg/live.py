@@ -7,9 +7,9 @@ and cache key, its page and its dump all come from that one release.
 
 When a build moves `current` (or `serve --watch` stages a release), the process prepares a generation for
 the new release in the background, off the event loop, while the old one keeps serving. It switches on the
-first request that finds `current` naming a prepared release: one readlink per request. `serve --watch`
-moves the link only once every HTTP process has prepared the release, so they all switch at that rename,
-not each when it notices; after a plain `ilrs-kg build`, each switches as soon as it has loaded it.
+first request that finds `current` naming a prepared release: one readlink per request. A build moves the
+link only once every registered HTTP process has prepared the release (ilrs_kg.swap), so they all switch
+at that rename, not each when it notices.
 The old generation is retired once its last pinned request is done: its workers are stopped, its lock
 dropped, and its directory removed if no other process holds it.
 """
@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 from collections.abc import Callable, Coroutine
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -45,11 +44,10 @@ from ilrs_kg.sparql.backend import QueryBackend
 from ilrs_kg.sparql.jobs import QueryJob, QueryResult
 from ilrs_kg.sparql.workers import WorkerPool
 from ilrs_kg.store import load_store_dir
+from ilrs_kg.swap import Registration, mark_ready
 
 logger = logging.getLogger(__name__)
 
-VERSION_HEADER = "Data-Version"
-READY_DIR = "ready"  # releases/<name>/ready/<pid>: this HTTP process has loaded the release
 PoolFactory = Callable[[Settings, Release], QueryBackend]
 
 
@@ -68,10 +66,6 @@ class Generation:
     store: ox.Store
     users: int = 0
     retired: bool = False
-
-
-def ready_marker(release: Release, pid: int) -> Path:
-    return release.path / READY_DIR / str(pid)
 
 
 class LiveBackend:
@@ -97,6 +91,7 @@ class LiveBackend:
         self._tasks: set[asyncio.Task[None]] = set()
         self._failed: dict[str, float] = {}  # release name -> when preparing it last failed
         self._closed = False
+        self._registration: Registration | None = None
 
     # What a request reads ------------------------------------------------------------------------------
 
@@ -159,10 +154,14 @@ class LiveBackend:
             return
         release, lock = await asyncio.to_thread(hold_current, self.settings)
         self._active = await self._load(release, lock)
+        # From now on a build waits for this process to load its release before swapping it in.
+        self._registration = await asyncio.to_thread(Registration, self.settings)
         self._tasks.add(asyncio.get_running_loop().create_task(self._watch_links()))
 
     async def close(self) -> None:
         self._closed = True
+        if self._registration is not None:
+            self._registration.close()
         for task in [*self._tasks, *self._preparing.values()]:
             task.cancel()
         generations = [g for g in (self._active, *self._ready.values()) if g is not None]
@@ -206,7 +205,7 @@ class LiveBackend:
             await self._dispose(generation, clean=False)
             return
         self._ready[name] = generation
-        await asyncio.to_thread(_mark_ready, generation.release)
+        await asyncio.to_thread(mark_ready, generation.release)
         self._follow()
 
     async def _watch_links(self) -> None:
@@ -247,12 +246,6 @@ class LiveBackend:
         task = asyncio.get_running_loop().create_task(coroutine)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
-
-
-def _mark_ready(release: Release) -> None:
-    marker = ready_marker(release, os.getpid())
-    marker.parent.mkdir(exist_ok=True)
-    marker.touch()
 
 
 def _remove_unused(settings: Settings) -> list[str]:

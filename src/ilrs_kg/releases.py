@@ -4,9 +4,11 @@ Layout under the build directory:
     releases/<version>-<nonce>/   one unit: store/ (Oxigraph), dumps/, and MANIFEST.json, written last,
                                   naming every file with its size and SHA-256
     current -> releases/<name>    the unit being served; replaced by one atomic rename
-    staged  -> releases/<name>    (serve --watch) a unit the HTTP processes load before `current` moves
+    staged  -> releases/<name>    during a build under running servers: the unit they load before
+                                  `current` moves (ilrs_kg.swap)
     store -> current/store, dumps -> current/dumps
                                   fixed links, so paths under them always name one unit's files
+    servers/<pid>                 one per HTTP process serving the directory (ilrs_kg.swap)
 
 A process that reads a release holds a shared flock on its directory for as long as it does; a release is
 removed only by whoever gets the exclusive lock, and never while it is current or staged. The OS drops a
@@ -339,23 +341,25 @@ def _try_remove(path: Path) -> bool:
 
 
 def remove_unused(settings: Settings) -> list[str]:
-    """Delete what no one can use (caller holds the build lock): releases neither current, staged nor
-    locked by a live process, half-written ones, temporary links and files of older layouts.
+    """Delete what no one can use (caller holds the build lock): releases neither current nor locked by
+    a live process, half-written ones, a killed build's staged link, temporary links, older layouts.
 
     Returns the names removed.
     """
     output = settings.output_dir
     if not output.is_dir():
         return []
+    # Only a build stages, and it holds the build lock until it has swapped: a staged link seen here is
+    # what a killed build left.
+    staged_link(settings).unlink(missing_ok=True)
     current = linked_name(current_link(settings))
-    keep = {current, linked_name(staged_link(settings))}
     removed = []
     parent = releases_dir(settings)
     for entry in sorted(parent.iterdir()) if parent.is_dir() else []:
         if entry.name.startswith(_TRASH):
             shutil.rmtree(entry, ignore_errors=True)  # moved aside under an exclusive lock: nobody's
             removed.append(entry.name)
-        elif entry.name not in keep and entry.is_dir() and _try_remove(entry):
+        elif entry.name != current and entry.is_dir() and _try_remove(entry):
             removed.append(entry.name)
     for entry in output.iterdir():
         if entry.name.startswith((_TEMP_LINK, ".store-link-")):

@@ -16,7 +16,6 @@ import socket
 import sys
 import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -155,7 +154,7 @@ def _supervise(settings: Settings, options: ServeOptions, sock: socket.socket) -
         return process
 
     processes = [start() for _ in range(options.http_processes)]
-    watcher = _watcher(settings, options, lambda: [p.pid for p in processes if p.pid and p.is_alive()])
+    watcher = _watcher(settings, options)
     while not stopping.wait(0.5):
         for index, process in enumerate(processes):
             if not process.is_alive():
@@ -172,12 +171,12 @@ def _supervise(settings: Settings, options: ServeOptions, sock: socket.socket) -
             process.kill()
 
 
-def _watcher(settings: Settings, options: ServeOptions, http_pids: Callable[[], list[int]]) -> Watcher | None:
+def _watcher(settings: Settings, options: ServeOptions) -> Watcher | None:
     if not options.watch:
         return None
     from ilrs_kg.watch import Watcher
 
-    watcher = Watcher(settings, http_pids, _progress)
+    watcher = Watcher(settings, _progress)
     watcher.start()
     return watcher
 
@@ -195,7 +194,7 @@ def run(args: argparse.Namespace) -> int:
     _progress(f"serving http://{host}:{sock.getsockname()[1]}/ (SPARQL endpoint at /sparql); Ctrl-C stops")
     with sock:
         if options.http_processes == 1:
-            watcher = _watcher(settings, options, lambda: [os.getpid()])
+            watcher = _watcher(settings, options)
             try:
                 serve_http(settings, options, sock)
             finally:
