@@ -152,10 +152,15 @@ class LiveBackend:
     async def start(self) -> None:
         if self._active is not None:
             return
-        release, lock = await asyncio.to_thread(hold_current, self.settings)
-        self._active = await self._load(release, lock)
-        # From now on a build waits for this process to load its release before swapping it in.
+        # From now on a build waits for this process to load its release before swapping it in (first,
+        # so no build can swap between our choice of release and our registration).
         self._registration = await asyncio.to_thread(Registration, self.settings)
+        try:
+            release, lock = await asyncio.to_thread(hold_current, self.settings)
+            self._active = await self._load(release, lock)
+        except BaseException:
+            self._registration.close()
+            raise
         self._tasks.add(asyncio.get_running_loop().create_task(self._watch_links()))
 
     async def close(self) -> None:
