@@ -104,18 +104,12 @@ def create_app(
 
     linked_data = _optional_module("ilrs_kg.linked_data.routes")
     if linked_data is not None:
-        app.include_router(
-            linked_data.build_router(  # type: ignore[attr-defined]
-                settings, store_provider, live.modified if live else None
-            )
-        )
+        modified = live.modified if live else None
+        app.include_router(linked_data.build_router(settings, store_provider, modified))  # type: ignore[attr-defined]
     exports = _optional_module("ilrs_kg.exports.routes")
     if exports is not None:
-        app.include_router(
-            exports.build_router(  # type: ignore[attr-defined]
-                settings, live.dumps_dir if live else None
-            )
-        )
+        dumps = live.dumps_dir if live else None
+        app.include_router(exports.build_router(settings, dumps))  # type: ignore[attr-defined]
     if not any(getattr(route, "path", None) == "/" for route in app.routes):
         app.add_api_route(
             "/",
