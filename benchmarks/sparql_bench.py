@@ -1,6 +1,7 @@
 """SPARQL endpoint benchmark: `ilrs-kg serve` against `oxigraph serve` and rdflib-endpoint.
 
     python benchmarks/sparql_bench.py [--root DIR] [--duration 10] [--connections 16] [--rounds 2]
+                                      [--compare-src OTHER/src]
 
 In one run on this machine it builds the graph into a fresh directory and times the cold start of
 `ilrs-kg serve` (validate + build + first answer), then serves the same data with all three servers
@@ -10,13 +11,16 @@ rotated by a Lua script, GET with an Accept header), the same connections and th
 alternating between servers round after round. Two mixes: "repeated" (the .rq files as they are; a
 result cache may help) and "distinct" (each request's query made unique by a trailing comment, so no
 cache can). It prints req/s, p50 and p99 per server and mix (median over rounds) and the ratios
-against the targets. Needs wrk (Debian's, /usr/bin/wrk), the oxigraph CLI and rdflib-endpoint.
+against the targets. --compare-src also serves the same data with `ilrs-kg serve` from another
+checkout's package (say, main before a change), alternated with the rest, to measure what a change
+costs. Needs wrk (Debian's, /usr/bin/wrk), the oxigraph CLI and rdflib-endpoint.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import shutil
 import signal
@@ -91,30 +95,49 @@ def wait_until_answering(url: str, process: subprocess.Popen[bytes], limit: floa
     raise SystemExit(f"{url}: no answer within {limit:g} s")
 
 
-def start_ilrs(root: Path, build_dir: Path, log: Path) -> tuple[Server, float]:
+def start_ilrs(root: Path, build_dir: Path, log: Path, src: Path | None = None) -> tuple[Server, float]:
+    """`ilrs-kg serve`, with the package from `src` if given (named "ilrs-kg serve (other)")."""
     port = free_port()
     started = time.perf_counter()
+    env = {**os.environ, "PYTHONPATH": str(src)} if src is not None else None
     process = subprocess.Popen(
-        ["ilrs-kg", "serve", "--root", str(root), "--store", str(build_dir), "--port", str(port)],
-        stdout=log.open("wb"), stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "ilrs_kg",
+            "serve",
+            "--root",
+            str(root),
+            "--store",
+            str(build_dir),
+            "--port",
+            str(port),
+        ],
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
+        env=env,
     )
     url = f"http://127.0.0.1:{port}/sparql"
     wait_until_answering(url, process)
-    return Server("ilrs-kg serve", url, process), time.perf_counter() - started
+    name = "ilrs-kg serve" if src is None else "ilrs-kg serve (other)"
+    return Server(name, url, process), time.perf_counter() - started
 
 
 def start_oxigraph(dump: Path, log: Path) -> Server:
     port = free_port()
     process = subprocess.Popen(
         ["oxigraph", "serve", "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
-        stdout=log.open("wb"), stderr=subprocess.STDOUT,
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
     deadline = time.perf_counter() + 30
     while True:
         try:
             request = urllib.request.Request(
-                base + "/store", data=dump.read_bytes(), method="POST",
+                base + "/store",
+                data=dump.read_bytes(),
+                method="POST",
                 headers={"Content-Type": "application/n-quads"},
             )
             with urllib.request.urlopen(request, timeout=30):
@@ -190,7 +213,8 @@ def lua_script(path: Path, endpoint_path: str, queries: list[str], distinct: boo
               local path = paths[(i %% #paths) + 1] %s
               return wrk.format("GET", path, {["Accept"] = "%s"})
             end
-        """) % (quoted, suffix, ACCEPT),
+        """)
+        % (quoted, suffix, ACCEPT),
         encoding="utf-8",
     )
 
@@ -198,9 +222,21 @@ def lua_script(path: Path, endpoint_path: str, queries: list[str], distinct: boo
 def wrk(url: str, script: Path, duration: float, connections: int, threads: int) -> Run:
     parsed = urllib.parse.urlsplit(url)
     output = subprocess.run(
-        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration:g}s", "--latency", "--timeout", "10s",
-         "-s", str(script), f"{parsed.scheme}://{parsed.netloc}"],
-        capture_output=True, text=True, check=True,
+        [
+            "wrk",
+            f"-t{threads}",
+            f"-c{connections}",
+            f"-d{duration:g}s",
+            "--latency",
+            "--timeout",
+            "10s",
+            "-s",
+            str(script),
+            f"{parsed.scheme}://{parsed.netloc}",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
 
     def latency(label: str) -> float:
@@ -221,7 +257,7 @@ def wrk(url: str, script: Path, duration: float, connections: int, threads: int)
 
 def stop(server: Server) -> None:
     if server.process.poll() is None:
-        server.process.send_signal(signal.SIGINT if server.name == "ilrs-kg serve" else signal.SIGTERM)
+        server.process.send_signal(signal.SIGINT if server.name.startswith("ilrs-kg") else signal.SIGTERM)
         try:
             server.process.wait(15)
         except subprocess.TimeoutExpired:
@@ -257,12 +293,19 @@ def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--root", type=Path, default=default_root(),
-                        help="project root (default: this checkout)")
+    parser.add_argument(
+        "--root", type=Path, default=default_root(), help="project root (default: this checkout)"
+    )
     parser.add_argument("--duration", type=float, default=10.0, help="seconds per wrk run")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--rounds", type=int, default=2, help="alternating rounds over all servers")
+    parser.add_argument(
+        "--compare-src",
+        type=Path,
+        metavar="DIR",
+        help="also serve with the ilrs_kg package found in DIR (another checkout's src/)",
+    )
     args = parser.parse_args()
     for tool in ("wrk", "oxigraph", "ilrs-kg"):
         if shutil.which(tool) is None:
@@ -279,6 +322,12 @@ def main() -> int:
             ilrs, cold_start = start_ilrs(root, work / "build", work / "ilrs.log")
             servers.append(ilrs)
             print(f"cold start of ilrs-kg serve (validate + build + first answer): {cold_start:.2f} s")
+            others: list[Server] = []
+            if args.compare_src is not None:
+                src = args.compare_src.resolve()
+                other, _ = start_ilrs(root, work / "build-other", work / "other.log", src)
+                servers.append(other)
+                others.append(other)
             dump = work / "data.nq"
             load_in_memory(Settings(root=root, build_dir=work / "build")).dump(
                 str(dump), format=ox.RdfFormat.N_QUADS
@@ -288,14 +337,19 @@ def main() -> int:
             subset = rdflib_feasible(dump, queries, limit_s=5)
             rdflib = start_rdflib(dump, work / "rdflib.log")
             servers.append(rdflib)
-            problems = check_agreement([ilrs, oxigraph], queries) + check_agreement([ilrs, rdflib], subset)
-            print(f"{len(queries)} queries ({len(subset)} for rdflib); answers differ (in result rows) for "
-                  f"{len(problems)}")
+            problems = check_agreement([ilrs, *others, oxigraph], queries)
+            problems += check_agreement([ilrs, rdflib], subset)
+            print(
+                f"{len(queries)} queries ({len(subset)} for rdflib); answers differ (in result rows) for "
+                f"{len(problems)}"
+            )
             for problem in problems:
                 print(f"  differs: {problem}")
             # (mix name, queries, servers): the rdflib comparison runs on what rdflib can answer.
-            mixes = [(mode, queries, [ilrs, oxigraph] + ([rdflib] if subset == queries else []))
-                     for mode in ("repeated", "distinct")]
+            mixes = [
+                (mode, queries, [ilrs, *others, oxigraph] + ([rdflib] if subset == queries else []))
+                for mode in ("repeated", "distinct")
+            ]
             if subset != queries:
                 mixes += [(f"{mode}/rdflib", subset, [ilrs, rdflib]) for mode in ("repeated", "distinct")]
             results = run_alternating(mixes, work, args)
@@ -307,8 +361,9 @@ def main() -> int:
     return 0
 
 
-def run_alternating(mixes: list[tuple[str, dict[str, str], list[Server]]], work: Path,
-                    args: argparse.Namespace) -> dict[tuple[str, str], list[Run]]:
+def run_alternating(
+    mixes: list[tuple[str, dict[str, str], list[Server]]], work: Path, args: argparse.Namespace
+) -> dict[tuple[str, str], list[Run]]:
     """Every (server, mix) run once per round; each round starts with a different server."""
     servers = list({id(s): s for _, _, members in mixes for s in members}.values())
     results: dict[tuple[str, str], list[Run]] = {}
@@ -320,35 +375,52 @@ def run_alternating(mixes: list[tuple[str, dict[str, str], list[Server]]], work:
                 if server not in members:
                     continue
                 script = work / f"{server.name}-{mix.replace('/', '-')}.lua".replace(" ", "-")
-                lua_script(script, urllib.parse.urlsplit(server.url).path, list(queries.values()),
-                           distinct=mix.startswith("distinct"))
+                lua_script(
+                    script,
+                    urllib.parse.urlsplit(server.url).path,
+                    list(queries.values()),
+                    distinct=mix.startswith("distinct"),
+                )
                 if server.name not in warmed:
                     wrk(server.url, script, 2, args.connections, args.threads)
                     warmed.add(server.name)
                 run = wrk(server.url, script, args.duration, args.connections, args.threads)
                 results.setdefault((server.name, mix), []).append(run)
-                print(f"  round {round_number + 1} {server.name:<16} {mix:<16} "
-                      f"{run.requests_per_s:9.0f} req/s  p50 {run.p50_ms:7.2f} ms  "
-                      f"p99 {run.p99_ms:7.2f} ms  errors {run.errors}", flush=True)
+                print(
+                    f"  round {round_number + 1} {server.name:<16} {mix:<16} "
+                    f"{run.requests_per_s:9.0f} req/s  p50 {run.p50_ms:7.2f} ms  "
+                    f"p99 {run.p99_ms:7.2f} ms  errors {run.errors}",
+                    flush=True,
+                )
     return results
 
 
-def report(results: dict[tuple[str, str], list[Run]], cold_start: float, args: argparse.Namespace,
-           rdflib_mix_suffix: str) -> None:
+def report(
+    results: dict[tuple[str, str], list[Run]],
+    cold_start: float,
+    args: argparse.Namespace,
+    rdflib_mix_suffix: str,
+) -> None:
     def median(name: str, mix: str) -> Run:
         runs = results[(name, mix)]
         return Run(
-            statistics.median(r.requests_per_s for r in runs), statistics.median(r.p50_ms for r in runs),
-            statistics.median(r.p99_ms for r in runs), sum(r.errors for r in runs),
+            statistics.median(r.requests_per_s for r in runs),
+            statistics.median(r.p50_ms for r in runs),
+            statistics.median(r.p99_ms for r in runs),
+            sum(r.errors for r in runs),
         )
 
-    print(f"\nmedian of {args.rounds} round(s), {args.duration:g} s each, {args.connections} connections, "
-          f"{args.threads} wrk threads, GET with Accept: {ACCEPT}")
+    print(
+        f"\nmedian of {args.rounds} round(s), {args.duration:g} s each, {args.connections} connections, "
+        f"{args.threads} wrk threads, GET with Accept: {ACCEPT}"
+    )
     print(f"{'server':<18}{'mix':<18}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'errors':>8}")
     for name, mix in results:
         run = median(name, mix)
-        print(f"{name:<18}{mix:<18}{run.requests_per_s:>10.0f}{run.p50_ms:>10.2f}{run.p99_ms:>10.2f}"
-              f"{run.errors:>8}")
+        print(
+            f"{name:<18}{mix:<18}{run.requests_per_s:>10.0f}{run.p50_ms:>10.2f}{run.p99_ms:>10.2f}"
+            f"{run.errors:>8}"
+        )
 
     def verdict(ok: bool) -> str:
         return "met" if ok else "NOT met"
@@ -357,19 +429,26 @@ def report(results: dict[tuple[str, str], list[Run]], cold_start: float, args: a
     ours = "ilrs-kg serve"
     for mode, target in TARGETS.items():
         ratio = median(ours, mode).requests_per_s / median("oxigraph serve", mode).requests_per_s
-        print(f"  vs oxigraph serve, {mode:<17}: {ratio:6.2f}x (target >= {target}x) "
-              f"{verdict(ratio >= target)}")
+        print(
+            f"  vs oxigraph serve, {mode:<17}: {ratio:6.2f}x (target >= {target}x) {verdict(ratio >= target)}"
+        )
     for mode in TARGETS:
         mix = mode + rdflib_mix_suffix
         ratio = median(ours, mix).requests_per_s / median("rdflib-endpoint", mix).requests_per_s
-        print(f"  vs rdflib-endpoint, {mix:<16}: {ratio:6.1f}x (target >= {RDFLIB_TARGET:g}x) "
-              f"{verdict(ratio >= RDFLIB_TARGET)}")
+        print(
+            f"  vs rdflib-endpoint, {mix:<16}: {ratio:6.1f}x (target >= {RDFLIB_TARGET:g}x) "
+            f"{verdict(ratio >= RDFLIB_TARGET)}"
+        )
     for mode in TARGETS:
         p99 = median(ours, mode).p99_ms
-        print(f"  p99 of ilrs-kg serve, {mode:<14}: {p99:6.2f} ms (target <= {P99_TARGET_MS:g} ms) "
-              f"{verdict(p99 <= P99_TARGET_MS)}")
-    print(f"  cold start: {cold_start:.2f} s (target <= {COLD_START_TARGET_S:g} s) "
-          f"{verdict(cold_start <= COLD_START_TARGET_S)}")
+        print(
+            f"  p99 of ilrs-kg serve, {mode:<14}: {p99:6.2f} ms (target <= {P99_TARGET_MS:g} ms) "
+            f"{verdict(p99 <= P99_TARGET_MS)}"
+        )
+    print(
+        f"  cold start: {cold_start:.2f} s (target <= {COLD_START_TARGET_S:g} s) "
+        f"{verdict(cold_start <= COLD_START_TARGET_S)}"
+    )
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -11,6 +12,7 @@ import pytest
 from ilrs_kg.build import build_store
 from ilrs_kg.settings import Settings, default_root
 from ilrs_kg.store import load_in_memory
+from tests.fixtures.sparql.support import Served, serving
 
 PROJECT_ROOT = default_root()
 
@@ -33,3 +35,12 @@ def copy_project(destination: Path) -> Path:
     for name in ("ontology", "data", "shapes"):
         shutil.copytree(PROJECT_ROOT / name, destination / name)
     return destination
+
+
+@pytest.fixture(scope="session")
+def client_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """One `ilrs-kg serve` over the SPARQL fixture project for every real-client test (test_client_*)."""
+    with serving(
+        tmp_path_factory.mktemp("clients-build"), "--http-processes", "1", "--workers", "2"
+    ) as served:
+        yield served

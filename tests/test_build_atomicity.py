@@ -119,7 +119,7 @@ def test_builds_killed_at_random_moments_never_leave_a_broken_current_unit(tmp_p
     root, build_dir = copy_project(tmp_path), tmp_path / "build"
     settings = Settings(root=root, build_dir=build_dir)
     build_store(settings)
-    data = root / "data" / "countries.ttl"
+    data = root / "data" / "countries.trig"
     rng = random.Random(8)
     for attempt in range(5):
         data.write_text(data.read_text(encoding="utf-8") + f"\n# edit {attempt}\n", encoding="utf-8")

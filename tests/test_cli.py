@@ -27,12 +27,12 @@ def test_validate_passes_on_the_real_data(capsys: pytest.CaptureFixture[str]) ->
 
 
 def test_validate_fails_with_a_readable_report(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    shutil.copy(PROJECT_ROOT / "tests/fixtures/broken/join-before-founding.ttl", project / "data" / "zz.ttl")
+    shutil.copy(PROJECT_ROOT / "tests/fixtures/broken/join-before-founding.trig", project / "data" / "zz.trig")
     assert main(["validate", "--root", str(project)]) == 1
     out = capsys.readouterr().out
     assert "<https://w3id.org/ilrs/id/membership/atlantis-early>" in out
     assert "before the programme's founding agreement" in out
-    assert "data/zz.ttl" in out
+    assert "data/zz.trig" in out
     assert "1 violation(s)" in out
 
 
@@ -53,7 +53,7 @@ def test_failed_build_leaves_the_previous_store_untouched(project: Path) -> None
     before = current_build(settings)
     assert before is not None and before.triples > 2000
 
-    shutil.copy(PROJECT_ROOT / "tests/fixtures/broken/no-source.ttl", project / "data" / "zz.ttl")
+    shutil.copy(PROJECT_ROOT / "tests/fixtures/broken/fact-outside-any-graph.trig", project / "data" / "zz.trig")
     assert main(["build", "--root", str(project), "--store", str(build_dir)]) == 1
 
     assert current_build(settings) == before
@@ -68,7 +68,7 @@ def test_rebuild_swaps_in_the_new_store(project: Path) -> None:
     assert main(["build", "--root", str(project), "--store", str(build_dir)]) == 0
     settings = Settings(root=project, build_dir=build_dir)
     first = current_build(settings)
-    data = project / "data" / "countries.ttl"
+    data = project / "data" / "countries.trig"
     data.write_text(
         data.read_text(encoding="utf-8").replace('"Malaysia"@en', '"Malaysia"@en , "马来西亚"@zh'),
         encoding="utf-8",
@@ -77,7 +77,8 @@ def test_rebuild_swaps_in_the_new_store(project: Path) -> None:
     second = current_build(settings)
     assert first is not None and second is not None
     assert second.data_version != first.data_version
-    assert second.triples == first.triples + 1
+    # One fact more: in its statement graph, and in the default graph that merges them all.
+    assert second.triples == first.triples + 2
 
 
 def test_query_answers_in_each_format(
@@ -95,6 +96,8 @@ def test_query_answers_in_each_format(
 
     assert main(["query", ask, *where]) == 0
     assert json.loads(capsysbinary.readouterr().out)["boolean"] is True
+    assert main(["query", ask, "--format", "csv", *where]) == 0
+    assert capsysbinary.readouterr().out.decode().split() == ["_askResult", "true"]  # as the endpoint answers
     assert main(["query", select, "--format", "csv", *where]) == 0
     assert capsysbinary.readouterr().out.decode().splitlines()[:3] == ["name", "Chang'e 6", "嫦娥六号"]
     assert main(["query", select, "--format", "tsv", *where]) == 0

@@ -26,7 +26,7 @@ def _rows(csv_text: str) -> list[tuple[str, ...]]:
 
 
 def _answer(graph: ox.Store, query_text: str) -> str:
-    result = graph.query(query_text, use_default_graph_as_union=True)
+    result = graph.query(query_text)
     output = io.BytesIO()
     if isinstance(result, ox.QueryTriples):
         raise AssertionError("competency questions are SELECT or ASK queries")

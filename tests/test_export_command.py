@@ -35,13 +35,30 @@ def test_turtle_to_standard_output(build_dir: Path, capsysbinary: pytest.Capture
     assert _export(build_dir, "--format", "turtle") == 0
     written = capsysbinary.readouterr().out
     triples = list(ox.parse(written, ox.RdfFormat.TURTLE))
-    assert len(triples) == len({q.triple for q in ox.parse(path=FIXTURE / "data" / "ilrs.ttl")} |
+    assert len(triples) == len({q.triple for q in ox.parse(path=FIXTURE / "data" / "ilrs.trig")} |
                                {q.triple for q in ox.parse(path=FIXTURE / "ontology" / "ilrs.ttl")})
 
 
 def test_all_writes_every_file_into_a_directory(build_dir: Path, tmp_path: Path) -> None:
     assert _export(build_dir, "--format", "all", "--output", str(tmp_path)) == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f.name for f in dump_formats())
+
+
+def test_all_makes_a_missing_output_directory(build_dir: Path, tmp_path: Path) -> None:
+    target = tmp_path / "new" / "exports"
+    assert _export(build_dir, "--format", "all", "--output", str(target)) == 0
+    assert sorted(p.name for p in target.iterdir()) == sorted(f.name for f in dump_formats())
+
+
+def test_all_refuses_an_output_that_is_a_file(
+    build_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "a-file"
+    target.write_text("not a directory", encoding="utf-8")
+    assert _export(build_dir, "--format", "all", "--output", str(target)) == 1
+    error = capsys.readouterr().err
+    assert str(target) in error and "not a directory" in error
+    assert target.read_text(encoding="utf-8") == "not a directory"
 
 
 def test_all_without_output_fills_the_builds_dumps_directory(build_dir: Path) -> None:

@@ -34,8 +34,9 @@ def document(graph: PropertyGraph) -> dict[str, object]:
     return result
 
 
-def test_networkx_reads_it_with_every_node_and_edge(document: dict[str, object],
-                                                    graph: PropertyGraph) -> None:
+def test_networkx_reads_it_with_every_node_and_edge(
+    document: dict[str, object], graph: PropertyGraph
+) -> None:
     loaded = nx.cytoscape_graph(document)
     assert loaded.is_directed() and loaded.is_multigraph()
     assert set(loaded.nodes) == {n.key for n in graph.nodes}
@@ -61,8 +62,30 @@ def test_cytoscape_desktop_columns_are_filled(document: dict[str, object]) -> No
     china = next(n["data"] for n in elements["nodes"] if n["data"]["id"] == "country:china")
     assert china["name"] == "China"  # Cytoscape's default style labels nodes by `name`
     assert china["altLabel"] == ["PRC", "People's Republic of China"]  # lists stay JSON arrays
-    membership = next(e["data"] for e in elements["edges"] if e["data"]["source"] == "country:china"
-                      and e["data"]["type"] == "memberOf")
+    membership = next(
+        e["data"]
+        for e in elements["edges"]
+        if e["data"]["source"] == "country:china" and e["data"]["type"] == "memberOf"
+    )
     assert membership["interaction"] == "memberOf"
     assert membership["startYear"] == 2021
     assert membership["sources"] == ["https://w3id.org/ilrs/id/source/cnsa-2021-roadmap"]
+
+
+def test_each_edge_and_property_carries_its_own_sources(document: dict[str, object]) -> None:
+    elements = document["elements"]
+    assert isinstance(elements, dict)
+    tass = next(
+        e["data"]
+        for e in elements["edges"]
+        if e["data"].get("claim") == "https://w3id.org/ilrs/id/membership/venezuela-tass-2023"
+    )
+    assert tass["sources"] == [
+        "https://w3id.org/ilrs/id/source/tass-2023-venezuela",
+        "https://w3id.org/ilrs/id/source/xinhua-2023-venezuela",
+    ]
+    assert tass["start_sources"] == ["https://w3id.org/ilrs/id/source/tass-2023-venezuela"]
+    assert tass["source_parts"] == ["the report's second paragraph"]
+    change6 = next(n["data"] for n in elements["nodes"] if n["data"]["id"] == "mission:change-6")
+    assert change6["cosparId_sources"] == ["https://w3id.org/ilrs/id/source/cnsa-2021-roadmap"]
+    assert "sources" not in change6  # no entity-level list: each property has its own

@@ -45,8 +45,9 @@ def _expected(values: tuple[Value, ...], attribute: Attribute, delimiter: str) -
     return delimiter.join(str(v) for v in values) if attribute.multi else values[0]
 
 
-def test_networkx_reads_every_node_with_its_typed_attributes(graph: PropertyGraph,
-                                                            loaded: nx.MultiDiGraph) -> None:
+def test_networkx_reads_every_node_with_its_typed_attributes(
+    graph: PropertyGraph, loaded: nx.MultiDiGraph
+) -> None:
     assert set(loaded.nodes) == {n.key for n in graph.nodes}
     delimiter = loaded.graph["arrayDelimiter"]
     for node in graph.nodes:
@@ -79,8 +80,9 @@ def test_networkx_reads_every_edge_with_its_attributes(graph: PropertyGraph, loa
 def test_the_membership_network_is_there_for_gephi(loaded: nx.MultiDiGraph) -> None:
     members = {s for s, t, d in loaded.edges(data=True) if d["type"] == "memberOf" and t == "programme:ilrs"}
     assert members == {"country:china", "country:russia", "country:venezuela"}
-    venezuela = [d for s, _, d in loaded.edges(data=True)
-                 if s == "country:venezuela" and d["type"] == "memberOf"]
+    venezuela = [
+        d for s, _, d in loaded.edges(data=True) if s == "country:venezuela" and d["type"] == "memberOf"
+    ]
     assert sorted(d["startYear"] for d in venezuela) == [2023, 2023]
     assert sorted(d["sources"].split(loaded.graph["arrayDelimiter"]) for d in venezuela)[0] == [
         "https://w3id.org/ilrs/id/source/tass-2023-venezuela",
@@ -122,3 +124,19 @@ def test_a_list_item_holding_the_delimiter_makes_the_writer_pick_another() -> No
     delimiter = loaded.graph["arrayDelimiter"]
     assert delimiter != "|"
     assert loaded.nodes["a"]["tags"].split(delimiter) == ["x|y", "z"]
+
+
+def test_a_membership_edge_carries_exactly_its_claims_sources(loaded: nx.MultiDiGraph) -> None:
+    delimiter = loaded.graph["arrayDelimiter"]
+    (xinhua,) = [
+        d
+        for s, _, d in loaded.edges(data=True)
+        if d.get("claim") == "https://w3id.org/ilrs/id/membership/venezuela-xinhua-2023"
+    ]
+    assert xinhua["sources"].split(delimiter) == ["https://w3id.org/ilrs/id/source/xinhua-2023-venezuela"]
+    assert xinhua["provenance_kind"] == "sourced"
+    assert xinhua["start_graphs"] == "https://w3id.org/ilrs/graph/source/xinhua-2023-venezuela"
+    # Node properties carry theirs as data keys of their own, declared like every other key.
+    vehicle = loaded.nodes["launch-vehicle:long-march-5"]
+    assert vehicle["label_provenance_kind"] == "editorial"
+    assert vehicle["label_graphs"] == "https://w3id.org/ilrs/graph/editorial/launch-vehicle-names"

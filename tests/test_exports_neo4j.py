@@ -223,3 +223,25 @@ def test_a_list_item_holding_the_delimiter_changes_the_delimiter_everywhere() ->
     assert f"split(row.`tags:string[]`, '{bundle.delimiter}')" in bundle.cypher
     assert relationship_type("linksTo") == "LINKS_TO"
     assert list(bundle.files) == ["nodes/Thing.csv", "relationships/LINKS_TO.csv"]
+
+
+def _rows(bundle: Bundle, name: str) -> list[dict[str, str]]:
+    header, *rows = bundle.files[name]
+    return [dict(zip(header, row, strict=True)) for row in rows]
+
+
+def test_each_relationship_and_property_carries_its_sources_as_array_columns(bundle: Bundle) -> None:
+    memberships = _rows(bundle, "relationships/MEMBER_OF.csv")
+    (china,) = [r for r in memberships if r.get("claim:string") == "https://w3id.org/ilrs/id/membership/china-cnsa-2021"]
+    assert china["sources:string[]"] == "https://w3id.org/ilrs/id/source/cnsa-2021-roadmap"
+    assert china["provenance_kind:string[]"] == "sourced"
+    (tass,) = [r for r in memberships if r.get("claim:string") == "https://w3id.org/ilrs/id/membership/venezuela-tass-2023"]
+    assert tass["sources:string[]"].split(bundle.delimiter) == [
+        "https://w3id.org/ilrs/id/source/tass-2023-venezuela", "https://w3id.org/ilrs/id/source/xinhua-2023-venezuela",
+    ]
+    assert tass["start_sources:string[]"] == "https://w3id.org/ilrs/id/source/tass-2023-venezuela"
+    vehicles = _rows(bundle, "nodes/LaunchVehicle.csv")
+    (long_march,) = [r for r in vehicles if r["key"] == "launch-vehicle:long-march-5"]
+    assert long_march["label_provenance_kind:string[]"] == "editorial"
+    assert long_march["label_sources:string[]"] == ""  # a curator's name: no source states it
+    assert "split(row.`cosparId_sources:string[]`" in bundle.cypher

@@ -35,8 +35,16 @@ def _edges(graph: PropertyGraph, edge_type: str, source: str | None = None) -> l
 
 def test_nodes_are_the_named_entities_and_nothing_else(graph: PropertyGraph) -> None:
     assert Counter(n.type for n in graph.nodes) == {
-        "Country": 4, "Agency": 3, "LaunchVehicle": 3, "Agreement": 2, "Mission": 2, "Programme": 1,
-        "Person": 1, "Phase": 1, "LunarSite": 1, "MissionEvent": 1,
+        "Country": 4,
+        "Agency": 3,
+        "LaunchVehicle": 3,
+        "Agreement": 2,
+        "Mission": 2,
+        "Programme": 1,
+        "Person": 1,
+        "Phase": 1,
+        "LunarSite": 1,
+        "MissionEvent": 1,
     }
     keys = {n.key for n in graph.nodes}
     not_entities = ("source:", "membership:", "involvement:", "concept:", "instant:", "interval:")
@@ -83,12 +91,14 @@ def test_an_involvement_is_an_edge_with_its_role(graph: PropertyGraph) -> None:
 
 def test_relations_between_entities_are_edges_named_by_property(graph: PropertyGraph) -> None:
     assert {(e.source, e.target) for e in _edges(graph, "candidateLaunchVehicle")} == {
-        ("mission:ilrs-1", "launch-vehicle:long-march-9"), ("mission:ilrs-1", "launch-vehicle:yenisei"),
+        ("mission:ilrs-1", "launch-vehicle:long-march-9"),
+        ("mission:ilrs-1", "launch-vehicle:yenisei"),
     }
     (launch,) = _edges(graph, "launchVehicle")
     assert launch.label == "launch vehicle"  # the property's label in the ontology
     assert {e.target for e in _edges(graph, "party", "agreement:2021-03-09-cnsa-roscosmos")} == {
-        "agency:cnsa", "agency:roscosmos",
+        "agency:cnsa",
+        "agency:roscosmos",
     }
     keys = {n.key for n in graph.nodes}
     assert all(e.source in keys and e.target in keys for e in graph.edges)
@@ -128,11 +138,69 @@ def test_vocabulary_values_and_geometry_become_attributes(graph: PropertyGraph) 
 
 def test_lists_are_lists_everywhere_so_the_columns_are_stable(graph: PropertyGraph) -> None:
     assert graph.node_attribute("altLabel").multi
-    assert graph.node_attribute("sources").multi
-    assert _node(graph, "country:thailand").attributes["sources"] == (ID + "source/cnsa-2021-roadmap",)
+    assert graph.node_attribute("label_sources").multi
+    assert graph.edge_attribute("sources").multi
+    assert _node(graph, "country:thailand").attributes["label_sources"] == (ID + "source/cnsa-2021-roadmap",)
     assert not graph.node_attribute("cosparId").multi
 
 
 def test_types_name_the_most_specific_class_first(graph: PropertyGraph) -> None:
     assert _node(graph, "agreement:2021-03-09-cnsa-roscosmos").types == ("Agreement", "Event")
     assert _node(graph, "country:china").types == ("Country",)
+
+
+GRAPH = "https://w3id.org/ilrs/graph/"
+
+
+def test_each_edge_carries_the_sources_of_its_own_fact(graph: PropertyGraph) -> None:
+    # TASS and Xinhua both say the agency is Venezuela's: one relation, two sources, each with its part.
+    (country,) = _edges(graph, "country", "agency:abae")
+    assert country.attributes["sources"] == (
+        ID + "source/tass-2023-venezuela",
+        ID + "source/xinhua-2023-venezuela",
+    )
+    assert country.attributes["source_parts"] == ("the report's second paragraph",)
+    assert country.attributes["provenance_kind"] == ("sourced",)
+    assert country.attributes["graphs"] == (
+        GRAPH + "source/tass-2023-venezuela/report",
+        GRAPH + "source/xinhua-2023-venezuela",
+    )
+    # A relation only the CNSA guide states cites only the CNSA guide.
+    (launch,) = _edges(graph, "launchVehicle")
+    assert launch.attributes["sources"] == (ID + "source/cnsa-2021-roadmap",)
+
+
+def test_a_claim_edge_cites_its_claims_sources_and_each_property_its_own(graph: PropertyGraph) -> None:
+    tass = next(
+        e for e in _edges(graph, "memberOf", "country:venezuela") if e.attributes["start"] == ("2023",)
+    )
+    # The claim's facts come from TASS (its date) and Xinhua (the rest): the edge cites both ...
+    assert tass.attributes["sources"] == (
+        ID + "source/tass-2023-venezuela",
+        ID + "source/xinhua-2023-venezuela",
+    )
+    # ... and its start date exactly the part of TASS that gives it.
+    assert tass.attributes["start_sources"] == (ID + "source/tass-2023-venezuela",)
+    assert tass.attributes["start_graphs"] == (GRAPH + "source/tass-2023-venezuela/report",)
+    assert tass.attributes["role_sources"] == (
+        ID + "source/tass-2023-venezuela",
+        ID + "source/xinhua-2023-venezuela",
+    )
+    xinhua = next(e for e in _edges(graph, "memberOf", "country:venezuela") if e is not tass)
+    assert xinhua.attributes["sources"] == (ID + "source/xinhua-2023-venezuela",)
+
+
+def test_each_node_property_carries_its_sources_and_kind(graph: PropertyGraph) -> None:
+    vehicle = _node(graph, "launch-vehicle:long-march-5")
+    # "Long March 5" is the curator's expansion of the sources' "LM-5": editorial, with no source of its own.
+    assert vehicle.label == "Long March 5"
+    assert vehicle.attributes["label_provenance_kind"] == ("editorial",)
+    assert "label_sources" not in vehicle.attributes
+    assert vehicle.attributes["label_graphs"] == (GRAPH + "editorial/launch-vehicle-names",)
+    assert vehicle.attributes["label_zh_sources"] == (ID + "source/cnsa-2021-roadmap",)
+    assert vehicle.attributes["altLabel_provenance_kind"] == ("sourced",)
+    change6 = _node(graph, "mission:change-6")
+    assert change6.attributes["cosparId_sources"] == (ID + "source/cnsa-2021-roadmap",)
+    assert change6.attributes["types_sources"] == (ID + "source/cnsa-2021-roadmap",)
+    # No node carries an entity-level list of sources.
+    assert not any("sources" in n.attributes for n in graph.nodes)

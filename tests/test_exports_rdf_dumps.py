@@ -10,14 +10,21 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 from rdflib.compare import isomorphic
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import XSD
 
 from ilrs_kg.exports import produce_all
-from ilrs_kg.namespaces import DATA_GRAPH, ONTOLOGY_GRAPH
+from ilrs_kg.namespaces import ONTOLOGY_GRAPH
 from ilrs_kg.settings import Settings
 from ilrs_kg.sources import graph_files, load_files, shape_files
 
 FIXTURE = Path(__file__).parent / "fixtures" / "exports"
+ID = "https://w3id.org/ilrs/id/"
+ILRS = "https://w3id.org/ilrs/ontology#"
+PROV = "http://www.w3.org/ns/prov#"
+PROVENANCE = "https://w3id.org/ilrs/graph/provenance"
+TASS = "https://w3id.org/ilrs/graph/source/tass-2023-venezuela/report"
+XINHUA = "https://w3id.org/ilrs/graph/source/xinhua-2023-venezuela"
 
 # rdflib 7.6 warns about its own deprecated classes from inside its JSON-LD parser and Dataset.parse; the
 # warnings say nothing about the files read.
@@ -98,8 +105,9 @@ def test_the_fixture_has_blank_nodes_so_the_comparisons_must_match_them(store: o
 
 
 @pytest.mark.parametrize("name", sorted(TRIPLE_DUMPS))
-def test_triple_dump_read_by_rdflib_is_the_union_of_ontology_and_data(dumps: Path, store: ox.Store,
-                                                                      name: str) -> None:
+def test_triple_dump_read_by_rdflib_is_the_union_of_ontology_and_data(
+    dumps: Path, store: ox.Store, name: str
+) -> None:
     expected = _rdflib_reference(store)
     loaded = rdflib.Graph()
     loaded.parse(data=_bytes(dumps / name), format=TRIPLE_DUMPS[name][0])
@@ -108,8 +116,9 @@ def test_triple_dump_read_by_rdflib_is_the_union_of_ontology_and_data(dumps: Pat
 
 
 @pytest.mark.parametrize("name", sorted(TRIPLE_DUMPS))
-def test_triple_dump_read_by_pyoxigraph_is_the_stores_union_graph(dumps: Path, store: ox.Store,
-                                                                   name: str) -> None:
+def test_triple_dump_read_by_pyoxigraph_is_the_stores_union_graph(
+    dumps: Path, store: ox.Store, name: str
+) -> None:
     parsed = list(ox.parse(_bytes(dumps / name), TRIPLE_DUMPS[name][1]))
     expected = {ox.Quad(q.subject, q.predicate, q.object) for q in store}
     assert len(parsed) == len(expected)
@@ -118,14 +127,44 @@ def test_triple_dump_read_by_pyoxigraph_is_the_stores_union_graph(dumps: Path, s
 
 
 @pytest.mark.parametrize("name", sorted(QUAD_DUMPS))
-def test_quad_dump_read_by_rdflib_keeps_ontology_and_data_in_their_graphs(dumps: Path, store: ox.Store,
-                                                                          name: str) -> None:
+def test_quad_dump_read_by_rdflib_keeps_ontology_and_data_in_their_graphs(
+    dumps: Path, store: ox.Store, name: str
+) -> None:
     dataset = rdflib.Dataset()
     dataset.parse(data=_bytes(dumps / name), format=QUAD_DUMPS[name][0])
-    graphs = {str(g.identifier) for g in dataset.graphs() if len(g)}
-    assert graphs == {ONTOLOGY_GRAPH, DATA_GRAPH}
-    for graph_iri in (ONTOLOGY_GRAPH, DATA_GRAPH):
+    graphs = {str(g.identifier) for g in dataset.graphs() if len(g)} - {str(DATASET_DEFAULT_GRAPH_ID)}
+    # Every graph survives: the ontology, the provenance graph and each statement graph ...
+    assert graphs == {q.graph_name.value for q in store if isinstance(q.graph_name, ox.NamedNode)}
+    # ... and the default graph the endpoint answers from, their merge, each fact once.
+    default = {q.triple for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())}
+    assert len(dataset.graph(DATASET_DEFAULT_GRAPH_ID)) == len(default) > 0
+    assert {ONTOLOGY_GRAPH, PROVENANCE, TASS, XINHUA} <= graphs
+    for graph_iri in graphs:
         assert isomorphic(dataset.graph(rdflib.URIRef(graph_iri)), _rdflib_reference(store, graph_iri))
+    # A fact two sources state is in both their graphs.
+    both = (
+        rdflib.URIRef(ID + "agency/abae"),
+        rdflib.URIRef(ILRS + "country"),
+        rdflib.URIRef(ID + "country/venezuela"),
+    )
+    assert both in dataset.graph(rdflib.URIRef(TASS)) and both in dataset.graph(rdflib.URIRef(XINHUA))
+
+
+def test_triple_dumps_hold_each_fact_once_however_many_graphs_state_it(dumps: Path) -> None:
+    loaded = rdflib.Graph().parse(data=_bytes(dumps / "ilrs.nt"), format="nt")
+    both = (
+        rdflib.URIRef(ID + "agency/abae"),
+        rdflib.URIRef(ILRS + "country"),
+        rdflib.URIRef(ID + "country/venezuela"),
+    )
+    assert both in loaded
+    # The provenance graph's descriptions are there too, so a one-graph reader still learns what each
+    # statement graph is (though not which graph a fact sits in: that takes TriG or N-Quads).
+    assert (
+        rdflib.URIRef(TASS),
+        rdflib.URIRef(PROV + "wasDerivedFrom"),
+        rdflib.URIRef(ID + "source/tass-2023-venezuela"),
+    ) in loaded
 
 
 @pytest.mark.parametrize("name", sorted(QUAD_DUMPS))
@@ -137,8 +176,10 @@ def test_quad_dump_read_by_pyoxigraph_is_the_stores_dataset(dumps: Path, store: 
 
 def test_ontology_files_hold_the_ontology_graph_alone(dumps: Path, store: ox.Store) -> None:
     expected = {q.triple for q in store.quads_for_pattern(None, None, None, ox.NamedNode(ONTOLOGY_GRAPH))}
-    for name, rdf_format in (("ilrs-ontology.ttl", ox.RdfFormat.TURTLE),
-                             ("ilrs-ontology.owl", ox.RdfFormat.RDF_XML)):
+    for name, rdf_format in (
+        ("ilrs-ontology.ttl", ox.RdfFormat.TURTLE),
+        ("ilrs-ontology.owl", ox.RdfFormat.RDF_XML),
+    ):
         assert {q.triple for q in ox.parse((dumps / name).read_bytes(), rdf_format)} == expected
 
 
@@ -165,8 +206,9 @@ def test_gzip_variants_decompress_to_the_plain_files(dumps: Path) -> None:
         assert gzip.GzipFile(fileobj=io.BytesIO(compressed)).read() == (dumps / name).read_bytes()
 
 
-def test_the_same_store_always_gives_the_same_bytes(settings: Settings, store: ox.Store, dumps: Path,
-                                                    tmp_path: Path) -> None:
+def test_the_same_store_always_gives_the_same_bytes(
+    settings: Settings, store: ox.Store, dumps: Path, tmp_path: Path
+) -> None:
     again = produce_all(settings, store, directory=tmp_path)
     for entry in again:
         assert entry.path.read_bytes() == (dumps / entry.name).read_bytes(), entry.name

@@ -25,10 +25,11 @@ OXIGRAPH = shutil.which("oxigraph")
 QUERIES = {
     "triples per graph": "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g",
     "members and the dates each source gives": """
-        SELECT ?member ?start ?source WHERE { GRAPH ?g {
-            ?claim a ilrs:Membership ; org:member ?member ; prov:wasDerivedFrom ?source ;
-                   org:memberDuring/time:hasBeginning ?instant .
-            ?instant time:inXSDDate|time:inXSDgYearMonth|time:inXSDgYear ?start } }
+        SELECT DISTINCT ?member ?start ?source WHERE {
+            GRAPH ?h { ?claim a ilrs:Membership ; org:member ?member }
+            GRAPH ?g { ?claim org:memberDuring/time:hasBeginning ?instant .
+                       ?instant time:inXSDDate|time:inXSDgYearMonth|time:inXSDgYear ?start }
+            GRAPH <https://w3id.org/ilrs/graph/provenance> { ?g prov:wasDerivedFrom ?source } }
         ORDER BY ?member ?start ?source""",
     "labels in every language": """
         SELECT ?s ?label WHERE { GRAPH ?g { ?s rdfs:label ?label } } ORDER BY ?s ?label""",

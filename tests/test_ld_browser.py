@@ -104,3 +104,24 @@ def test_ontology_hash_iri_lands_on_its_entry(browser: Browser, server: str) -> 
     assert entry.is_visible()
     _shot(page, "ontology")
     page.close()
+
+
+def test_a_facts_citation_lands_on_its_own_source_and_part(browser: Browser, server: str) -> None:
+    page = browser.new_page(viewport={"width": 1200, "height": 900})
+    page.goto(server + "/doc/mission/change-6.html")
+    page.locator("dt:text-is('COSPAR ID') + dd sup.cite a").click()
+    source = page.locator(".sources li:target")
+    assert source.is_visible()
+    assert "Simple English Wikipedia: Chang'e 6" in source.inner_text()
+    assert "LROC" not in source.inner_text()
+    _shot(page, "citation")
+    # The statement graph's IRI opens its own page, which lists what it is about.
+    source.locator("a.graph-link").click()
+    page.wait_for_url("**/graph/source/simplewiki-change-6")
+    assert "Chang'e 6" in page.locator("section.stated").inner_text()
+    page.goto(server + "/doc/country/pakistan.html")
+    columns = page.locator(".claim-group").first.locator("thead th[scope=col]", has_text="According to")
+    assert columns.count() == 3
+    assert page.locator(".claim-group.disagree").count() >= 1
+    _shot(page, "three-claims")
+    page.close()

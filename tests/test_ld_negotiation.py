@@ -33,6 +33,11 @@ CHROME_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avi
         ("application/xhtml+xml", None, "html"),
         ("TEXT/TURTLE", None, "ttl"),
         ("text/turtle;charset=utf-8", None, "ttl"),
+        # rdflib's Graph().parse(url, format=...): N-Triples by its pre-2014 type, N3 answered in Turtle
+        ("text/plain, */*;q=0.1", None, "nt"),
+        ("text/n3, */*;q=0.1", None, "ttl"),
+        ("text/rdf+n3", None, "ttl"),
+        ("application/rdf+xml, */*;q=0.1", None, "rdf"),
     ],
 )
 def test_choose_format(accept: str | None, user_agent: str | None, expected: str) -> None:
@@ -57,6 +62,8 @@ def test_nothing_acceptable_names_the_formats(accept: str) -> None:
         ("rdf", "rdf"),
         ("html", "html"),
         ("nt", "nt"),
+        ("text/plain", "nt"),
+        ("text/n3", "ttl"),
     ],
 )
 def test_format_parameter(name: str, expected: str) -> None:

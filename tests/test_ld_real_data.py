@@ -8,6 +8,7 @@ from fastapi import FastAPI
 
 from ilrs_kg.settings import Settings
 from tests.fixtures.linked_data.support import BROWSER, fetch, make_app
+from tests.test_ld_citations import cited_graphs, claim_cells, row
 
 BASE = "https://w3id.org/ilrs/"
 
@@ -73,3 +74,28 @@ def test_class_index_includes_instances_of_subclasses(app: FastAPI) -> None:
     assert "Chang&#39;e 6 landing" in events or "Chang'e 6 landing" in events  # an ilrs:MissionEvent
     agreements = fetch(app, "/class/Agreement", BROWSER).text
     assert "Borisov on recreating Luna 25" not in agreements
+
+
+def test_real_pages_cite_each_fact_to_its_own_source(app: FastAPI) -> None:
+    """On the real data: Chang'e 6's COSPAR ID cites the Simple English Wikipedia page alone (not the
+    LROC image the entity also draws on), Luna 28's launch vehicle the Wikipedia mission table alone."""
+    graph = BASE + "graph/source/"
+    change6 = fetch(app, "/doc/mission/change-6.html", BROWSER).text
+    assert cited_graphs(change6, row(change6, "COSPAR ID")) == {graph + "simplewiki-change-6"}
+    assert graph + "lroc-1374" in change6
+    luna28 = fetch(app, "/doc/mission/luna-28.html", BROWSER).text
+    assert cited_graphs(luna28, row(luna28, "launch vehicle")) == {
+        graph + "wikipedia-ilrs/mission-table-construction"
+    }
+
+
+def test_pakistans_three_claims_stand_side_by_side(app: FastAPI) -> None:
+    text = fetch(app, "/doc/country/pakistan.html", BROWSER).text
+    assert "sources disagree" in text
+    cells = claim_cells(text, "member during")
+    assert len(cells) == 3
+    assert [sorted(cited_graphs(text, c)) for c in cells] == [
+        [BASE + "graph/source/wikipedia-ilrs/history"],
+        [BASE + "graph/source/space-wiki-ilrs/members-table"],
+        [BASE + "graph/source/wikipedia-ilrs/members-table"],
+    ]

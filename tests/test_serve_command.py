@@ -145,7 +145,9 @@ def test_help_documents_every_limit() -> None:
     shown = subprocess.run([sys.executable, "-m", "ilrs_kg", "serve", "--help"], capture_output=True, text=True,
                            check=True).stdout
     for option in ("--query-timeout", "--workers", "--http-processes", "--max-body-bytes", "--max-query-chars",
-                   "--max-query-nesting", "--max-result-bytes", "--result-cache-entries", "--worker-memory-mb"):
+                   "--max-query-nesting", "--max-result-bytes", "--result-cache-entries", "--worker-memory-mb",
+                   "--public-base", "--max-url-bytes", "--max-header-bytes", "--max-header-count",
+                   "--header-timeout", "--body-timeout", "--keep-alive-timeout", "--max-connections"):
         assert option in shown
     assert "(default: 10.0)" in shown and "(default: 200)" in shown
 

@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.fixtures.lifecycle.support import MISSIONS, Seen, observe, project
+from tests.fixtures.lifecycle.support import FIXTURE_GRAPH, MISSIONS, Seen, observe, project
 from tests.fixtures.sparql.support import Served, serving
 
 NEW_NAME = "Luna 25 (watched)"
@@ -81,16 +81,17 @@ def test_watch_keeps_bad_edits_out_and_swaps_good_ones_in_atomically(tmp_path: P
         old = observe(server.url, "sparql").version
         with Hammer(server) as hammer:
             time.sleep(1)
-            save(missions, original + 'mission:broken a ilrs:Mission ; rdfs:label "open .\n')
+            broken_line = len(original.splitlines()) + 1
+            save(missions, original + f'GRAPH <{FIXTURE_GRAPH}> {{ mission:broken rdfs:label "open . }}\n')
             log = wait_for_log(server, "the change was not applied")
-            assert f"{missions}:17:" in log  # file and line of the syntax error
+            assert f"{missions}:{broken_line}:" in log  # file and line of the syntax error
             assert observe(server.url, "page").version == old
 
-            save(missions, original + "mission:unnamed a ilrs:Mission .\n")
+            save(missions, original + f"GRAPH <{FIXTURE_GRAPH}> {{ mission:unnamed a ilrs:Mission . }}\n")
             log = wait_for_log(server, "the change was not applied", count=2)
             assert "<https://w3id.org/ilrs/id/mission/unnamed>" in log  # the entity
             assert (
-                "file:    data/missions.ttl" in log and "rdf-schema#label" in log
+                "file:    data/missions.trig" in log and "rdf-schema#label" in log
             )  # its file, the rule's path
             assert "Less than 1 values" in log  # and what the rule wants
             assert observe(server.url, "dump").version == old

@@ -28,6 +28,12 @@ FORM = "application/x-www-form-urlencoded"
         (b"format=ttl", ProtocolRequest(None, format="ttl")),
         # SPARQLWrapper names one format twice, by short name and by media type.
         (b"query=" + QE + b"&format=tsv&format=text/tab-separated-values", ProtocolRequest(Q, format="tsv")),
+        (b"query=" + QE + b"&format=rdf%2Bxml&format=application/rdf%2Bxml", ProtocolRequest(Q, format="rdf+xml")),
+        (b"query=" + QE + b"&format=json-ld&format=application/ld%2Bjson", ProtocolRequest(Q, format="json-ld")),
+        (b"query=" + QE + b"&format=json-ld&format=application/ld%2Bjson,application/x-json%2Bld",
+         ProtocolRequest(Q, format="json-ld")),
+        # ... and adds an empty one where its Accept header is */*.
+        (b"query=" + QE + b"&format=turtle&format=", ProtocolRequest(Q, format="turtle")),
         (b"query=" + QE + b"&unknown=1", ProtocolRequest(Q)),
         (b"query=%C3%A9t%C3%A9", ProtocolRequest("été")),
     ],

@@ -15,7 +15,16 @@ from ilrs_kg.namespaces import DATA_GRAPH, ONTOLOGY_GRAPH
 from ilrs_kg.sparql.http import HttpRequest, Reply
 from ilrs_kg.sparql.jobs import QueryJob, QueryResult
 from ilrs_kg.sparql.protocol import SparqlEndpoint
-from tests.fixtures.sparql.support import CHANGE_6, LABELS, endpoint, get, handle, settings
+from tests.fixtures.sparql.support import (
+    CHANGE_6,
+    FIXTURE_GRAPH,
+    LABELS,
+    PROVENANCE_GRAPH,
+    endpoint,
+    get,
+    handle,
+    settings,
+)
 
 CONSTRUCT = f"CONSTRUCT {{ <{CHANGE_6}> ?p ?o }} WHERE {{ <{CHANGE_6}> ?p ?o }}"
 FORM = "application/x-www-form-urlencoded"
@@ -100,6 +109,8 @@ def test_select_results_in_every_format(
         ("application/trig", "application/trig"),
         ("application/n-quads", "application/n-quads"),
         ("text/plain", "application/n-triples"),
+        ("text/n3", "text/turtle"),
+        ("text/rdf+n3", "text/turtle"),
         ("application/sparql-results+json, text/turtle;q=0.9", "text/turtle"),
     ],
 )
@@ -119,6 +130,22 @@ def test_ask_answers_a_boolean(ep: SparqlEndpoint) -> None:
 
 
 @pytest.mark.parametrize(
+    ("accept", "answer", "body"),
+    [
+        ("text/csv", "ASK {}", b"_askResult\r\ntrue\r\n"),
+        ("text/csv", "ASK { <urn:x:nothing> ?p ?o }", b"_askResult\r\nfalse\r\n"),
+        ("text/tab-separated-values", "ASK {}", b"?_askResult\ntrue\n"),
+    ],
+)
+def test_ask_in_csv_and_tsv_is_the_one_column_table_jena_reads(
+    ep: SparqlEndpoint, accept: str, answer: str, body: bytes
+) -> None:
+    reply = get(ep, answer, accept=accept)
+    assert reply.status == 200
+    assert reply.body == body
+
+
+@pytest.mark.parametrize(
     ("query", "format_name", "content_type"),
     [
         (LABELS, "csv", "text/csv; charset=utf-8"),
@@ -128,6 +155,9 @@ def test_ask_answers_a_boolean(ep: SparqlEndpoint) -> None:
         (CONSTRUCT, "jsonld", "application/ld+json"),
         (CONSTRUCT, "nt", "application/n-triples"),
         (CONSTRUCT, "xml", "application/rdf+xml"),
+        (CONSTRUCT, "rdf+xml", "application/rdf+xml"),
+        (CONSTRUCT, "n3", "text/turtle"),
+        (CONSTRUCT, "json-ld", "application/ld+json"),
     ],
 )
 def test_format_parameter_overrides_accept(ep: SparqlEndpoint, query: str, format_name: str,
@@ -155,20 +185,24 @@ def test_nothing_acceptable_is_406_naming_the_formats(
 
 def test_the_default_graph_is_the_union_and_named_graphs_stay_addressable(ep: SparqlEndpoint) -> None:
     union = rows(get(ep, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"))
-    assert union == [{"n": "24"}]
+    assert union == [{"n": "27"}]
     graphs = rows(get(ep, "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"))
-    assert graphs == [{"g": DATA_GRAPH, "n": "14"}, {"g": ONTOLOGY_GRAPH, "n": "10"}]
+    assert graphs == [
+        {"g": ONTOLOGY_GRAPH, "n": "10"},
+        {"g": PROVENANCE_GRAPH, "n": "3"},
+        {"g": FIXTURE_GRAPH, "n": "14"},
+    ]
 
 
 def test_protocol_dataset_overrides_the_union_and_from(ep: SparqlEndpoint) -> None:
     count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
     assert rows(get(ep, count, **{"default-graph-uri": ONTOLOGY_GRAPH})) == [{"n": "10"}]
-    assert rows(get(ep, f"SELECT (COUNT(*) AS ?n) FROM <{DATA_GRAPH}> WHERE {{ ?s ?p ?o }}")) == [{"n": "14"}]
-    overridden = get(ep, f"SELECT (COUNT(*) AS ?n) FROM <{DATA_GRAPH}> WHERE {{ ?s ?p ?o }}",
+    assert rows(get(ep, f"SELECT (COUNT(*) AS ?n) FROM <{FIXTURE_GRAPH}> WHERE {{ ?s ?p ?o }}")) == [{"n": "14"}]
+    overridden = get(ep, f"SELECT (COUNT(*) AS ?n) FROM <{FIXTURE_GRAPH}> WHERE {{ ?s ?p ?o }}",
                      **{"default-graph-uri": ONTOLOGY_GRAPH})
     assert rows(overridden) == [{"n": "10"}]
-    named = get(ep, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", **{"named-graph-uri": DATA_GRAPH})
-    assert rows(named) == [{"g": DATA_GRAPH}]
+    named = get(ep, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", **{"named-graph-uri": FIXTURE_GRAPH})
+    assert rows(named) == [{"g": FIXTURE_GRAPH}]
 
 
 def test_relative_iris_resolve_against_the_data_base(ep: SparqlEndpoint) -> None:
@@ -349,7 +383,7 @@ def test_bare_get_describes_the_service(ep: SparqlEndpoint, accept: str | None,
         }} ORDER BY ?name""")
     assert isinstance(answer, ox.QuerySolutions)
     assert [(str(r["name"].value), int(r["triples"].value)) for r in answer] == [  # type: ignore[union-attr]
-        (DATA_GRAPH, 14), (ONTOLOGY_GRAPH, 10)
+        (ONTOLOGY_GRAPH, 10), (PROVENANCE_GRAPH, 3), (FIXTURE_GRAPH, 14)
     ]
 
 

@@ -12,7 +12,9 @@ from ilrs_kg.errors import SourceSyntaxError
 from ilrs_kg.settings import Settings
 from tests.conftest import PROJECT_ROOT, copy_project
 
-BROKEN = sorted((PROJECT_ROOT / "tests" / "fixtures" / "broken").glob("*.ttl"))
+BROKEN = sorted(
+    p for p in (PROJECT_ROOT / "tests" / "fixtures" / "broken").iterdir() if p.suffix in (".ttl", ".trig")
+)
 
 
 def _expected_message(fixture: Path) -> str:
@@ -49,8 +51,8 @@ def test_each_broken_fixture_fails_with_its_rule_message(project_copy: Path, fix
 
 
 def test_rendered_report_names_entity_path_message_and_file(project_copy: Path) -> None:
-    target = project_copy / "data" / "zz-agency.ttl"
-    shutil.copy(PROJECT_ROOT / "tests/fixtures/broken/agency-without-country.ttl", target)
+    target = project_copy / "data" / "zz-agency.trig"
+    shutil.copy(PROJECT_ROOT / "tests/fixtures/broken/agency-without-country.trig", target)
     try:
         text = run_validation(Settings(root=project_copy)).render(project_copy)
     finally:
@@ -58,7 +60,24 @@ def test_rendered_report_names_entity_path_message_and_file(project_copy: Path) 
     assert "<https://w3id.org/ilrs/id/agency/atlantis-space-agency>" in text
     assert "path:    <https://w3id.org/ilrs/ontology#country>" in text
     assert "An agency needs exactly one country" in text
-    assert "file:    data/zz-agency.ttl" in text
+    assert "file:    data/zz-agency.trig" in text
+
+
+def test_a_fact_without_provenance_is_reported_with_file_entity_and_property(project_copy: Path) -> None:
+    target = project_copy / "data" / "zz-no-graph.trig"
+    shutil.copy(PROJECT_ROOT / "tests/fixtures/broken/fact-outside-any-graph.trig", target)
+    try:
+        report = run_validation(Settings(root=project_copy))
+    finally:
+        target.unlink()
+    text = report.render(project_copy)
+    assert not report.conforms
+    assert "Violation: <https://w3id.org/ilrs/id/country/atlantis>" in text
+    assert "path:    <http://www.w3.org/2000/01/rdf-schema#label>" in text
+    assert "file:    data/zz-no-graph.trig" in text
+    # Only the fixture's two facts are refused; the real data's facts all have their statement graphs.
+    gate = [v for v in report.violations if v.shape and v.shape.startswith("provenance gate")]
+    assert len(gate) == 2, [v.render(project_copy) for v in gate]
 
 
 def test_syntax_error_names_file_line_and_column(project_copy: Path) -> None:

@@ -3,6 +3,10 @@
     /sparql      SPARQL 1.1 Protocol endpoint and query UI        ilrs_kg.sparql
     /id/..., /   linked-data pages (when ilrs_kg.linked_data is there)
     /dumps/      downloads (when ilrs_kg.exports is there)
+    /static/     the stylesheets of the query page and the downloads listing
+
+Every request and reply passes through ilrs_kg.edge (outermost): links from the configured public
+base, never the Host header; the body's deadline; the security headers.
 
 Queries go through one QueryBackend (by default a LiveBackend, ilrs_kg.live: worker processes over one
 release of the built store, started and stopped with the app, and swapped for the next release when a
@@ -17,6 +21,7 @@ import importlib
 import threading
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from importlib import resources
 
 import pyoxigraph as ox
 from fastapi import FastAPI, Request
@@ -24,6 +29,7 @@ from fastapi.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from ilrs_kg.edge import Edge
 from ilrs_kg.errors import IlrsKgError
 from ilrs_kg.live import LiveBackend, PinVersion
 from ilrs_kg.settings import Settings
@@ -35,6 +41,7 @@ from ilrs_kg.store import load_in_memory
 
 StoreProvider = Callable[[], ox.Store]
 SPARQL_PATH = "/sparql"
+_STYLESHEETS = ("sparql.css", "downloads.css")
 
 
 class SparqlFirst:
@@ -118,6 +125,8 @@ def create_app(
             include_in_schema=False,
         )
 
+    _add_stylesheets(app)
+
     @app.exception_handler(IlrsKgError)
     async def package_error(_request: Request, exc: IlrsKgError) -> Response:
         return PlainTextResponse(f"{exc}\n", status_code=status_for(exc), headers=headers_for(exc))
@@ -140,5 +149,20 @@ def create_app(
     endpoint = SparqlEndpoint(settings, backend, examples=load_examples(settings.root / "queries"))
     app.add_middleware(SparqlFirst, endpoint=endpoint)
     if live is not None:
-        app.add_middleware(PinVersion, live=live)  # outermost: everything below sees one release
+        app.add_middleware(PinVersion, live=live)  # everything below sees one release
+    app.add_middleware(Edge, settings=settings)
     return app
+
+
+def _add_stylesheets(app: FastAPI) -> None:
+    """Styles live in files, not in the pages: the pages' Content-Security-Policy allows no inline style."""
+    for name in _STYLESHEETS:
+        css = resources.files("ilrs_kg").joinpath(f"static/{name}").read_bytes()
+        app.add_api_route(f"/static/{name}", _serving(css), methods=["GET", "HEAD"], include_in_schema=False)
+
+
+def _serving(css: bytes) -> Callable[[], Response]:
+    def stylesheet() -> Response:
+        return Response(css, media_type="text/css", headers={"Cache-Control": "public, max-age=300"})
+
+    return stylesheet

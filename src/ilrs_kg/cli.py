@@ -13,6 +13,7 @@ import pyoxigraph as ox
 from ilrs_kg.build import build_store, run_validation
 from ilrs_kg.errors import IlrsKgError, SourceSyntaxError, ValidationFailed
 from ilrs_kg.settings import Settings
+from ilrs_kg.sparql.formats import write_results
 from ilrs_kg.stats import compute
 from ilrs_kg.store import load_in_memory
 
@@ -66,7 +67,7 @@ def _cmd_query(args: argparse.Namespace) -> int:
     build_store(settings, _progress, reuse=True)
     store = load_in_memory(settings)
     try:
-        result = store.query(text, use_default_graph_as_union=True)
+        result = store.query(text)  # the default graph is the build's merge of all graphs
     except SyntaxError as exc:
         print(f"error: the query does not parse: {exc}", file=sys.stderr)
         return 2
@@ -89,7 +90,7 @@ def _cmd_query(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return 2
-        result.serialize(out, results_fmt)
+        write_results(result, out, results_fmt)
     out.write(b"\n")
     out.flush()
     return 0

@@ -9,7 +9,11 @@
     │   ├── BadRequest         a parameter missing, repeated or malformed; a body that is not UTF-8
     │   ├── UnsupportedMediaType  the body's Content-Type is not one the endpoint reads
     │   ├── NotAcceptable      no format on offer matches the Accept header (names those on offer)
-    │   └── MethodNotAllowed   the method is not one the resource answers (names those allowed)
+    │   ├── MethodNotAllowed   the method is not one the resource answers (names those allowed)
+    │   ├── RequestTimeout     the request's head or body did not arrive within its time limit
+    │   ├── UrlTooLong         the request target is longer than the URL limit (a query should be POSTed)
+    │   └── HeadersTooLarge    the header block is too large or has too many fields
+    ├── TooManyConnections     the HTTP process holds as many connections as it takes
     └── QueryError             a SPARQL request cannot be answered
         ├── QuerySyntaxError   the query does not parse (client's mistake)
         ├── QueryRefused       the query asks for something this service never does (SERVICE, LOAD)
@@ -83,6 +87,22 @@ class MethodNotAllowed(RequestError):
         self.method = method
         self.allowed = allowed
         super().__init__(f"method {method} is not allowed here; use {', '.join(allowed)}")
+
+
+class RequestTimeout(RequestError):
+    pass
+
+
+class UrlTooLong(RequestError):
+    pass
+
+
+class HeadersTooLarge(RequestError):
+    pass
+
+
+class TooManyConnections(IlrsKgError):
+    pass
 
 
 class QueryError(IlrsKgError):

@@ -1,8 +1,9 @@
 """`ilrs-kg export --format FORMAT [--output FILE]`: write one dump or export, or all of them.
 
 Without --output a single format goes to standard output (binary formats refuse a terminal);
-`--format all` writes every file into the directory --output names; without it, the build's own dumps
-(written with the store, checked against its manifest) are already there and are not rewritten.
+`--format all` writes every file into the directory --output names (made if missing, as a user naming a
+new folder expects); without it, the build's own dumps (written with the store, checked against its
+manifest) are already there and are not rewritten.
 """
 
 from __future__ import annotations
@@ -45,8 +46,10 @@ def run(args: argparse.Namespace) -> int:
     settings = settings_from_args(args)
     output = Path(args.output) if args.output else None
     if args.format == ALL:
-        if output is not None and not output.is_dir():
-            raise ExportError(f"cannot write into {output}: it is not an existing directory")
+        if output is not None:
+            if output.exists() and not output.is_dir():
+                raise ExportError(f"cannot write into {output}: it is a file, not a directory")
+            output.mkdir(parents=True, exist_ok=True)
     elif output is not None:
         check_output_path(output)  # before the build, so a typo fails at once
     elif FORMATS_BY_KEY[args.format].media_type in ("application/zip", "application/gzip") \

@@ -14,7 +14,17 @@ GRAPH_NS: Final = BASE + "graph/"
 # The store keeps the ontology and the instance data apart so that a client can ask for either alone;
 # queries without a GRAPH clause see both (union default graph).
 ONTOLOGY_GRAPH: Final = GRAPH_NS + "ontology"
+# Where a data file's statements outside any GRAPH block land; the build gate refuses every one of them,
+# since a fact's provenance is the statement graph it sits in.
 DATA_GRAPH: Final = GRAPH_NS + "data"
+
+# Provenance (docs/provenance.md): every fact about an instance sits in a statement graph, one per source
+# (and part), editorial set or derivation rule; the provenance graph describes the source documents and
+# each statement graph, and nothing else.
+PROVENANCE_GRAPH: Final = GRAPH_NS + "provenance"
+SOURCE_GRAPH_NS: Final = GRAPH_NS + "source/"
+EDITORIAL_GRAPH_NS: Final = GRAPH_NS + "editorial/"
+DERIVED_GRAPH_NS: Final = GRAPH_NS + "derived/"
 
 PREFIXES: Final[dict[str, str]] = {
     "ilrs": ONTOLOGY_NS,

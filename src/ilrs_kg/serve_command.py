@@ -1,8 +1,9 @@
 """`ilrs-kg serve`: validate and build the graph (or reuse an up-to-date store), then serve it.
 
-One listening socket; one HTTP process by default (uvicorn, running the app of ilrs_kg.app), or several
-sharing the socket (--http-processes), each with its own pool of query worker processes. The parent
-restarts an HTTP process that dies and stops them all on SIGINT/SIGTERM.
+One listening socket; one HTTP process by default (uvicorn with the h11 protocol and the connection
+limits of ilrs_kg.http_server, running the app of ilrs_kg.app), or several sharing the socket
+(--http-processes), each with its own pool of query worker processes. The parent restarts an HTTP
+process that dies and stops them all on SIGINT/SIGTERM.
 """
 
 from __future__ import annotations
@@ -20,12 +21,15 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ilrs_kg.build import build_store
+from ilrs_kg.edge import PublicBase
 from ilrs_kg.settings import Settings
 
 if TYPE_CHECKING:
     from ilrs_kg.watch import Watcher
 
 _DEFAULTS = Settings()
+# Addresses that listen on every interface, hence name none a client could use in a link.
+_WILDCARDS = ("0.0.0.0", "::", "")  # noqa: S104
 
 
 def _default_http_processes() -> int:
@@ -43,6 +47,45 @@ class ServeOptions:
     watch: bool = False
 
 
+# Options that set a Settings field of the same name: option, type, unit, what it limits and what
+# happens beyond. The query limits apply per request; the connection limits are ilrs_kg.http_server's.
+_LIMITS: tuple[tuple[str, type, str, str], ...] = (
+    (
+        "--query-timeout",
+        float,
+        "SECONDS",
+        "hard limit on one query's evaluation; its worker is killed then, and the client gets a 503",
+    ),
+    ("--workers", int, "N", "query worker processes per HTTP process, each with its own copy of the graph"),
+    ("--max-body-bytes", int, "BYTES", "largest request body accepted; 413 beyond"),
+    ("--max-query-chars", int, "CHARS", "longest query accepted; 413 beyond"),
+    (
+        "--max-query-nesting",
+        int,
+        "DEPTH",
+        "deepest bracket nesting accepted; 400 beyond, as deeper nesting overflows the SPARQL parser's stack",
+    ),
+    ("--max-result-bytes", int, "BYTES", "largest serialized result returned; 422 beyond"),
+    ("--result-cache-entries", int, "N", "results kept in each HTTP process's cache; 0 disables it"),
+    ("--max-url-bytes", int, "BYTES", "longest request target (path and query); 414 beyond, saying to POST"),
+    ("--max-header-bytes", int, "BYTES", "largest header block; 431 beyond"),
+    ("--max-header-count", int, "N", "most header fields in a request; 431 beyond"),
+    (
+        "--header-timeout",
+        float,
+        "SECONDS",
+        "time for a request's head to arrive after its first byte; 408 beyond",
+    ),
+    ("--body-timeout", float, "SECONDS", "time for a request's body to arrive after its head; 408 beyond"),
+    ("--keep-alive-timeout", int, "SECONDS", "an idle connection is closed after this long"),
+    ("--max-connections", int, "N", "open connections per HTTP process; 503 at once beyond"),
+)
+
+
+def _field(flag: str) -> str:
+    return flag.removeprefix("--").replace("-", "_")
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     d = _DEFAULTS
     parser.description = (
@@ -52,34 +95,44 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--store", help="build directory (default: <root>/build)")
     parser.add_argument("--host", default=d.host, help="address to listen on (default: %(default)s)")
-    parser.add_argument("--port", type=int, default=d.port,
-                        help="port to listen on; 0 picks a free one (default: %(default)s)")
-    parser.add_argument("--query-timeout", type=float, default=d.query_timeout, metavar="SECONDS",
-                        help="hard limit on one query's evaluation; its worker is killed then, and "
-                             "the client gets a 503 (default: %(default)s)")
-    parser.add_argument("--workers", type=int, default=d.workers, metavar="N",
-                        help="query worker processes per HTTP process, each with its own copy of the graph "
-                             "(default: %(default)s)")
-    parser.add_argument("--http-processes", type=int, default=_default_http_processes(), metavar="N",
-                        help="HTTP server processes sharing the port (default: one per CPU, at most 4; "
-                             "here %(default)s)")
-    parser.add_argument("--max-body-bytes", type=int, default=d.max_body_bytes, metavar="BYTES",
-                        help="largest request body accepted; 413 beyond (default: %(default)s)")
-    parser.add_argument("--max-query-chars", type=int, default=d.max_query_chars, metavar="CHARS",
-                        help="longest query accepted; 413 beyond (default: %(default)s)")
-    parser.add_argument("--max-query-nesting", type=int, default=d.max_query_nesting, metavar="DEPTH",
-                        help="deepest bracket nesting accepted; 400 beyond, as deeper nesting "
-                             "overflows the SPARQL parser's stack (default: %(default)s)")
-    parser.add_argument("--max-result-bytes", type=int, default=d.max_result_bytes, metavar="BYTES",
-                        help="largest serialized result returned; 422 beyond (default: %(default)s)")
-    parser.add_argument("--result-cache-entries", type=int, default=d.result_cache_entries, metavar="N",
-                        help="results kept in each HTTP process's cache; 0 disables it "
-                             "(default: %(default)s)")
-    parser.add_argument("--worker-memory-mb", type=int, default=ServeOptions.worker_memory_mb, metavar="MB",
-                        help="address-space limit of each query worker; 0 for none (default: %(default)s)")
-    parser.add_argument("--watch", action="store_true",
-                        help="rebuild when data/, ontology/ or shapes/ change and swap the new data in "
-                             "atomically; a change that fails validation is logged and not applied")
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=d.port,
+        help="port to listen on; 0 picks a free one (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--http-processes",
+        type=int,
+        default=_default_http_processes(),
+        metavar="N",
+        help="HTTP server processes sharing the port (default: one per CPU, at most 4; here %(default)s)",
+    )
+    parser.add_argument(
+        "--public-base",
+        metavar="URL",
+        help="origin that links, Location headers and the endpoint's IRI are made from, such as "
+        "https://ilrs.example.org/ behind a proxy; never the request's Host header "
+        "(default: http://HOST:PORT/ as listened on)",
+    )
+    for flag, kind, metavar, text in _LIMITS:
+        default = getattr(d, _field(flag))
+        parser.add_argument(
+            flag, type=kind, default=default, metavar=metavar, help=f"{text} (default: {default})"
+        )
+    parser.add_argument(
+        "--worker-memory-mb",
+        type=int,
+        default=ServeOptions.worker_memory_mb,
+        metavar="MB",
+        help="address-space limit of each query worker; 0 for none (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--watch",
+        action="store_true",
+        help="rebuild when data/, ontology/ or shapes/ change and swap the new data in atomically; "
+        "a change that fails validation is logged and not applied",
+    )
     parser.add_argument("--access-log", action="store_true", help="log every request")
     parser.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
 
@@ -91,21 +144,29 @@ def _progress(message: str) -> None:
 def settings_and_options(args: argparse.Namespace) -> tuple[Settings, ServeOptions]:
     from ilrs_kg.cli import settings_from_args
 
-    settings = settings_from_args(args).with_changes(
-        host=args.host,
-        port=args.port,
-        query_timeout=args.query_timeout,
-        workers=max(1, args.workers),
-        max_body_bytes=args.max_body_bytes,
-        max_query_chars=args.max_query_chars,
-        max_query_nesting=args.max_query_nesting,
-        max_result_bytes=args.max_result_bytes,
-        result_cache_entries=args.result_cache_entries,
+    settings = (
+        settings_from_args(args)
+        .with_changes(
+            host=args.host,
+            port=args.port,
+            public_base=_public_base(args.public_base),
+            **{_field(flag): getattr(args, _field(flag)) for flag, *_ in _LIMITS},
+        )
+        .with_changes(workers=max(1, args.workers))
     )
     options = ServeOptions(
         max(1, args.http_processes), args.worker_memory_mb, args.access_log, args.log_level, args.watch
     )
     return settings, options
+
+
+def _public_base(text: str | None) -> str | None:
+    if text is None:
+        return None
+    try:
+        return PublicBase.parse(text).url
+    except ValueError as exc:
+        raise SystemExit(f"error: --public-base: {exc}") from None
 
 
 def _listen(host: str, port: int) -> socket.socket:
@@ -123,11 +184,21 @@ def serve_http(settings: Settings, options: ServeOptions, sock: socket.socket) -
     import uvicorn
 
     from ilrs_kg.app import create_app
+    from ilrs_kg.http_server import ConnectionLimits, LimitedH11Protocol
     from ilrs_kg.live import LiveBackend
 
     backend = LiveBackend(settings, memory_mb=options.worker_memory_mb)
-    config = uvicorn.Config(create_app(settings, backend), lifespan="on", access_log=options.access_log,
-                            log_level=options.log_level, timeout_keep_alive=5, server_header=False)
+    protocol = LimitedH11Protocol.with_limits(ConnectionLimits.from_settings(settings))
+    config = uvicorn.Config(
+        create_app(settings, backend),
+        http=protocol,
+        lifespan="on",
+        access_log=options.access_log,
+        log_level=options.log_level,
+        timeout_keep_alive=settings.keep_alive_timeout,
+        server_header=False,
+        ws="none",  # the app serves no WebSocket: an Upgrade: websocket request is read as HTTP/1.1 too
+    )
     # The package's own messages (stopped queries, replaced workers) look like the server's.
     handler = logging.StreamHandler()
     handler.setFormatter(uvicorn.logging.DefaultFormatter("%(levelprefix)s %(message)s"))
@@ -158,8 +229,9 @@ def _supervise(settings: Settings, options: ServeOptions, sock: socket.socket) -
     while not stopping.wait(0.5):
         for index, process in enumerate(processes):
             if not process.is_alive():
-                logging.getLogger(__name__).warning("HTTP process %s exited (%s); restarting it",
-                                                    process.pid, process.exitcode)
+                logging.getLogger(__name__).warning(
+                    "HTTP process %s exited (%s); restarting it", process.pid, process.exitcode
+                )
                 processes[index] = start()
     if watcher is not None:
         watcher.stop()
@@ -190,8 +262,14 @@ def run(args: argparse.Namespace) -> int:
     except OSError as exc:
         print(f"error: cannot listen on {settings.host}:{settings.port}: {exc.strerror}", file=sys.stderr)
         return 1
+    settings = settings.with_changes(port=sock.getsockname()[1])
     host = f"[{settings.host}]" if ":" in settings.host else settings.host
-    _progress(f"serving http://{host}:{sock.getsockname()[1]}/ (SPARQL endpoint at /sparql); Ctrl-C stops")
+    _progress(f"serving http://{host}:{settings.port}/ (SPARQL endpoint at /sparql); Ctrl-C stops")
+    if settings.public_base is None and settings.host in _WILDCARDS:
+        _progress(
+            f"warning: links will point at {settings.link_base}; give --public-base for the address "
+            "clients use"
+        )
     with sock:
         if options.http_processes == 1:
             watcher = _watcher(settings, options)

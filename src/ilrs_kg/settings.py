@@ -43,6 +43,19 @@ class Settings:
     max_query_nesting: int = 200
     max_result_bytes: int = 50_000_000
     result_cache_entries: int = 1024
+    # Where links, Location headers and the endpoint's own IRI point: an origin such as
+    # https://ilrs.example.org/. None means http://{host}:{port}/. Never taken from a request's Host.
+    public_base: str | None = None
+    # Connection limits of the HTTP server (per HTTP process): the request line's target, the header
+    # block, the number of header fields; seconds for the whole head to arrive, for the whole body, and
+    # for an idle keep-alive connection; open connections.
+    max_url_bytes: int = 32_768
+    max_header_bytes: int = 32_768
+    max_header_count: int = 100
+    header_timeout: float = 10.0
+    body_timeout: float = 30.0
+    keep_alive_timeout: int = 5
+    max_connections: int = 1024
 
     @property
     def ontology_dir(self) -> Path:
@@ -69,6 +82,14 @@ class Settings:
     def dumps_dir(self) -> Path:
         """A fixed link to the current release's dumps (`current/dumps`), once something is built."""
         return self.output_dir / "dumps"
+
+    @property
+    def link_base(self) -> str:
+        """The origin absolute links are made from, ending in '/'."""
+        if self.public_base is not None:
+            return self.public_base
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}/"
 
     def with_changes(self, **changes: object) -> Settings:
         return replace(self, **changes)  # type: ignore[arg-type]

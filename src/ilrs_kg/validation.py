@@ -11,7 +11,8 @@ import pyshacl
 import rdflib
 from rdflib.namespace import RDF, SH
 
-from ilrs_kg import shacl_sparql
+from ilrs_kg import provenance_gate, shacl_sparql
+from ilrs_kg.namespaces import DATA_GRAPH
 from ilrs_kg.sources import SourceFile, parse_file
 
 
@@ -57,28 +58,62 @@ def _relative(path: Path, root: Path) -> str:
         return str(path)
 
 
+_QuadKey = tuple[str, str, str, str]
+
+
 @dataclass
 class _LoadedGraph:
     rdflib_graph: rdflib.Graph
     store: ox.Store
+    dataset: ox.Store
     subject_files: dict[str, set[Path]]
+    quad_files: dict[_QuadKey, set[Path]]
+
+
+def _quad_key(subject: object, predicate: object, obj: object, graph: object) -> _QuadKey:
+    return (str(subject), str(predicate), str(obj), str(graph))
 
 
 def _load(sources: list[SourceFile]) -> _LoadedGraph:
-    """All the files as one graph, twice (rdflib for pyshacl, Oxigraph for SPARQL rules), and for each
-    subject the files that state it, so a violation can name its file."""
+    """All the files three ways: flattened into one graph (rdflib for pyshacl, Oxigraph for the SPARQL
+    rules), and as the dataset with its named graphs (for the provenance gate); and for each subject and
+    each quad the files that state it, so a violation can name its file."""
     store = ox.Store()
+    dataset = ox.Store()
     subject_files: dict[str, set[Path]] = defaultdict(set)
+    quad_files: dict[_QuadKey, set[Path]] = defaultdict(set)
     nt_lines = []
     for source in sources:
         for quad in parse_file(source):
             triple = ox.Triple(quad.subject, quad.predicate, quad.object)
             nt_lines.append(f"{triple} .")
             store.add(ox.Quad(quad.subject, quad.predicate, quad.object, ox.DefaultGraph()))
+            dataset.add(quad)
             subject_files[str(quad.subject)].add(source.path)
+            quad_files[_quad_key(quad.subject, quad.predicate, quad.object, quad.graph_name)].add(source.path)
     graph = rdflib.Graph()
     graph.parse(data="\n".join(nt_lines), format="nt")
-    return _LoadedGraph(graph, store, subject_files)
+    return _LoadedGraph(graph, store, dataset, subject_files, quad_files)
+
+
+def _gate_violations(data: _LoadedGraph) -> list[Violation]:
+    violations = []
+    for result in provenance_gate.evaluate(data.dataset, DATA_GRAPH):
+        key = _quad_key(result.subject, result.predicate, result.object, result.graph)
+        files = data.quad_files.get(key) or data.subject_files.get(str(result.subject), set())
+        graph = f" [graph <{result.graph.value}>]" if result.graph is not None else ""
+        violations.append(
+            Violation(
+                focus_node=str(result.subject),
+                path=str(result.predicate) if result.predicate is not None else None,
+                message=result.message,
+                severity="Violation",
+                shape=f"provenance gate: {result.rule}",
+                value=f"{result.object}{graph}" if result.object is not None else graph.strip() or None,
+                files=tuple(sorted(files)),
+            )
+        )
+    return violations
 
 
 def to_rdflib(sources: list[SourceFile]) -> rdflib.Graph:
@@ -129,6 +164,7 @@ def validate(graph_sources: list[SourceFile], shape_sources: list[SourceFile]) -
                 files=tuple(sorted(subject_files.get(focus_text, ()))),
             )
         )
-    violations.sort(key=lambda v: (v.files, v.focus_node, v.message))
+    violations.extend(_gate_violations(data))
+    violations.sort(key=lambda v: (v.files, v.focus_node, v.message, v.path or "", v.value or ""))
     blocking = [v for v in violations if v.severity == "Violation"]
     return ValidationReport(conforms=bool(conforms) and not blocking, violations=tuple(violations))

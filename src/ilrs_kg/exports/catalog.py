@@ -20,7 +20,7 @@ from ilrs_kg.settings import Settings
 class Scope(Enum):
     """Which part of the graph a file holds."""
 
-    DATASET = "dataset"  # the whole graph: ontology and data
+    DATASET = "dataset"  # the whole graph: ontology, provenance and every statement graph
     ONTOLOGY = "ontology"  # the ontology alone
     SHAPES = "shapes"  # the SHACL shapes the data is validated against
     PROPERTY_GRAPH = "property-graph"  # entities and relations, for graph tools
@@ -63,18 +63,51 @@ def _gzipped(plain: DumpFormat) -> DumpFormat:
     )
 
 
-_TURTLE = _rdf("turtle", "ilrs.ttl", "text/turtle", Scope.DATASET,
-               "The whole graph (ontology and data, one graph) as Turtle")
-_NTRIPLES = _rdf("ntriples", "ilrs.nt", "application/n-triples", Scope.DATASET,
-                 "The whole graph (ontology and data, one graph) as N-Triples")
-_NQUADS = _rdf("nquads", "ilrs.nq", "application/n-quads", Scope.DATASET,
-               "The whole dataset as N-Quads, ontology and data in their named graphs")
-_TRIG = _rdf("trig", "ilrs.trig", "application/trig", Scope.DATASET,
-             "The whole dataset as TriG, ontology and data in their named graphs")
-_JSONLD = _rdf("jsonld", "ilrs.jsonld", "application/ld+json", Scope.DATASET,
-               "The whole graph (ontology and data, one graph) as expanded JSON-LD")
-_RDFXML = _rdf("rdfxml", "ilrs.rdf", "application/rdf+xml", Scope.DATASET,
-               "The whole graph (ontology and data, one graph) as RDF/XML")
+_TURTLE = _rdf(
+    "turtle",
+    "ilrs.ttl",
+    "text/turtle",
+    Scope.DATASET,
+    "The whole graph as Turtle: the union of every named graph, each fact once "
+    "(which statement graph a fact sits in needs N-Quads or TriG)",
+)
+_NTRIPLES = _rdf(
+    "ntriples",
+    "ilrs.nt",
+    "application/n-triples",
+    Scope.DATASET,
+    "The whole graph as N-Triples: the union of every named graph, each fact once",
+)
+_NQUADS = _rdf(
+    "nquads",
+    "ilrs.nq",
+    "application/n-quads",
+    Scope.DATASET,
+    "The whole dataset as N-Quads: every named graph kept (ontology, provenance, and each "
+    "statement graph, so each fact's sources), with their merge as the default graph",
+)
+_TRIG = _rdf(
+    "trig",
+    "ilrs.trig",
+    "application/trig",
+    Scope.DATASET,
+    "The whole dataset as TriG: every named graph kept (ontology, provenance, and each "
+    "statement graph, so each fact's sources), with their merge as the default graph",
+)
+_JSONLD = _rdf(
+    "jsonld",
+    "ilrs.jsonld",
+    "application/ld+json",
+    Scope.DATASET,
+    "The whole graph as expanded JSON-LD: the union of every named graph, each fact once",
+)
+_RDFXML = _rdf(
+    "rdfxml",
+    "ilrs.rdf",
+    "application/rdf+xml",
+    Scope.DATASET,
+    "The whole graph as RDF/XML: the union of every named graph, each fact once",
+)
 
 DUMP_FORMATS: tuple[DumpFormat, ...] = (
     _TURTLE,
@@ -86,18 +119,44 @@ DUMP_FORMATS: tuple[DumpFormat, ...] = (
     _JSONLD,
     _gzipped(_JSONLD),
     _RDFXML,
-    _rdf("ontology-turtle", "ilrs-ontology.ttl", "text/turtle", Scope.ONTOLOGY,
-         "The ontology alone as Turtle"),
-    _rdf("ontology-owl", "ilrs-ontology.owl", "application/rdf+xml", Scope.ONTOLOGY,
-         "The ontology alone as RDF/XML, for Protégé and other OWL tools"),
-    _rdf("shapes", "ilrs-shapes.ttl", "text/turtle", Scope.SHAPES,
-         "The SHACL shapes the data is validated against, as Turtle"),
-    DumpFormat("graphml", "ilrs.graphml", "application/graphml+xml", Scope.PROPERTY_GRAPH,
-               "Entities and relations as GraphML, for Gephi, yEd, Cytoscape and NetworkX"),
-    DumpFormat("neo4j", "ilrs-neo4j.zip", "application/zip", Scope.PROPERTY_GRAPH,
-               "Node and relationship CSVs for neo4j-admin database import, with a LOAD CSV script"),
-    DumpFormat("cytoscape", "ilrs.cyjs", "application/json", Scope.PROPERTY_GRAPH,
-               "Entities and relations as Cytoscape.js JSON, for Cytoscape and Cytoscape.js"),
+    _rdf(
+        "ontology-turtle", "ilrs-ontology.ttl", "text/turtle", Scope.ONTOLOGY, "The ontology alone as Turtle"
+    ),
+    _rdf(
+        "ontology-owl",
+        "ilrs-ontology.owl",
+        "application/rdf+xml",
+        Scope.ONTOLOGY,
+        "The ontology alone as RDF/XML, for Protégé and other OWL tools",
+    ),
+    _rdf(
+        "shapes",
+        "ilrs-shapes.ttl",
+        "text/turtle",
+        Scope.SHAPES,
+        "The SHACL shapes the data is validated against, as Turtle",
+    ),
+    DumpFormat(
+        "graphml",
+        "ilrs.graphml",
+        "application/graphml+xml",
+        Scope.PROPERTY_GRAPH,
+        "Entities and relations as GraphML, for Gephi, yEd, Cytoscape and NetworkX",
+    ),
+    DumpFormat(
+        "neo4j",
+        "ilrs-neo4j.zip",
+        "application/zip",
+        Scope.PROPERTY_GRAPH,
+        "Node and relationship CSVs for neo4j-admin database import, with a LOAD CSV script",
+    ),
+    DumpFormat(
+        "cytoscape",
+        "ilrs.cyjs",
+        "application/json",
+        Scope.PROPERTY_GRAPH,
+        "Entities and relations as Cytoscape.js JSON, for Cytoscape and Cytoscape.js",
+    ),
 )
 
 FORMATS_BY_KEY: dict[str, DumpFormat] = {f.key: f for f in DUMP_FORMATS}

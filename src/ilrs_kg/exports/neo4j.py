@@ -38,8 +38,12 @@ from ilrs_kg.exports.graph_model import (
 ID_SPACE = "Entity"
 ENTITY_LABEL = "Entity"
 _TYPES = {Kind.STRING: "string", Kind.INT: "long", Kind.FLOAT: "double", Kind.BOOLEAN: "boolean"}
-_CYPHER_CONVERSION = {Kind.STRING: "{}", Kind.INT: "toInteger({})", Kind.FLOAT: "toFloat({})",
-                      Kind.BOOLEAN: "toBoolean({})"}
+_CYPHER_CONVERSION = {
+    Kind.STRING: "{}",
+    Kind.INT: "toInteger({})",
+    Kind.FLOAT: "toFloat({})",
+    Kind.BOOLEAN: "toBoolean({})",
+}
 # A fixed timestamp for the zip entries: one graph always gives the same bytes.
 _ZIP_TIME = (2000, 1, 1, 0, 0, 0)
 
@@ -89,13 +93,30 @@ def _node_files(graph: PropertyGraph, delimiter: str) -> list[CsvFile]:
     for types, nodes in sorted(groups.items()):
         stem = types[0] if primaries[types[0]] == 1 else "_".join(types)
         used = {name for n in nodes for name in n.attributes}
-        fixed = [Column("@iri", f"iri:ID({ID_SPACE})"), Column("@labels", ":LABEL"), Column("@key", "key"),
-                 Column("@label", "label"), Column("@type", "type")]
+        fixed = [
+            Column("@iri", f"iri:ID({ID_SPACE})"),
+            Column("@labels", ":LABEL"),
+            Column("@key", "key"),
+            Column("@label", "label"),
+            Column("@type", "type"),
+        ]
         columns = fixed + _property_columns(graph.node_attributes, used)
         labels = (ENTITY_LABEL, *types)
         rows = tuple(
-            tuple(_cells(columns, {"@iri": (n.iri,), "@labels": labels, "@key": (n.key,),
-                                   "@label": (n.label,), "@type": (n.type,), **n.attributes}, delimiter))
+            tuple(
+                _cells(
+                    columns,
+                    {
+                        "@iri": (n.iri,),
+                        "@labels": labels,
+                        "@key": (n.key,),
+                        "@label": (n.label,),
+                        "@type": (n.type,),
+                        **n.attributes,
+                    },
+                    delimiter,
+                )
+            )
             for n in nodes
         )
         files.append(CsvFile(f"nodes/{stem}.csv", tuple(columns), rows, labels=labels))
@@ -109,13 +130,28 @@ def _relationship_files(graph: PropertyGraph, delimiter: str) -> list[CsvFile]:
     files = []
     for rel_type, edges in sorted(groups.items()):
         used = {name for e in edges for name in e.attributes}
-        fixed = [Column("@start", f":START_ID({ID_SPACE})"), Column("@end", f":END_ID({ID_SPACE})"),
-                 Column("@type", ":TYPE"), Column("@label", "label")]
+        fixed = [
+            Column("@start", f":START_ID({ID_SPACE})"),
+            Column("@end", f":END_ID({ID_SPACE})"),
+            Column("@type", ":TYPE"),
+            Column("@label", "label"),
+        ]
         columns = fixed + _property_columns(graph.edge_attributes, used)
         by_key = {n.key: n.iri for n in graph.nodes}
         rows = tuple(
-            tuple(_cells(columns, {"@start": (by_key[e.source],), "@end": (by_key[e.target],),
-                                   "@type": (rel_type,), "@label": (e.label,), **e.attributes}, delimiter))
+            tuple(
+                _cells(
+                    columns,
+                    {
+                        "@start": (by_key[e.source],),
+                        "@end": (by_key[e.target],),
+                        "@type": (rel_type,),
+                        "@label": (e.label,),
+                        **e.attributes,
+                    },
+                    delimiter,
+                )
+            )
             for e in edges
         )
         files.append(
@@ -158,23 +194,37 @@ def load_csv_script(files: Sequence[CsvFile], delimiter: str) -> str:
             labels = "".join(f":`{label}`" for label in file.labels)
             sets = ["n.key = row.key", "n.label = row.label", "n.type = row.type"]
             sets += [f"n.`{c.name}` = {_cypher_value(c, delimiter)}" for c in file.columns if c.attribute]
-            lines += [header, f"MERGE (n:{ENTITY_LABEL} {{iri: row.`iri:ID({ID_SPACE})`}})",
-                      f"SET n{labels}, " + ",\n    ".join(sets) + ";", ""]
+            lines += [
+                header,
+                f"MERGE (n:{ENTITY_LABEL} {{iri: row.`iri:ID({ID_SPACE})`}})",
+                f"SET n{labels}, " + ",\n    ".join(sets) + ";",
+                "",
+            ]
         else:
             sets = ["r.label = row.label"]
             sets += [f"r.`{c.name}` = {_cypher_value(c, delimiter)}" for c in file.columns if c.attribute]
-            lines += [header,
-                      f"MATCH (a:{ENTITY_LABEL} {{iri: row.`:START_ID({ID_SPACE})`}})",
-                      f"MATCH (b:{ENTITY_LABEL} {{iri: row.`:END_ID({ID_SPACE})`}})",
-                      f"CREATE (a)-[r:`{file.relationship_type}`]->(b)",
-                      "SET " + ",\n    ".join(sets) + ";", ""]
+            lines += [
+                header,
+                f"MATCH (a:{ENTITY_LABEL} {{iri: row.`:START_ID({ID_SPACE})`}})",
+                f"MATCH (b:{ENTITY_LABEL} {{iri: row.`:END_ID({ID_SPACE})`}})",
+                f"CREATE (a)-[r:`{file.relationship_type}`]->(b)",
+                "SET " + ",\n    ".join(sets) + ";",
+                "",
+            ]
     return "\n".join(lines)
 
 
 def import_command(files: Sequence[CsvFile], delimiter: str) -> list[str]:
     """The neo4j-admin arguments, one per item."""
-    args = ["neo4j-admin", "database", "import", "full", "--overwrite-destination=true",
-            f"--array-delimiter={delimiter}", "--multiline-fields=true"]
+    args = [
+        "neo4j-admin",
+        "database",
+        "import",
+        "full",
+        "--overwrite-destination=true",
+        f"--array-delimiter={delimiter}",
+        "--multiline-fields=true",
+    ]
     args += [f"--nodes={f.path}" for f in files if f.labels]
     args += [f"--relationships={f.path}" for f in files if not f.labels]
     args.append("neo4j")
@@ -184,15 +234,18 @@ def import_command(files: Sequence[CsvFile], delimiter: str) -> list[str]:
 def _import_script(files: Sequence[CsvFile], delimiter: str) -> str:
     quoted = [shlex.quote(a) for a in import_command(files, delimiter)]
     command = " ".join(quoted[:4]) + " \\\n  " + " \\\n  ".join(quoted[4:])
-    return "\n".join([
-        "#!/bin/sh",
-        "# Imports the ILRS graph into an empty, stopped Neo4j 5 database named neo4j (it replaces that",
-        "# database). Run from the folder this file is in, with neo4j-admin on the PATH; then start Neo4j.",
-        "set -e",
-        'cd "$(dirname "$0")"',
-        command,
-        "",
-    ])
+    return "\n".join(
+        [
+            "#!/bin/sh",
+            "# Imports the ILRS graph into an empty, stopped Neo4j 5 database named neo4j (it replaces",
+            "# that database). Run from the folder this file is in, with neo4j-admin on the PATH; then",
+            "# start Neo4j.",
+            "set -e",
+            'cd "$(dirname "$0")"',
+            command,
+            "",
+        ]
+    )
 
 
 def _readme(delimiter: str) -> str:
@@ -203,6 +256,13 @@ relations in upper snake case (`MEMBER_OF`, `LAUNCH_VEHICLE`, `OPERATOR`). Membe
 `MEMBER_OF` relationships from the country to the programme with `start`, `startYear`, `role`,
 `signatoryBody`, `sources` and `claim` (the claim's IRI); two sources that disagree give two relationships.
 List properties are split on `{delimiter}`.
+
+Every fact names its source. Each relationship has `sources` (the IRIs of the source documents that
+state it), `source_parts` (where in them), `provenance_kind` (sourced, editorial or derived) and `graphs`
+(the statement graphs it sits in, described in the RDF dumps); each property `p` of a node or of a claim
+relationship has the same four as `p_sources`, `p_source_parts`, `p_provenance_kind` and `p_graphs`:
+
+    MATCH (m:Mission {{label: "Chang'e 6"}}) RETURN m.cosparId, m.cosparId_sources, m.cosparId_source_parts
 
 ## Bulk import (fast, into a new database)
 

@@ -15,8 +15,14 @@ What becomes what, and why (the graph is for people reading it in Gephi, Neo4j o
   centrality mean what they say, `startYear` filters the network by year, and two sources that disagree
   stay visible as two parallel edges. Mission events stay nodes: each ties a mission to a site, a
   spacecraft and a date, more than one edge can carry.
-- Source documents are not nodes: nearly every entity cites one, so as nodes they would be hubs that pull
-  the layout together and swamp centrality. Each node and claim edge lists its sources' IRIs in `sources`.
+- Source documents are not nodes: nearly every fact cites one, so as nodes they would be hubs that pull
+  the layout together and swamp centrality. Provenance is per fact, read from the statement graphs each
+  fact sits in (docs/provenance.md): every edge carries `sources` (the IRIs of the source documents
+  that state it), `source_parts` (where in them: "members table"), `provenance_kind` (sourced, editorial,
+  derived) and `graphs` (the statement graphs' IRIs, which the RDF dumps describe); a claim edge's are
+  those of the claim's own facts. Every node or claim-edge property `p` carries the same four as
+  `p_sources`, `p_source_parts`, `p_provenance_kind` and `p_graphs` (the node's label and classes as
+  `label_…` and `types_…`; a year's are its date's).
 - Values from controlled vocabularies (SKOS concepts: roles, statuses, event and agreement types) become
   attributes holding the concept's label, not hub nodes.
 - Time instants and intervals fold into dates on their owner: `date`/`year` (time:hasTime),
@@ -41,7 +47,8 @@ import pyoxigraph as ox
 
 from ilrs_kg.exports.files import ExportError
 from ilrs_kg.exports.graph_model import Attribute, Edge, Kind, Node, PropertyGraph, Value, render_value
-from ilrs_kg.namespaces import DATA_GRAPH, ID_NS, ONTOLOGY_GRAPH, ONTOLOGY_NS, PREFIXES
+from ilrs_kg.namespaces import ID_NS, ONTOLOGY_GRAPH, ONTOLOGY_NS, PREFIXES, PROVENANCE_GRAPH
+from ilrs_kg.statement_graphs import Provenance, load_provenance
 
 RDF_TYPE = PREFIXES["rdf"] + "type"
 RDFS_LABEL = PREFIXES["rdfs"] + "label"
@@ -50,7 +57,6 @@ SKOS = PREFIXES["skos"]
 TIME = PREFIXES["time"]
 XSD = PREFIXES["xsd"]
 OWL_CLASS = PREFIXES["owl"] + "Class"
-WAS_DERIVED_FROM = PREFIXES["prov"] + "wasDerivedFrom"
 HAS_GEOMETRY = PREFIXES["geo"] + "hasGeometry"
 AS_WKT = PREFIXES["geo"] + "asWKT"
 _LABELS = (RDFS_LABEL, SKOS + "prefLabel", SKOS + "altLabel")
@@ -58,10 +64,16 @@ _LABELS = (RDFS_LABEL, SKOS + "prefLabel", SKOS + "altLabel")
 # Claims that become edges: class → (property to the edge's source, property to its target, type, label).
 CLAIM_EDGES: dict[str, tuple[str, str, str, str]] = {
     ONTOLOGY_NS + "Membership": (
-        PREFIXES["org"] + "member", PREFIXES["org"] + "organization", "memberOf", "member of",
+        PREFIXES["org"] + "member",
+        PREFIXES["org"] + "organization",
+        "memberOf",
+        "member of",
     ),
     ONTOLOGY_NS + "Involvement": (
-        ONTOLOGY_NS + "involvedAgent", ONTOLOGY_NS + "involvedIn", "involvedIn", "involved in",
+        ONTOLOGY_NS + "involvedAgent",
+        ONTOLOGY_NS + "involvedIn",
+        "involvedIn",
+        "involved in",
     ),
 }
 # Entities that are not nodes (see the module docstring).
@@ -75,17 +87,63 @@ _DATE_PROPERTIES = tuple(
 )
 _INT_TYPES = frozenset(
     XSD + name
-    for name in ("integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
-                 "negativeInteger", "nonPositiveInteger", "unsignedLong", "unsignedInt", "unsignedShort",
-                 "unsignedByte")
+    for name in (
+        "integer",
+        "int",
+        "long",
+        "short",
+        "byte",
+        "nonNegativeInteger",
+        "positiveInteger",
+        "negativeInteger",
+        "nonPositiveInteger",
+        "unsignedLong",
+        "unsignedInt",
+        "unsignedShort",
+        "unsignedByte",
+    )
 )
 _FLOAT_TYPES = frozenset(XSD + name for name in ("decimal", "double", "float"))
 # Names the writers use themselves, or that a property's local name must not take over.
-_RESERVED = frozenset({"id", "key", "iri", "label", "type", "types", "source", "target", "parent", "claim",
-                       "name", "interaction", "value", "sources", "wkt", "date", "year", "start",
-                       "startYear", "end", "endYear", "claimLabel"})
+_RESERVED = frozenset(
+    {
+        "id",
+        "key",
+        "iri",
+        "label",
+        "type",
+        "types",
+        "source",
+        "target",
+        "parent",
+        "claim",
+        "name",
+        "interaction",
+        "value",
+        "sources",
+        "source_parts",
+        "provenance_kind",
+        "graphs",
+        "wkt",
+        "date",
+        "year",
+        "start",
+        "startYear",
+        "end",
+        "endYear",
+        "claimLabel",
+    }
+)
+# The provenance every edge carries, and every property carries with its name as a prefix.
+PROVENANCE_ATTRIBUTES = ("sources", "source_parts", "provenance_kind", "graphs")
+_PROVENANCE_ORIGINS = {
+    "sources": "the IRIs of the source documents that state {}",
+    "source_parts": "where in those sources {} is stated (a table, a section, a numbered reference)",
+    "provenance_kind": "what kind of statement {} is: sourced, editorial or derived",
+    "graphs": "the IRIs of the statement graphs {} sits in (described in the RDF dumps' provenance graph)",
+}
 # Attributes that are lists even where an entity happens to have one value, so the schema stays stable.
-_ALWAYS_MULTI = frozenset({"sources", "altLabel"})
+_ALWAYS_MULTI = frozenset({"altLabel"})
 _NMTOKEN = re.compile(r"^[A-Za-z0-9._:-]+$")
 _NAME_CHARS = re.compile(r"[^A-Za-z0-9_]")
 
@@ -99,27 +157,38 @@ def local_name(iri: str) -> str:
 def node_key(iri: str) -> str:
     """`country:china` for an instance IRI; a digest-based key for anything that would not be a valid id."""
     if iri.startswith(ID_NS):
-        candidate = iri[len(ID_NS):].replace("/", ":")
+        candidate = iri[len(ID_NS) :].replace("/", ":")
         if _NMTOKEN.match(candidate):
             return candidate
     return "n" + hashlib.sha256(iri.encode()).hexdigest()[:16]
 
 
 class _Index:
-    """The data graph by subject, and what the ontology says about classes and properties."""
+    """The instance data (the union of the statement graphs) by subject, the graphs each fact sits in,
+    and what the ontology says about classes and properties."""
 
     def __init__(self, store: ox.Store) -> None:
+        self.provenance = load_provenance(store)
         self.facts: dict[Term, list[tuple[str, Term]]] = defaultdict(list)
-        for quad in store.quads_for_pattern(None, None, None, ox.NamedNode(DATA_GRAPH)):
-            subject, obj = quad.subject, quad.object
-            if not isinstance(subject, ox.Triple) and not isinstance(obj, ox.Triple):  # RDF-star: not here
+        self.graphs: dict[tuple[Term, str, Term], set[str]] = defaultdict(set)
+        plumbing = {ONTOLOGY_GRAPH, PROVENANCE_GRAPH}
+        for quad in store.quads_for_pattern(None, None, None, None):
+            subject, obj, graph = quad.subject, quad.object, quad.graph_name
+            if not isinstance(graph, ox.NamedNode) or graph.value in plumbing:
+                continue
+            if isinstance(subject, ox.Triple) or isinstance(obj, ox.Triple):  # RDF-star: not here
+                continue
+            key = (subject, quad.predicate.value, obj)
+            if key not in self.graphs:
                 self.facts[subject].append((quad.predicate.value, obj))
+            self.graphs[key].add(graph.value)
         for facts in self.facts.values():
             facts.sort(key=lambda fact: (fact[0], str(fact[1])))
         ontology = ox.NamedNode(ONTOLOGY_GRAPH)
         declared = store.quads_for_pattern(None, ox.NamedNode(RDF_TYPE), ox.NamedNode(OWL_CLASS), ontology)
         self.classes = {
-            q.subject.value for q in declared
+            q.subject.value
+            for q in declared
             if isinstance(q.subject, ox.NamedNode) and q.subject.value.startswith(ONTOLOGY_NS)
         }
         parents: dict[str, set[str]] = defaultdict(set)
@@ -130,20 +199,29 @@ class _Index:
         self.property_labels = {
             q.subject.value: q.object.value
             for q in store.quads_for_pattern(None, ox.NamedNode(RDFS_LABEL), None, ontology)
-            if isinstance(q.subject, ox.NamedNode) and isinstance(q.object, ox.Literal)
+            if isinstance(q.subject, ox.NamedNode)
+            and isinstance(q.object, ox.Literal)
             and q.object.language in (None, "en")
         }
+
+    def graphs_of(self, subject: Term, predicate: str, obj: Term) -> set[str]:
+        return self.graphs.get((subject, predicate, obj), set())
 
     def values(self, subject: Term, predicate: str) -> list[Term]:
         return [obj for p, obj in self.facts.get(subject, ()) if p == predicate]
 
     def ilrs_types(self, subject: Term) -> set[str]:
-        return {t.value for t in self.values(subject, RDF_TYPE) if isinstance(t, ox.NamedNode)
-                and t.value in self.classes}
+        return {
+            t.value
+            for t in self.values(subject, RDF_TYPE)
+            if isinstance(t, ox.NamedNode) and t.value in self.classes
+        }
 
     def is_concept(self, subject: Term) -> bool:
-        return any(isinstance(t, ox.NamedNode) and t.value in (SKOS + "Concept", SKOS + "ConceptScheme")
-                   for t in self.values(subject, RDF_TYPE))
+        return any(
+            isinstance(t, ox.NamedNode) and t.value in (SKOS + "Concept", SKOS + "ConceptScheme")
+            for t in self.values(subject, RDF_TYPE)
+        )
 
     def label(self, subject: Term) -> str | None:
         for predicate in (RDFS_LABEL, SKOS + "prefLabel"):
@@ -174,11 +252,40 @@ class _Facts:
 
     values: dict[str, list[Value]] = field(default_factory=lambda: defaultdict(list))
     origins: dict[str, str] = field(default_factory=dict)
+    # The statement graphs that state each attribute's values.
+    graphs: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
 
-    def add(self, name: str, value: Value, origin: str) -> None:
+    def add(self, name: str, value: Value, origin: str, graphs: Iterable[str] = ()) -> None:
         if value not in self.values[name]:
             self.values[name].append(value)
         self.origins.setdefault(name, origin)
+        self.cite(name, graphs)
+
+    def cite(self, name: str, graphs: Iterable[str]) -> None:
+        self.graphs[name].update(graphs)
+
+    def with_provenance(self, provenance: Provenance) -> dict[str, list[Value]]:
+        """The values, plus each attribute's provenance as `<name>_sources` and the other three."""
+        out: dict[str, list[Value]] = dict(self.values)
+        for name, graphs in self.graphs.items():
+            if graphs and not name.endswith("Year") and name != "year":
+                for suffix, values in provenance_values(provenance, graphs).items():
+                    out[f"{name}_{suffix}"] = list(values)
+                    self.origins.setdefault(f"{name}_{suffix}", _PROVENANCE_ORIGINS[suffix].format(name))
+        return out
+
+
+def provenance_values(provenance: Provenance, graphs: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """What the provenance graph says about these statement graphs, as the four attribute values."""
+    chosen = sorted(set(graphs))
+    described = [provenance.graph(g) for g in chosen]
+    found = {
+        "sources": tuple(sorted({s for g in described for s in g.sources})),
+        "source_parts": tuple(sorted({g.part.value for g in described if g.part is not None})),
+        "provenance_kind": tuple(sorted({g.kind.value for g in described})),
+        "graphs": tuple(chosen),
+    }
+    return {name: values for name, values in found.items() if values}
 
 
 class _Builder:
@@ -193,8 +300,6 @@ class _Builder:
     # --- naming -------------------------------------------------------------------------------------
 
     def name_for(self, predicate: str) -> str:
-        if predicate == WAS_DERIVED_FROM:
-            return "sources"
         if predicate == RDFS_LABEL:
             return "label"  # only other languages' labels reach here: label_zh, label_ru
         if predicate not in self.names:
@@ -232,15 +337,19 @@ class _Builder:
         facts = _Facts()
         label: str | None = None
         for predicate, obj in self.index.facts[subject]:
+            graphs = self.index.graphs_of(subject, predicate, obj)
             if predicate == RDF_TYPE:
+                if isinstance(obj, ox.NamedNode) and obj.value in asserted:
+                    facts.cite("types", graphs)
                 continue
             if predicate == RDFS_LABEL and isinstance(obj, ox.Literal) and obj.language in (None, "en"):
                 if label is None:
                     label = obj.value
+                    facts.cite("label", graphs)
                     continue
                 predicate = SKOS + "altLabel"
             if not self.is_node(obj):
-                self.fold(facts, predicate, obj)
+                self.fold(facts, predicate, obj, graphs)
         key = node_key(subject.value)
         return Node(key, subject.value, label or self.index.label(subject) or key, types, self.freeze(facts))
 
@@ -248,48 +357,56 @@ class _Builder:
         return isinstance(term, ox.NamedNode) and term.value in self.node_iris
 
     def freeze(self, facts: _Facts) -> dict[str, tuple[Value, ...]]:
+        values = facts.with_provenance(self.index.provenance)
         for name, origin in facts.origins.items():
             self.origins.setdefault(name, origin)
-        return {name: tuple(values) for name, values in sorted(facts.values.items())}
+        return {name: tuple(found) for name, found in sorted(values.items())}
 
     # --- facts ------------------------------------------------------------------------------------------
 
-    def fold(self, facts: _Facts, predicate: str, obj: Term) -> None:
-        """Add what `predicate obj` says to `facts` (relations to other nodes are edges, not facts)."""
+    def fold(self, facts: _Facts, predicate: str, obj: Term, graphs: set[str]) -> None:
+        """Add what `predicate obj` says to `facts` (relations to other nodes are edges, not facts), cited
+        by `graphs`, those of the fact itself."""
         if isinstance(obj, ox.Literal):
-            facts.add(_with_language(self.name_for(predicate), obj), _convert(obj), predicate)
+            facts.add(_with_language(self.name_for(predicate), obj), _convert(obj), predicate, graphs)
         elif predicate in _TIME_ROLES or self.is_temporal(obj):
-            self.fold_time(facts, _TIME_ROLES.get(predicate), obj, predicate)
+            self.fold_time(facts, _TIME_ROLES.get(predicate), obj, predicate, graphs)
         elif predicate == HAS_GEOMETRY:
             for wkt in self.index.values(obj, AS_WKT):
-                facts.add("wkt", wkt.value, AS_WKT)
+                facts.add("wkt", wkt.value, AS_WKT, graphs | self.index.graphs_of(obj, AS_WKT, wkt))
         elif self.index.is_concept(obj):
-            facts.add(self.name_for(predicate), self.index.label(obj) or obj.value, predicate)
+            facts.add(self.name_for(predicate), self.index.label(obj) or obj.value, predicate, graphs)
         elif isinstance(obj, ox.NamedNode):
-            facts.add(self.name_for(predicate), obj.value, predicate)
+            facts.add(self.name_for(predicate), obj.value, predicate, graphs)
 
     def is_temporal(self, term: Term) -> bool:
         types = {t.value for t in self.index.values(term, RDF_TYPE) if isinstance(t, ox.NamedNode)}
         return bool(types & {TIME + "Instant", TIME + "Interval", TIME + "ProperInterval"})
 
-    def fold_time(self, facts: _Facts, role: str | None, term: Term, origin: str) -> None:
-        """Dates of an instant (named by `role`), or the start and end of an interval."""
+    def fold_time(self, facts: _Facts, role: str | None, term: Term, origin: str, graphs: set[str]) -> None:
+        """Dates of an instant (named by `role`), or the start and end of an interval, cited by the facts
+        that lead to them (an instant is shared by every fact on its day: its own graphs are not theirs)."""
         dates = [v for p in _DATE_PROPERTIES for v in self.index.values(term, p) if isinstance(v, ox.Literal)]
         if dates:
             name = role or self.name_for(origin)
             text = dates[0].value
-            facts.add(name, text, origin)
+            facts.add(name, text, origin, graphs)
             year = _year(text)
             if year is not None:
                 facts.add("year" if name == "date" else f"{name}Year", year, f"{origin} (year)")
             for predicate, obj in self.index.facts.get(term, ()):
                 if isinstance(obj, ox.Literal) and predicate not in (*_DATE_PROPERTIES, *_LABELS):
                     extra = self.name_for(predicate)
-                    facts.add(extra if name == "date" else name + extra[:1].upper() + extra[1:],
-                              _convert(obj), predicate)
+                    facts.add(
+                        extra if name == "date" else name + extra[:1].upper() + extra[1:],
+                        _convert(obj),
+                        predicate,
+                        graphs,
+                    )
         for predicate in (TIME + "hasBeginning", TIME + "hasEnd"):
             for inner in self.index.values(term, predicate):
-                self.fold_time(facts, _TIME_ROLES[predicate], inner, predicate)
+                inner_graphs = graphs | self.index.graphs_of(term, predicate, inner)
+                self.fold_time(facts, _TIME_ROLES[predicate], inner, predicate, inner_graphs)
 
     # --- edges ------------------------------------------------------------------------------------------
 
@@ -300,12 +417,18 @@ class _Builder:
                 target = self.nodes[obj.value].key
                 edge_type = self.name_for(predicate)
                 label = self.index.property_labels.get(predicate, edge_type)
-                yield Edge(f"{node.key}--{edge_type}--{target}", node.key, target, edge_type, label, {})
+                graphs = self.index.graphs_of(ox.NamedNode(node.iri), predicate, obj)
+                attributes = provenance_values(self.index.provenance, graphs)
+                yield Edge(
+                    f"{node.key}--{edge_type}--{target}", node.key, target, edge_type, label, attributes
+                )
 
     def claim_edges(self, claim: ox.NamedNode, claim_class: str) -> Iterable[Edge]:
         from_property, to_property, edge_type, label = CLAIM_EDGES[claim_class]
-        ends = [[self.nodes.get(o.value) for o in self.index.values(claim, p) if isinstance(o, ox.NamedNode)]
-                for p in (from_property, to_property)]
+        ends = [
+            [self.nodes.get(o.value) for o in self.index.values(claim, p) if isinstance(o, ox.NamedNode)]
+            for p in (from_property, to_property)
+        ]
         if not all(ends) or None in ends[0] + ends[1]:
             raise ExportError(
                 f"claim {claim.value} does not link two entities "
@@ -313,19 +436,22 @@ class _Builder:
             )
         facts = _Facts()
         facts.add("claim", claim.value, "the claim's IRI")
+        # The edge as a whole cites every graph that states one of the claim's own facts.
+        claim_graphs = {g for p, o in self.index.facts[claim] for g in self.index.graphs_of(claim, p, o)}
         for predicate, obj in self.index.facts[claim]:
+            graphs = self.index.graphs_of(claim, predicate, obj)
             if predicate in (RDF_TYPE, from_property, to_property):
                 continue
             if self.is_node(obj):
                 assert isinstance(obj, ox.NamedNode)
                 name = self.name_for(predicate)
-                facts.add(name, self.nodes[obj.value].label, f"{predicate} (label)")
+                facts.add(name, self.nodes[obj.value].label, f"{predicate} (label)", graphs)
                 facts.add(name + "Iri", obj.value, predicate)
             elif predicate == RDFS_LABEL and isinstance(obj, ox.Literal):
-                facts.add(_with_language("claimLabel", obj), obj.value, predicate)
+                facts.add(_with_language("claimLabel", obj), obj.value, predicate, graphs)
             else:
-                self.fold(facts, predicate, obj)
-        frozen = self.freeze(facts)
+                self.fold(facts, predicate, obj, graphs)
+        frozen = {**self.freeze(facts), **provenance_values(self.index.provenance, claim_graphs)}
         pairs = [(s, t) for s in ends[0] for t in ends[1] if s is not None and t is not None]
         for number, (source, target) in enumerate(pairs):
             key = node_key(claim.value) + (f"--{number}" if len(pairs) > 1 else "")
@@ -334,6 +460,8 @@ class _Builder:
     # --- whole graph ------------------------------------------------------------------------------------
 
     def build(self) -> PropertyGraph:
+        for name, origin in _PROVENANCE_ORIGINS.items():
+            self.origins.setdefault(name, origin.format("the relation, or the claim's own facts"))
         entities, claims = self.classify()
         self.node_iris = {s.value for s in entities}  # is_node() must know every node before facts fold
         self.nodes = {s.value: self.make_node(s) for s in entities}
@@ -411,7 +539,11 @@ def _schema(items: Iterable[Node | Edge], origins: Mapping[str, str]) -> tuple[A
             kind = kinds.pop()
         else:
             kind = Kind.FLOAT if kinds == {Kind.INT, Kind.FLOAT} else Kind.STRING
-        is_multi = name in multi or name.split("_")[0] in _ALWAYS_MULTI
+        is_multi = (
+            name in multi
+            or name.split("_")[0] in _ALWAYS_MULTI
+            or any(name == s or name.endswith("_" + s) for s in PROVENANCE_ATTRIBUTES)
+        )
         attributes.append(Attribute(name, kind, is_multi, origins.get(name, name)))
     return tuple(attributes)
 

@@ -1,8 +1,11 @@
 """RDF dumps of the store, written by pyoxigraph's own serializers.
 
-Quad formats (N-Quads, TriG) keep the ontology and the data in their named graphs. Triple formats (Turtle,
-N-Triples, JSON-LD, RDF/XML) hold the union of the two graphs, which is what the SPARQL endpoint's default
-graph shows and what single-graph tools (rdflib's Graph, Protégé, NetworkX users) expect.
+Quad formats (N-Quads, TriG) hold the store exactly: every named graph (the ontology, the provenance
+graph, and each statement graph, so each fact with its sources; docs/provenance.md) and the default graph,
+their merge. Triple formats (Turtle, N-Triples, JSON-LD, RDF/XML) hold the union of the graphs, each fact
+once, which is what the SPARQL endpoint's default graph shows and what single-graph tools (rdflib's Graph,
+Protégé, NetworkX users) expect; the statement graphs' descriptions are in it, which graph a fact sits in
+is not.
 
 Statements are sorted, and blank nodes named canonically, so that one graph always gives the same bytes
 (stable digests and ETags) and Turtle groups each subject's statements together. Instance IRIs are

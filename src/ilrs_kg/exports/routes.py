@@ -60,8 +60,7 @@ def _html_listing(entries: list[DumpFile], request: Request) -> str:
     )
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>ILRS knowledge graph: downloads</title>
-<style>body{{font-family:sans-serif;margin:2em}}td,th{{padding:.3em .8em;text-align:left;vertical-align:top}}
-code{{font-size:.85em;word-break:break-all}}</style></head>
+<link rel="stylesheet" href="/static/downloads.css"></head>
 <body><h1>Downloads</h1>
 <p>The whole graph in RDF for triple stores and RDF libraries, the ontology for Protégé, and property-graph
 exports for Gephi, Neo4j and Cytoscape. <a href="?format=json">This list as JSON</a> (or send

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pyoxigraph as ox
 
@@ -10,8 +10,11 @@ from ilrs_kg.linked_data import terms as t
 from ilrs_kg.linked_data.describe import Description
 from ilrs_kg.linked_data.entity_page import PageFrame
 from ilrs_kg.linked_data.naming import as_text, name_of, pick_literal
-from ilrs_kg.linked_data.viewmodel import Link, PageMeta, Text
-from ilrs_kg.namespaces import DATA_GRAPH, PREFIXES
+from ilrs_kg.linked_data.source_list import source_entries
+from ilrs_kg.linked_data.values import Citations
+from ilrs_kg.linked_data.viewmodel import Link, PageMeta, SourceEntry, Text
+from ilrs_kg.namespaces import ONTOLOGY_GRAPH, PREFIXES
+from ilrs_kg.statement_graphs import fact_graphs
 
 
 @dataclass(frozen=True)
@@ -28,6 +31,7 @@ class ClassIndexPage:
     definition: str | None
     documentation: str
     entries: tuple[IndexEntry, ...]
+    sources: tuple[SourceEntry, ...] = ()
 
 
 RDFS_SUBCLASS_OF = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
@@ -45,34 +49,46 @@ def class_iri(name: str) -> str | None:
 
 
 def build_class_index(store: ox.Store, cls: str, frame: PageFrame, meta: PageMeta) -> ClassIndexPage | None:
-    # Instances of subclasses belong on the page too: an agreement is an event.
-    query = f"""CONSTRUCT {{ ?s a <{cls}> . ?s ?p ?o }} WHERE {{
-        GRAPH <{DATA_GRAPH}> {{ ?s a ?type }}
+    # Instances of subclasses belong on the page too: an agreement is an event. Instances are what the
+    # statement graphs (and, for source documents, the provenance graph) type, never the ontology.
+    query = f"""CONSTRUCT {{ ?s a <{cls}> . ?s a ?type . ?s ?p ?o }} WHERE {{
         ?type <{RDFS_SUBCLASS_OF}>* <{cls}>
+        GRAPH ?g {{ ?s a ?type }}
+        FILTER(?g != <{ONTOLOGY_GRAPH}> && STRSTARTS(STR(?s), "{frame.iris.base}id/"))
         OPTIONAL {{ ?s ?p ?o VALUES ?p {{ <{t.LABEL}> <{t.PREF_LABEL}> <{t.TITLE}> <{t.DESCRIPTION}>
                     <{t.ORG}member> <{t.ILRS}ofMission> <{t.ILRS}involvedAgent> }} }}
     }}"""
-    result = store.query(query, use_default_graph_as_union=True)
+    result = store.query(query)
     assert isinstance(result, ox.QueryTriples)
-    graph = Description(cls, list(result))
+    triples = list(result)
+    graph = Description(cls, triples, graphs=fact_graphs(store, triples))
+    citations = Citations(graph, frame.provenance)
     instances = {
         s for s, p in graph.incoming(ox.NamedNode(cls)) if p == t.TYPE and isinstance(s, ox.NamedNode)
     }
     if not instances:
         return None
-    entries = []
+    rows = []
     for node in instances:
         name = name_of(graph, node, frame.lang, frame.vocabulary)
         note = pick_literal(
             [o for o in graph.objects(node, t.DESCRIPTION) if isinstance(o, ox.Literal)], frame.lang
         )
-        entries.append(
-            IndexEntry(
-                Link(frame.iris.page(node.value), name, node.value),
-                as_text(note) if note is not None else None,
-            )
+        # The row says the entity is of this class (or a subclass) and shows its description: it cites
+        # the graphs stating those.
+        stated = [g for o in graph.objects(node, t.TYPE) for g in graph.graphs_of(node, t.TYPE, o)]
+        if note is not None:
+            stated += graph.graphs_of(node, t.DESCRIPTION, note)
+        rows.append((Link(frame.iris.page(node.value), name, node.value), note, stated))
+    rows.sort(key=lambda row: (row[0].text.value.casefold(), row[0].href))
+    # Numbered in reading order.
+    entries = [
+        IndexEntry(
+            replace(link, citations=citations.cite_graphs(stated)),
+            as_text(note) if note is not None else None,
         )
-    entries.sort(key=lambda e: (e.link.text.value.casefold(), e.link.href))
+        for link, note, stated in rows
+    ]
     local = cls.removeprefix(t.ILRS)
     documentation = frame.iris.url("ontology") + (f"#{local}" if cls.startswith(t.ILRS) else "")
     return ClassIndexPage(
@@ -82,4 +98,5 @@ def build_class_index(store: ox.Store, cls: str, frame: PageFrame, meta: PageMet
         frame.vocabulary.definition(cls),
         documentation,
         tuple(entries),
+        source_entries(citations.numbers, frame.provenance, frame.iris, frame.lang),
     )

@@ -1,20 +1,22 @@
 """The description of one entity: a self-contained graph built with SPARQL CONSTRUCT.
 
 It holds every triple about the entity; the claim nodes it owns (its memberships, involvements or
-mission events) with their intervals, instants and sources; the values its dependent nodes carry
-(dates, positions); the labels of everything it links to; and the links that point to it.
+mission events) with their intervals and instants; the values its dependent nodes carry (dates,
+positions); the labels of everything it links to; and the links that point to it. Each triple knows the
+named graphs it sits in (its statement graphs, whose descriptions come along): a fact's sources.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
 from ilrs_kg.linked_data import terms as t
 from ilrs_kg.namespaces import sparql_prefix_block
+from ilrs_kg.statement_graphs import fact_graphs, graph_descriptions
 
 # Incoming links beyond this many are left out of a document (the HTML pages them separately).
 MAX_INCOMING = 1000
@@ -74,7 +76,7 @@ WHERE {{
 
 
 def _construct(store: ox.Store, query: str) -> list[ox.Triple]:
-    result = store.query(sparql_prefix_block(("rdf",)) + query, use_default_graph_as_union=True)
+    result = store.query(sparql_prefix_block(("rdf",)) + query)
     assert isinstance(result, ox.QueryTriples)
     return list(result)
 
@@ -86,6 +88,10 @@ class Description:
     iri: str
     triples: list[ox.Triple]
     incoming_truncated: bool = False
+    # The named graphs each triple sits in: where its provenance is read (statement_graphs).
+    graphs: Mapping[ox.Triple, tuple[str, ...]] = field(default_factory=dict)
+    # The provenance graph's descriptions of those graphs and of their sources, for the RDF documents.
+    graph_descriptions: list[ox.Triple] = field(default_factory=list)
     _out: dict[Term, dict[str, list[Term]]] = field(default_factory=dict, repr=False)
     _in: dict[Term, list[tuple[Term, str]]] = field(default_factory=dict, repr=False)
 
@@ -116,6 +122,22 @@ class Description:
 
     def incoming(self, node: Term) -> list[tuple[Term, str]]:
         return self._in.get(node, [])
+
+    def graphs_of(self, subject: Term, predicate: str, obj: Term) -> tuple[str, ...]:
+        """The named graphs the fact `subject predicate obj` sits in."""
+        if isinstance(subject, ox.Literal):
+            return ()
+        return self.graphs.get(ox.Triple(subject, ox.NamedNode(predicate), obj), ())
+
+    def node_graphs(self, subject: Term) -> tuple[str, ...]:
+        """Every graph one of the node's own facts sits in: what a claim node cites."""
+        found = {
+            g
+            for prop, objects in self.outgoing(subject).items()
+            for o in objects
+            for g in self.graphs_of(subject, prop, o)
+        }
+        return tuple(sorted(found))
 
     def types(self, subject: Term) -> list[str]:
         return [o.value for o in self.objects(subject, t.TYPE) if isinstance(o, ox.NamedNode)]
@@ -150,4 +172,11 @@ def describe(store: ox.Store, iri: str, base: str) -> Description:
     triples = list(_dedupe([*core, *incoming, *context]))
     # The entity's own statements first, so a reader of the Turtle sees them at the top.
     triples.sort(key=lambda tr: value_of(tr.subject) != iri)
-    return Description(iri, triples, incoming_truncated=len(incoming) >= MAX_INCOMING)
+    graphs = fact_graphs(store, triples)
+    return Description(
+        iri,
+        triples,
+        incoming_truncated=len(incoming) >= MAX_INCOMING,
+        graphs=graphs,
+        graph_descriptions=graph_descriptions(store, {g for found in graphs.values() for g in found}),
+    )

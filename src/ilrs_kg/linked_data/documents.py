@@ -1,4 +1,17 @@
-"""Description documents as RDF: the entity's description plus a few triples about the document."""
+"""Description documents as RDF: the entity's description plus a few triples about the document.
+
+Every fact carries its provenance (docs/provenance.md), in each syntax's own way:
+
+- TriG and N-Quads (datasets): laid out as the store and its dumps are. Each fact sits in the statement
+  graphs it sits in in the store; the provenance graph holds those graphs' descriptions and their source
+  documents; the default graph is the merge of them all (each fact once), plus the few triples about the
+  document itself, so a reader that takes only the default graph (rdflib's `Graph`) still gets the facts.
+- Turtle, N-Triples, JSON-LD and RDF/XML (one graph): the facts, then for each fact one standard RDF
+  reification node, `[] a rdf:Statement ; rdf:subject … ; rdf:predicate … ; rdf:object … ;
+  dcterms:isPartOf <statement graph>`, one `dcterms:isPartOf` per graph the fact sits in (the ontology
+  graph aside), then the descriptions of those graphs. Reification is RDF 1.1, so every tool reads it;
+  it asserts nothing, so the graph's facts stay exactly the facts.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +19,9 @@ import pyoxigraph as ox
 
 from ilrs_kg.linked_data import terms as t
 from ilrs_kg.linked_data.describe import Description
-from ilrs_kg.linked_data.formats import DocFormat
+from ilrs_kg.linked_data.formats import DATASET_FORMATS, DocFormat
 from ilrs_kg.linked_data.replies import LICENSE
-from ilrs_kg.namespaces import PREFIXES
+from ilrs_kg.namespaces import ONTOLOGY_GRAPH, PREFIXES, PROVENANCE_GRAPH
 
 _SKIPPED_PREFIXES = {"id", "sh", "vann"}
 
@@ -36,24 +49,96 @@ def prefixes_for(triples: list[ox.Triple], base: str) -> dict[str, str]:
     return {name: ns for name, ns in chosen.items() if any(iri.startswith(ns) for iri in used)}
 
 
-def document_triples(description: Description, document_iri: str, dataset_iri: str) -> list[ox.Triple]:
+_RDF = PREFIXES["rdf"]
+IS_PART_OF = t.DCTERMS + "isPartOf"
+
+
+def _meta_triples(description: Description, document_iri: str, dataset_iri: str) -> list[ox.Triple]:
     doc = ox.NamedNode(document_iri)
-    meta = [
+    return [
         ox.Triple(doc, ox.NamedNode(t.TYPE), ox.NamedNode(t.FOAF + "Document")),
         ox.Triple(doc, ox.NamedNode(t.FOAF + "primaryTopic"), description.node),
         ox.Triple(doc, ox.NamedNode(t.VOID + "inDataset"), ox.NamedNode(dataset_iri)),
         ox.Triple(doc, ox.NamedNode(t.DCTERMS + "license"), ox.NamedNode(LICENSE)),
     ]
-    return [*description.triples, *meta]
 
 
-def serialize(triples: list[ox.Triple], fmt: DocFormat, base: str) -> bytes:
+def statement_nodes(description: Description) -> list[ox.Triple]:
+    """One rdf:Statement per fact, naming the statement graphs the fact sits in."""
+    out: list[ox.Triple] = []
+    facts = [
+        (triple, graphs)
+        for triple in description.triples
+        if (graphs := [g for g in description.graphs.get(triple, ()) if g != ONTOLOGY_GRAPH])
+    ]
+    for number, (triple, graphs) in enumerate(facts, start=1):
+        node = ox.BlankNode(f"statement-{number}")
+        out += [
+            ox.Triple(node, ox.NamedNode(t.TYPE), ox.NamedNode(_RDF + "Statement")),
+            ox.Triple(node, ox.NamedNode(_RDF + "subject"), triple.subject),
+            ox.Triple(node, ox.NamedNode(_RDF + "predicate"), triple.predicate),
+            ox.Triple(node, ox.NamedNode(_RDF + "object"), triple.object),
+            *(ox.Triple(node, ox.NamedNode(IS_PART_OF), ox.NamedNode(g)) for g in graphs),
+        ]
+    return out
+
+
+def document_triples(description: Description, document_iri: str, dataset_iri: str) -> list[ox.Triple]:
+    """The one-graph document: facts, their statement nodes, the graphs' descriptions, the document."""
+    return [
+        *description.triples,
+        *statement_nodes(description),
+        *description.graph_descriptions,
+        *_meta_triples(description, document_iri, dataset_iri),
+    ]
+
+
+def document_quads(description: Description, document_iri: str, dataset_iri: str) -> list[ox.Quad]:
+    """The dataset document: each fact in its graphs, their descriptions in the provenance graph, and the
+    merge of all of it in the default graph."""
+    placed = [(g, tr) for tr in description.triples for g in description.graphs.get(tr, ()) or ("",)]
+    # Grouped by graph (a stable sort keeps the description's order inside each), so TriG writes each
+    # graph once.
+    placed.sort(key=lambda item: item[0])
+    quads = [
+        ox.Quad(tr.subject, tr.predicate, tr.object, ox.NamedNode(g) if g else ox.DefaultGraph())
+        for g, tr in placed
+    ]
+    provenance = ox.NamedNode(PROVENANCE_GRAPH)
+    seen = set(quads)
+    quads += [
+        quad
+        for tr in description.graph_descriptions
+        if (quad := ox.Quad(tr.subject, tr.predicate, tr.object, provenance)) not in seen
+    ]
+    merge = dict.fromkeys(
+        [
+            *description.triples,
+            *description.graph_descriptions,
+            *_meta_triples(description, document_iri, dataset_iri),
+        ]
+    )
+    quads += [ox.Quad(tr.subject, tr.predicate, tr.object) for tr in merge]
+    return quads
+
+
+def serialize(triples: list[ox.Triple] | list[ox.Quad], fmt: DocFormat, base: str) -> bytes:
     assert fmt.rdf is not None
     prefixes = (
-        prefixes_for(triples, base)
-        if fmt.rdf in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML, ox.RdfFormat.JSON_LD)
+        prefixes_for([q.triple if isinstance(q, ox.Quad) else q for q in triples], base)
+        if fmt.rdf in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML, ox.RdfFormat.JSON_LD, ox.RdfFormat.TRIG)
         else None
     )
     body = ox.serialize(triples, format=fmt.rdf, prefixes=prefixes)
     assert body is not None
     return body
+
+
+def serialize_description(
+    description: Description, document_iri: str, dataset_iri: str, fmt: DocFormat, base: str
+) -> bytes:
+    # JSON-LD could carry named graphs too, but most JSON-LD readers (rdflib's Graph, schema tools) read
+    # one graph: it is written like Turtle, and the dataset formats are TriG and N-Quads.
+    if fmt in DATASET_FORMATS:
+        return serialize(document_quads(description, document_iri, dataset_iri), fmt, base)
+    return serialize(document_triples(description, document_iri, dataset_iri), fmt, base)

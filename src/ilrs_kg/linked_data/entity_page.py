@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 import pyoxigraph as ox
 
 from ilrs_kg.linked_data import terms as t
-from ilrs_kg.linked_data.dates import compatible
+from ilrs_kg.linked_data.dates import PartialDate, compatible
 from ilrs_kg.linked_data.describe import Description, Term
 from ilrs_kg.linked_data.iris import IriMap
 from ilrs_kg.linked_data.moon_map import MapSite, moon_map
 from ilrs_kg.linked_data.naming import as_text, name_of, pick_literal
 from ilrs_kg.linked_data.schema_org import schema_org
+from ilrs_kg.linked_data.source_list import graph_name, source_entries
 from ilrs_kg.linked_data.values import Citations, ValueContext, earliest_date, points_of, term_value
 from ilrs_kg.linked_data.viewmodel import (
     Alternate,
@@ -28,11 +29,11 @@ from ilrs_kg.linked_data.viewmodel import (
     Link,
     PageMeta,
     SiteLinks,
-    SourceEntry,
     Text,
     Value,
 )
 from ilrs_kg.linked_data.vocabulary import Vocabulary
+from ilrs_kg.statement_graphs import Provenance
 
 INCOMING_PREVIEW = 12
 
@@ -69,8 +70,8 @@ _CLAIM_REMARKS = {
     t.RDFS + "comment",
     t.ILRS + "memberIdentifiedBy",
 }
-# Shown elsewhere on the page: in the heading, the lead paragraph, the source list.
-_NOT_FACTS = {t.TYPE, t.DESCRIPTION, t.DERIVED_FROM}
+# Shown elsewhere on the page: in the heading, the lead paragraph.
+_NOT_FACTS = {t.TYPE, t.DESCRIPTION}
 
 
 @dataclass(frozen=True)
@@ -81,15 +82,23 @@ class PageFrame:
     lang: str
     vocabulary: Vocabulary
     site: SiteLinks
+    provenance: Provenance = field(default_factory=Provenance)
 
 
 def _sort_key(value: Value) -> tuple[str, str]:
     return (value.hint or "", value.text.value.casefold())
 
 
+def cited_values(ctx: ValueContext, node: Term, prop: str, objects: Sequence[Term]) -> tuple[Value, ...]:
+    """The values of one property of `node`, each citing the graphs that state it."""
+    values = (
+        replace(term_value(ctx, o, prop), citations=ctx.citations.cite_fact(node, prop, o)) for o in objects
+    )
+    return tuple(sorted(values, key=_sort_key))
+
+
 def _facts(ctx: ValueContext, node: Term, skip: set[str], heading: Text | None) -> list[Fact]:
     description, vocabulary = ctx.description, ctx.vocabulary
-    citations = ctx.citations.cite(node)
     facts = []
     for prop, objects in description.outgoing(node).items():
         if prop in skip:
@@ -106,9 +115,13 @@ def _facts(ctx: ValueContext, node: Term, skip: set[str], heading: Text | None) 
         ]
         if not shown:
             continue
-        values = tuple(sorted((term_value(ctx, o, prop) for o in shown), key=_sort_key))
-        # A value with sources of its own (a position) is cited by those, not by the entity's.
-        cited = () if all(v.citations for v in values) else citations
+        values = cited_values(ctx, node, prop, shown)
+        # Values stated by the same graphs are cited once, at the end of the row.
+        shared = {v.citations for v in values}
+        cited: tuple[int, ...] = ()
+        if len(shared) == 1:
+            cited = shared.pop()
+            values = tuple(replace(v, citations=()) for v in values)
         facts.append(Fact(vocabulary.label(prop), prop, values, cited, vocabulary.definition(prop)))
     return facts
 
@@ -157,23 +170,22 @@ def _claim_groups(ctx: ValueContext) -> tuple[ClaimGroup, ...]:
         buckets[(claim_type, key)].append(claim)
     groups: list[tuple[tuple[str, str], ClaimGroup]] = []
     for (claim_type, _key), claims in buckets.items():
-        claims.sort(key=lambda c: (str(earliest_date(description, c) or ""), c.value))
+        # Oldest claim first; by ISO text, which sorts chronologically (a dataclass's repr does not).
+        claims.sort(key=lambda c: (_iso(earliest_date(description, c)), c.value))
         key_names = [
             term_value(ctx, o, p).text.value
             for p in t.CLAIM_KEYS[claim_type]
             for o in description.objects(claims[0], p)
         ]
         title = vocabulary.label(claim_type) + (": " + ", ".join(key_names) if key_names else "")
-        skip = {t.TYPE, t.LABEL, t.DERIVED_FROM, t.CLAIM_OWNER_LINKS[claim_type], *t.CLAIM_KEYS[claim_type]}
+        skip = {t.TYPE, t.LABEL, t.CLAIM_OWNER_LINKS[claim_type], *t.CLAIM_KEYS[claim_type]}
         columns = []
         for claim in claims:  # type: ignore[assignment]
-            sources = [
-                name_of(description, s, ctx.lang, vocabulary)
-                for s in description.objects(claim, t.DERIVED_FROM)
-            ]
-            caption = Text(", ".join(s.value for s in sources) or vocabulary.label(claim_type))
+            caption = Text(_claim_caption(ctx, claim) or vocabulary.label(claim_type))
             columns.append(
-                ClaimColumn(Link(ctx.iris.page(claim.value), caption, claim.value), ctx.citations.cite(claim))
+                ClaimColumn(
+                    Link(ctx.iris.page(claim.value), caption, claim.value), ctx.citations.cite_node(claim)
+                )
             )
         props = sorted(
             {p for c in claims for p in description.outgoing(c) if p not in skip},
@@ -181,16 +193,25 @@ def _claim_groups(ctx: ValueContext) -> tuple[ClaimGroup, ...]:
         )
         rows = []
         for prop in props:
-            cells = tuple(
-                tuple(sorted((term_value(ctx, o, prop) for o in description.objects(c, prop)), key=_sort_key))
-                for c in claims
-            )
+            cells = tuple(cited_values(ctx, c, prop, description.objects(c, prop)) for c in claims)
             disagree = prop not in _CLAIM_REMARKS and cells_disagree(cells)
             rows.append(ClaimRow(vocabulary.label(prop), cells, disagree=disagree))
         dates = [d.iso() for d in (earliest_date(description, c) for c in claims) if d is not None]
         order = (vocabulary.label(claim_type), min(dates, default="9999"))
         groups.append((order, ClaimGroup(title, tuple(columns), tuple(rows), any(r.disagree for r in rows))))
     return tuple(group for _, group in sorted(groups, key=lambda item: item[0]))
+
+
+def _iso(date: PartialDate | None) -> str:
+    return date.iso() if date is not None else ""
+
+
+def _claim_caption(ctx: ValueContext, claim: Term) -> str:
+    """The sources, with their parts, that state a claim's facts ("Wikipedia: …, members table")."""
+    provenance = ctx.citations.provenance
+    graphs = [provenance.graph(g) for g in ctx.description.node_graphs(claim)]
+    names = {graph_name(provenance, g, ctx.lang).value for g in graphs if g.sources}
+    return "; ".join(sorted(names))
 
 
 def _incoming(ctx: ValueContext, frame: PageFrame, entity_path: str | None) -> tuple[IncomingGroup, ...]:
@@ -201,6 +222,8 @@ def _incoming(ctx: ValueContext, frame: PageFrame, entity_path: str | None) -> t
     for subject, prop in description.incoming(description.node):
         if not isinstance(subject, ox.NamedNode) or (subject in owned and prop in owner_links):
             continue
+        if not subject.value.startswith(frame.iris.base + "id/"):
+            continue  # a statement graph citing a source: the source page lists those itself
         kinds = sorted(description.types(subject)) or [""]
         buckets[(prop, kinds[0])].add(subject)
     groups = []
@@ -214,6 +237,13 @@ def _incoming(ctx: ValueContext, frame: PageFrame, entity_path: str | None) -> t
             ),
             key=lambda link: link.text.value.casefold(),
         )
+        # Each link shown is a fact about another entity: it cites the graphs that state it.
+        shown = tuple(
+            replace(
+                link, citations=ctx.citations.cite_fact(ox.NamedNode(link.hint or ""), prop, description.node)
+            )
+            for link in links[:INCOMING_PREVIEW]
+        )
         title = frame.vocabulary.inverse_label(prop)
         if kind:
             title += f" · {frame.vocabulary.label(kind)}"
@@ -221,7 +251,7 @@ def _incoming(ctx: ValueContext, frame: PageFrame, entity_path: str | None) -> t
         if len(links) > INCOMING_PREVIEW and entity_path is not None:
             query = {"property": prop, **({"type": kind} if kind else {}), "lang": frame.lang}
             more = frame.iris.url(f"incoming/{entity_path}", **query)
-        groups.append(IncomingGroup(title, tuple(links[:INCOMING_PREVIEW]), len(links), more))
+        groups.append(IncomingGroup(title, shown, len(links), more))
     return tuple(groups)
 
 
@@ -256,17 +286,6 @@ def _map_sites(ctx: ValueContext, frame: PageFrame) -> list[MapSite]:
     return sites
 
 
-def _sources(ctx: ValueContext, frame: PageFrame) -> tuple[SourceEntry, ...]:
-    description = ctx.description
-    entries = []
-    for iri, number in sorted(ctx.citations.numbers.items(), key=lambda item: item[1]):
-        node = ox.NamedNode(iri)
-        url = next((o.value for o in description.objects(node, t.URL)), None)
-        link = Link(frame.iris.page(iri), name_of(description, node, frame.lang, frame.vocabulary), iri)
-        entries.append(SourceEntry(number, link, url, f"source-{number}"))
-    return tuple(entries)
-
-
 def build_entity_page(
     description: Description,
     frame: PageFrame,
@@ -276,7 +295,8 @@ def build_entity_page(
     languages: tuple[tuple[str, str, bool], ...],
 ) -> EntityPage:
     node = description.node
-    ctx = ValueContext(description, frame.iris, frame.lang, frame.vocabulary, Citations(description))
+    citations = Citations(description, frame.provenance)
+    ctx = ValueContext(description, frame.iris, frame.lang, frame.vocabulary, citations)
     heading = name_of(description, node, frame.lang, frame.vocabulary)
     types = tuple(
         Link(frame.iris.page(c), name_of(description, ox.NamedNode(c), frame.lang, frame.vocabulary), c)
@@ -285,12 +305,21 @@ def build_entity_page(
     lead = pick_literal(
         [o for o in description.objects(node, t.DESCRIPTION) if isinstance(o, ox.Literal)], frame.lang
     )
+    heading_cites = citations.cite_graphs(
+        g
+        for o in description.objects(node, t.LABEL)
+        if isinstance(o, ox.Literal) and as_text(o) == heading
+        for g in description.graphs_of(node, t.LABEL, o)
+    )
+    type_cites = citations.cite_graphs(
+        g for o in description.objects(node, t.TYPE) for g in description.graphs_of(node, t.TYPE, o)
+    )
     facts = _facts(ctx, node, _NOT_FACTS, heading)
     groups = _groups(facts)
     claims = _claim_groups(ctx)
     incoming = _incoming(ctx, frame, entity_path)
     page_map = moon_map(_map_sites(ctx, frame))
-    sources = _sources(ctx, frame)
+    sources = source_entries(citations.numbers, frame.provenance, frame.iris, frame.lang)
     type_names = ", ".join(link.text.value for link in types)
     meta = PageMeta(
         title=heading.value,
@@ -298,7 +327,7 @@ def build_entity_page(
         site=frame.site,
         canonical=description.iri,
         alternates=alternates,
-        json_ld=schema_org(description, frame.iris, frame.lang),
+        json_ld=schema_org(description, frame.iris, frame.lang, frame.provenance),
         languages=languages,
         description=(lead.value if lead is not None else f"{heading.value}: {type_names}"),
     )
@@ -314,4 +343,6 @@ def build_entity_page(
         sources=sources,
         moon_map=page_map,
         incoming_truncated=description.incoming_truncated,
+        heading_citations=heading_cites,
+        type_citations=type_cites,
     )

@@ -8,6 +8,7 @@ import pyoxigraph as ox
 
 from ilrs_kg.conneg import negotiate
 from ilrs_kg.errors import NotAcceptable
+from ilrs_kg.sparql.formats import GRAPHS
 
 
 @dataclass(frozen=True)
@@ -24,19 +25,28 @@ class DocFormat:
         return f"{self.media_type}; charset=utf-8"
 
 
+def _rdf(extension: str, name: str, rdf: ox.RdfFormat) -> DocFormat:
+    """A document format with the aliases the SPARQL endpoint accepts for it: one table of spellings."""
+    return DocFormat(extension, rdf.media_type, name, rdf, GRAPHS.aliases_of(rdf.media_type))
+
+
 HTML = DocFormat("html", "text/html", "HTML", None, ("application/xhtml+xml",))
-TURTLE = DocFormat(
-    "ttl", ox.RdfFormat.TURTLE.media_type, "Turtle", ox.RdfFormat.TURTLE, ("application/x-turtle",)
-)
-N_TRIPLES = DocFormat("nt", ox.RdfFormat.N_TRIPLES.media_type, "N-Triples", ox.RdfFormat.N_TRIPLES)
-JSON_LD = DocFormat(
-    "jsonld", ox.RdfFormat.JSON_LD.media_type, "JSON-LD", ox.RdfFormat.JSON_LD, ("application/json",)
-)
-RDF_XML = DocFormat("rdf", ox.RdfFormat.RDF_XML.media_type, "RDF/XML", ox.RdfFormat.RDF_XML)
+TURTLE = _rdf("ttl", "Turtle", ox.RdfFormat.TURTLE)
+N_TRIPLES = _rdf("nt", "N-Triples", ox.RdfFormat.N_TRIPLES)
+JSON_LD = _rdf("jsonld", "JSON-LD", ox.RdfFormat.JSON_LD)
+RDF_XML = _rdf("rdf", "RDF/XML", ox.RdfFormat.RDF_XML)
+
+TRIG = DocFormat("trig", ox.RdfFormat.TRIG.media_type, "TriG", ox.RdfFormat.TRIG)
+N_QUADS = DocFormat("nq", ox.RdfFormat.N_QUADS.media_type, "N-Quads", ox.RdfFormat.N_QUADS)
 
 DOCUMENT_FORMATS: tuple[DocFormat, ...] = (HTML, TURTLE, JSON_LD, N_TRIPLES, RDF_XML)
 RDF_FORMATS: tuple[DocFormat, ...] = tuple(f for f in DOCUMENT_FORMATS if f.rdf is not None)
 BY_EXTENSION = {f.extension: f for f in DOCUMENT_FORMATS}
+# Entity descriptions also come as datasets: each fact in the statement graphs it sits in.
+DATASET_FORMATS: tuple[DocFormat, ...] = (TRIG, N_QUADS)
+ENTITY_FORMATS: tuple[DocFormat, ...] = (*DOCUMENT_FORMATS, *DATASET_FORMATS)
+ENTITY_RDF_FORMATS: tuple[DocFormat, ...] = (*RDF_FORMATS, *DATASET_FORMATS)
+ENTITY_BY_EXTENSION = {f.extension: f for f in ENTITY_FORMATS}
 
 
 class UnknownFormat(Exception):

@@ -13,10 +13,12 @@ from ilrs_kg.linked_data.dates import compatible, format_date
 from ilrs_kg.linked_data.describe import Description, Term
 from ilrs_kg.linked_data.entity_page import PageFrame
 from ilrs_kg.linked_data.naming import name_of
+from ilrs_kg.linked_data.source_list import source_entries
 from ilrs_kg.linked_data.stats_queries import ClassCount
-from ilrs_kg.linked_data.values import Citations, earliest_date
+from ilrs_kg.linked_data.values import Citations, dating_graphs, earliest_date
 from ilrs_kg.linked_data.viewmodel import Link, PageMeta, SourceEntry, Text
 from ilrs_kg.namespaces import sparql_prefix_block
+from ilrs_kg.statement_graphs import fact_graphs
 
 LAUNCH_TYPES = ("launch", "planned-launch")
 
@@ -62,7 +64,8 @@ class HomePage:
 
 
 def _home_graph(store: ox.Store, base: str) -> Description:
-    """Memberships, missions, their events and phases, with dates, labels and sources, in one graph."""
+    """Memberships, missions, their events and phases, with dates and labels, in one graph that knows
+    the statement graphs of each of its facts."""
     query = (
         sparql_prefix_block()
         + """
@@ -70,21 +73,19 @@ CONSTRUCT { ?s ?p ?o } WHERE {
   { ?s a ilrs:Membership ; ?p ?o }
   UNION { ?m a ilrs:Membership ; org:memberDuring ?s . ?s ?p ?o }
   UNION { ?m a ilrs:Membership ; org:memberDuring/time:hasBeginning ?s . ?s ?p ?o }
-  UNION { ?s a ilrs:Mission ; ?p ?o VALUES ?p { rdf:type rdfs:label ilrs:phase prov:wasDerivedFrom } }
+  UNION { ?s a ilrs:Mission ; ?p ?o VALUES ?p { rdf:type rdfs:label ilrs:phase } }
   UNION { ?s a ilrs:MissionEvent ; ?p ?o }
   UNION { ?e a ilrs:MissionEvent ; time:hasTime ?s . ?s ?p ?o }
   UNION { ?s a ilrs:Phase ; ?p ?o }
   UNION { ?x a ilrs:Phase ; time:hasBeginning|time:hasEnd ?s . ?s ?p ?o }
   UNION { ?s a ilrs:Programme ; ?p ?o VALUES ?p { rdf:type rdfs:label } }
-  UNION { ?x a ilrs:Membership ; org:member|org:role|prov:wasDerivedFrom ?s .
-          ?s ?p ?o VALUES ?p { rdfs:label schema:url } }
-  UNION { ?x a ilrs:Mission ; prov:wasDerivedFrom ?s . ?s ?p ?o VALUES ?p { rdfs:label schema:url } }
-  UNION { ?x a ilrs:MissionEvent ; prov:wasDerivedFrom ?s . ?s ?p ?o VALUES ?p { rdfs:label schema:url } }
+  UNION { ?x a ilrs:Membership ; org:member|org:role ?s . ?s ?p ?o VALUES ?p { rdfs:label } }
 }"""
     )
-    result = store.query(query, use_default_graph_as_union=True)
+    result = store.query(query)
     assert isinstance(result, ox.QueryTriples)
-    return Description(base, list(result))
+    triples = list(result)
+    return Description(base, triples, graphs=fact_graphs(store, triples))
 
 
 def _instances(graph: Description, cls: str) -> list[Term]:
@@ -95,11 +96,14 @@ def _dated(graph: Description, claim: Term, frame: PageFrame, citations: Citatio
     date = earliest_date(graph, claim)
     if date is None:
         return None
-    roles = [
-        name_of(graph, r, frame.lang, frame.vocabulary).value for r in graph.objects(claim, t.ORG + "role")
-    ]
+    role_nodes = graph.objects(claim, t.ORG + "role")[:1]
+    roles = [name_of(graph, r, frame.lang, frame.vocabulary).value for r in role_nodes]
+    # The row shows the date and the role: it cites the facts that state those two.
+    cited = dating_graphs(graph, claim) | {
+        g for r in role_nodes for g in graph.graphs_of(claim, t.ORG + "role", r)
+    }
     return DatedClaim(
-        format_date(date, frame.lang), date.iso(), citations.cite(claim), roles[0] if roles else None
+        format_date(date, frame.lang), date.iso(), citations.cite_graphs(cited), roles[0] if roles else None
     )
 
 
@@ -191,7 +195,7 @@ def build_home_page(
     meta: PageMeta,
 ) -> HomePage:
     graph = _home_graph(store, base)
-    citations = Citations(graph)
+    citations = Citations(graph, frame.provenance)
     programmes = _instances(graph, t.ILRS + "Programme")
     programme = (
         Link(
@@ -204,12 +208,7 @@ def build_home_page(
     )
     members = _members(graph, frame, citations)
     timeline = _timeline(graph, frame, citations)
-    sources = []
-    for iri, number in sorted(citations.numbers.items(), key=lambda item: item[1]):
-        node = ox.NamedNode(iri)
-        url = next((o.value for o in graph.objects(node, t.URL)), None)
-        link = Link(frame.iris.page(iri), name_of(graph, node, frame.lang, frame.vocabulary), iri)
-        sources.append(SourceEntry(number, link, url, f"source-{number}"))
+    sources = source_entries(citations.numbers, frame.provenance, frame.iris, frame.lang)
     class_links = tuple(
         (
             Link(
@@ -224,5 +223,5 @@ def build_home_page(
         for c in classes
     )
     return HomePage(
-        meta, programme, triples, class_links, members, timeline, tuple(sources), frame.iris.url("search")
+        meta, programme, triples, class_links, members, timeline, sources, frame.iris.url("search")
     )

@@ -8,6 +8,7 @@ from importlib import resources
 from fastapi import APIRouter, Response
 from fastapi import Request as HttpRequest
 
+from ilrs_kg.linked_data.graph_pages import GraphPages
 from ilrs_kg.linked_data.replies import CACHE_CONTROL, CORS, Reply, Request
 from ilrs_kg.linked_data.service import LinkedData
 from ilrs_kg.linked_data.site_pages import SitePages
@@ -64,6 +65,7 @@ def build_router(
     route("/dataset", pages.dataset)
     route("/shapes", pages.shapes)
     route("/.well-known/void", pages.void)
+    route("/graph/{path:path}", GraphPages(service).graph)
 
     css = resources.files("ilrs_kg.linked_data").joinpath("static/ld.css").read_bytes()
 

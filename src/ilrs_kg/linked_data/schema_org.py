@@ -11,6 +11,7 @@ from ilrs_kg.linked_data.describe import Description
 from ilrs_kg.linked_data.iris import IriMap
 from ilrs_kg.linked_data.naming import pick_literal
 from ilrs_kg.linked_data.values import earliest_date
+from ilrs_kg.statement_graphs import Provenance
 
 SCHEMA_TYPES = {
     t.ILRS + "Programme": "Project",
@@ -36,7 +37,7 @@ def _literals(description: Description, prop: str) -> list[ox.Literal]:
     return [o for o in description.objects(description.node, prop) if isinstance(o, ox.Literal)]
 
 
-def schema_org(description: Description, iris: IriMap, lang: str) -> dict[str, Any]:
+def schema_org(description: Description, iris: IriMap, lang: str, provenance: Provenance) -> dict[str, Any]:
     types = description.types(description.node)
     schema_type = next((SCHEMA_TYPES[c] for c in types if c in SCHEMA_TYPES), "Thing")
     data: dict[str, Any] = {
@@ -66,17 +67,21 @@ def schema_org(description: Description, iris: IriMap, lang: str) -> dict[str, A
     url = next((o.value for o in description.objects(description.node, t.URL)), None)
     if url:
         data["sameAs"] = url
+    # The page as a whole is based on the documents that state the facts about the entity (each row of
+    # the page cites its own; this is their union, which is what schema.org's isBasedOn means).
+    documents = sorted(
+        {d for g in description.node_graphs(description.node) for d in provenance.graph(g).sources}
+    )
     sources = []
-    for source in description.objects(description.node, t.DERIVED_FROM):
-        entry: dict[str, Any] = {"@type": "CreativeWork", "@id": source.value}
-        title = pick_literal(
-            [o for o in description.objects(source, t.LABEL) if isinstance(o, ox.Literal)], lang
-        )
-        if title is not None:
-            entry["name"] = title.value
-        address = next((o.value for o in description.objects(source, t.URL)), None)
-        if address:
-            entry["url"] = address
+    for iri in documents:
+        entry: dict[str, Any] = {"@type": "CreativeWork", "@id": iri}
+        document = provenance.documents.get(iri)
+        if document is not None:
+            title = pick_literal(document.labels, lang) or pick_literal(document.titles, lang)
+            if title is not None:
+                entry["name"] = title.value
+            if document.url:
+                entry["url"] = document.url
         sources.append(entry)
     if sources:
         data["isBasedOn"] = sources

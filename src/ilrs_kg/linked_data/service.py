@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pyoxigraph as ox
@@ -18,7 +18,7 @@ from ilrs_kg.errors import NotAcceptable
 from ilrs_kg.linked_data import formats as f
 from ilrs_kg.linked_data import terms as t
 from ilrs_kg.linked_data.describe import Description, describe
-from ilrs_kg.linked_data.documents import document_triples, serialize
+from ilrs_kg.linked_data.documents import serialize_description
 from ilrs_kg.linked_data.entity_page import PageFrame, build_entity_page
 from ilrs_kg.linked_data.iris import EntityRef, IriMap, is_valid_segment
 from ilrs_kg.linked_data.languages import negotiate_language
@@ -35,6 +35,7 @@ from ilrs_kg.linked_data.replies import (
     redirect,
 )
 from ilrs_kg.linked_data.snapshot import Snapshot, Snapshots
+from ilrs_kg.linked_data.source_page import statement_sets
 from ilrs_kg.linked_data.viewmodel import (
     Alternate,
     IncomingPage,
@@ -64,7 +65,7 @@ class Context:
 
     @property
     def frame(self) -> PageFrame:
-        return PageFrame(self.iris, self.lang, self.snapshot.vocabulary, self.site)
+        return PageFrame(self.iris, self.lang, self.snapshot.vocabulary, self.site, self.snapshot.provenance)
 
 
 def site_links(iris: IriMap) -> SiteLinks:
@@ -133,20 +134,18 @@ class LinkedData:
     # -- entities ---------------------------------------------------------------------------------
 
     def exists(self, snapshot: Snapshot, iri: str) -> bool:
-        answer = snapshot.store.query(
-            f"ASK {{ {{ <{iri}> ?p ?o }} UNION {{ ?s ?p <{iri}> }} }}", use_default_graph_as_union=True
-        )
+        answer = snapshot.store.query(f"ASK {{ {{ <{iri}> ?p ?o }} UNION {{ ?s ?p <{iri}> }} }}")
         assert isinstance(answer, ox.QueryBoolean)
         return bool(answer)
 
     def entity(self, request: Request, kind: str, slug: str) -> Reply:
         """GET /id/{kind}/{slug}: 303 See Other to the description in the negotiated format."""
         try:
-            fmt = self.pick_format(request)
+            fmt = self.pick_format(request, f.ENTITY_FORMATS)
         except f.UnknownFormat as exc:
             return self.unknown_format(exc)
         except NotAcceptable:
-            return self.not_acceptable()
+            return self.not_acceptable(f.ENTITY_FORMATS)
         ctx = self.context(request)
         ref = EntityRef(kind, slug)
         if not (is_valid_segment(kind) and is_valid_segment(slug)) or not self.exists(
@@ -162,18 +161,18 @@ class LinkedData:
     def document(self, request: Request, kind: str, name: str) -> Reply:
         """GET /doc/{kind}/{slug}.{ext} (that format) or /doc/{kind}/{slug} (negotiated)."""
         slug, dot, extension = name.rpartition(".")
-        negotiated = not (dot and extension in f.BY_EXTENSION)
+        negotiated = not (dot and extension in f.ENTITY_BY_EXTENSION)
         if negotiated:
             slug = name
         try:
             if "format" in request.query or negotiated:
-                fmt = self.pick_format(request)
+                fmt = self.pick_format(request, f.ENTITY_FORMATS)
             else:
-                fmt = f.BY_EXTENSION[extension]
+                fmt = f.ENTITY_BY_EXTENSION[extension]
         except f.UnknownFormat as exc:
             return self.unknown_format(exc)
         except NotAcceptable:
-            return self.not_acceptable()
+            return self.not_acceptable(f.ENTITY_FORMATS)
         ctx = self.context(request)
         ref = EntityRef(kind, slug)
         if not (is_valid_segment(kind) and is_valid_segment(slug)):
@@ -186,7 +185,7 @@ class LinkedData:
     def alternates(self, ctx: Context, ref: EntityRef) -> tuple[Alternate, ...]:
         return tuple(
             Alternate(fmt.name, fmt.media_type, ctx.iris.document(ref, fmt.extension))
-            for fmt in f.RDF_FORMATS
+            for fmt in f.ENTITY_RDF_FORMATS
         )
 
     def document_reply(
@@ -213,17 +212,18 @@ class LinkedData:
                 alternates=self.alternates(ctx, ref),
                 languages=language_links(ctx.iris, f"doc/{ref.path}.html", ctx.lang, available),
             )
+            if description.iri in ctx.snapshot.provenance.documents:
+                sets = statement_sets(ctx.snapshot.store, ctx.frame, description.iri)
+                page = replace(page, statement_sets=sets)
             body = render("entity.html", page=page, meta=page.meta).encode()
             vary = HTML_VARY if negotiated else "Accept-Language"
         else:
-            triples = document_triples(
-                description, ctx.iris.document(ref, fmt.extension, canonical=True), self.dataset_iri
-            )
-            body = serialize(triples, fmt, self.base)
+            document_iri = ctx.iris.document(ref, fmt.extension, canonical=True)
+            body = serialize_description(description, document_iri, self.dataset_iri, fmt, self.base)
             vary = NEGOTIATED_VARY if negotiated else "Accept"
         links: list[LinkSpec] = [
             (ctx.iris.document(ref, other.extension), "alternate", other.media_type)
-            for other in f.DOCUMENT_FORMATS
+            for other in f.ENTITY_FORMATS
             if other is not fmt
         ]
         links += [(ctx.iris.local(description.iri), "about", None), (LICENSE, "license", None)]
@@ -232,6 +232,19 @@ class LinkedData:
             extra.append(("Content-Language", ctx.lang))
         return document_reply(
             request, body, fmt.content_type, last_modified=ctx.snapshot.modified, vary=vary, extra=extra
+        )
+
+    def negotiated_reply(
+        self, request: Request, ctx: Context, body: bytes, fmt: f.DocFormat, extra: list[tuple[str, str]]
+    ) -> Reply:
+        """A document picked by content negotiation alone (no extension in its URL)."""
+        return document_reply(
+            request,
+            body,
+            fmt.content_type,
+            last_modified=ctx.snapshot.modified,
+            vary=NEGOTIATED_VARY,
+            extra=extra,
         )
 
     def html_page(self, request: Request, ctx: Context, template: str, view: Any) -> Reply:
@@ -282,7 +295,7 @@ class LinkedData:
             ?s <{t.LABEL}>|<{t.ALT_LABEL}> ?name
             FILTER(STRSTARTS(STR(?s), "{self.base}id/") && {filters})
         }} GROUP BY ?s ORDER BY STRLEN(STR(?n)) ?n LIMIT {limit}"""
-        rows = ctx.snapshot.store.query(query, use_default_graph_as_union=True)
+        rows = ctx.snapshot.store.query(query)
         assert isinstance(rows, ox.QuerySolutions)
         links = []
         for row in rows:
@@ -325,7 +338,7 @@ class LinkedData:
         type_clause = f"?s a <{kind_filter}> ." if kind_filter else ""
         query = f"""SELECT DISTINCT ?s WHERE {{ ?s <{prop}> <{iri}> . {type_clause} FILTER(isIRI(?s)) }}
                     ORDER BY ?s"""
-        rows = ctx.snapshot.store.query(query, use_default_graph_as_union=True)
+        rows = ctx.snapshot.store.query(query)
         assert isinstance(rows, ox.QuerySolutions)
         subjects = [row["s"].value for row in rows if row["s"] is not None]
         if not subjects:

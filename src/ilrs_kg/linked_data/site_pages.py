@@ -243,11 +243,4 @@ class SitePages:
             body = render("void.html", page=page, meta=meta).encode()
         else:
             body = serialize(void.triples, fmt, self.base)
-        return document_reply(
-            request,
-            body,
-            fmt.content_type,
-            last_modified=ctx.snapshot.modified,
-            vary=NEGOTIATED_VARY,
-            extra=[("Link", link_header(links))],
-        )
+        return self.service.negotiated_reply(request, ctx, body, fmt, [("Link", link_header(links))])

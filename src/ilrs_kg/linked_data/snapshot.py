@@ -14,6 +14,7 @@ import pyoxigraph as ox
 from ilrs_kg.linked_data.vocabulary import Vocabulary, load_vocabulary
 from ilrs_kg.releases import current_release
 from ilrs_kg.settings import Settings
+from ilrs_kg.statement_graphs import Provenance, load_provenance
 
 StoreProvider = Callable[[], ox.Store]
 Clock = Callable[[], datetime]
@@ -24,6 +25,8 @@ class Snapshot:
     store: ox.Store
     vocabulary: Vocabulary
     modified: datetime
+    # The statement graphs and source documents, which every citation on every page looks up.
+    provenance: Provenance = field(default_factory=Provenance)
     # Results worth keeping while this store is current (graph counts, rendered pages), by key.
     memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
@@ -54,5 +57,7 @@ class Snapshots:
         store = self._provider()
         with self._lock:
             if self._current is None or self._current.store is not store:
-                self._current = Snapshot(store, load_vocabulary(store), self._built_at())
+                self._current = Snapshot(
+                    store, load_vocabulary(store), self._built_at(), load_provenance(store)
+                )
             return self._current

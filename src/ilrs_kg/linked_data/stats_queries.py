@@ -7,7 +7,11 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from ilrs_kg.linked_data import terms as t
-from ilrs_kg.namespaces import DATA_GRAPH
+from ilrs_kg.namespaces import ONTOLOGY_GRAPH
+
+# The instance data: every graph but the ontology (the statement graphs, and the provenance graph with its
+# source documents). A fact stated by two sources is in two graphs and counted once.
+_DATA = f"GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{ONTOLOGY_GRAPH}>)"
 
 
 @dataclass(frozen=True)
@@ -22,8 +26,8 @@ class ClassCount:
 
 @dataclass(frozen=True)
 class GraphCounts:
-    triples: int
-    data_triples: int
+    triples: int  # distinct triples: the default graph
+    data_triples: int  # distinct facts outside the ontology graph
     entities: int
     classes: tuple[ClassCount, ...]
     # Uses of each property in the data graph.
@@ -34,7 +38,7 @@ class GraphCounts:
 
 
 def _select(store: ox.Store, query: str) -> list[ox.QuerySolution]:
-    result = store.query(query, use_default_graph_as_union=True)
+    result = store.query(query)
     assert isinstance(result, ox.QuerySolutions)
     return list(result)
 
@@ -44,25 +48,27 @@ def _int(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None) -> i
 
 
 def count_graph(store: ox.Store, base: str) -> GraphCounts:
-    total = len(store)
-    data = _select(store, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{DATA_GRAPH}> {{ ?s ?p ?o }} }}")
+    # The dataset's triples are its default graph, the merge of the named graphs: each fact once (the
+    # store's length would count a fact once per graph, and the merge again).
+    total = _select(store, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    distinct = f"SELECT DISTINCT ?s ?p ?o WHERE {{ {_DATA} }}"
+    data = _select(store, f"SELECT (COUNT(*) AS ?n) WHERE {{ {distinct} }}")
     entities = _select(
         store,
-        f"""SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{
-        GRAPH <{DATA_GRAPH}> {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?s), "{base}id/")) }}""",
+        f"""SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ {_DATA} FILTER(STRSTARTS(STR(?s), "{base}id/")) }}""",
     )
     classes = _select(
         store,
         f"""SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{
-        GRAPH <{DATA_GRAPH}> {{ ?s a ?c }} }} GROUP BY ?c ORDER BY DESC(?n) ?c""",
+        GRAPH ?g {{ ?s a ?c }} FILTER(?g != <{ONTOLOGY_GRAPH}> && STRSTARTS(STR(?s), "{base}id/")) }}
+        GROUP BY ?c ORDER BY DESC(?n) ?c""",
     )
     properties = _select(
         store,
-        f"""SELECT ?p (COUNT(*) AS ?n) WHERE {{
-        GRAPH <{DATA_GRAPH}> {{ ?s ?p ?o }} }} GROUP BY ?p""",
+        f"SELECT ?p (COUNT(*) AS ?n) WHERE {{ {distinct} }} GROUP BY ?p",
     )
     return GraphCounts(
-        triples=total,
+        triples=_int(total[0]["n"]) if total else 0,
         data_triples=_int(data[0]["n"]) if data else 0,
         entities=_int(entities[0]["n"]) if entities else 0,
         classes=tuple(

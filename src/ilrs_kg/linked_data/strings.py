@@ -13,6 +13,8 @@ _STRINGS: dict[str, dict[str, str]] = {
     "sources disagree": {"zh": "来源不一致", "ru": "источники расходятся"},
     "What links here": {"zh": "链接到此处的条目", "ru": "Ссылки сюда"},
     "Sources": {"zh": "来源", "ru": "Источники"},
+    "Editorial": {"zh": "编辑说明", "ru": "Редакционное"},
+    "Derived": {"zh": "推导所得", "ru": "Выведено"},
     "This description as data": {"zh": "以数据形式查看", "ru": "Это описание как данные"},
     "View as": {"zh": "查看格式\uff1a", "ru": "Открыть как"},
     "Members and when they joined": {"zh": "成员及加入时间", "ru": "Участники и даты вступления"},

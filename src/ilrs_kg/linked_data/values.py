@@ -3,6 +3,7 @@ a linked name, a number with its unit."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -15,6 +16,7 @@ from ilrs_kg.linked_data.iris import IriMap
 from ilrs_kg.linked_data.naming import NAME_PROPERTIES, name_of
 from ilrs_kg.linked_data.viewmodel import Text, Value
 from ilrs_kg.linked_data.vocabulary import Vocabulary
+from ilrs_kg.statement_graphs import Provenance
 
 UNITS = {t.ILRS + "payloadMassKg": "kg"}
 _NUMERIC = {
@@ -34,19 +36,40 @@ _NUMERIC = {
 
 @dataclass
 class Citations:
-    """Numbers sources in the order a page first cites them."""
+    """Numbers the statement graphs a page cites, in the order it first cites them.
+
+    A citation is a statement graph, not a source document: it names the part of the source (the members
+    table, reference 2) or the editorial note or rule, which is what a reader checking one fact needs.
+    """
 
     description: Description
+    provenance: Provenance
     numbers: dict[str, int] = field(default_factory=dict)
 
-    def cite(self, node: Term) -> tuple[int, ...]:
-        """The numbers of the sources `node` was derived from."""
-        sources = sorted(
-            o.value for o in self.description.objects(node, t.DERIVED_FROM) if isinstance(o, ox.NamedNode)
-        )
-        for source in sources:
-            self.numbers.setdefault(source, len(self.numbers) + 1)
-        return tuple(sorted(self.numbers[s] for s in sources))
+    def cite_graphs(self, graphs: Iterable[str]) -> tuple[int, ...]:
+        chosen = sorted(set(graphs))
+        for graph in chosen:
+            self.numbers.setdefault(graph, len(self.numbers) + 1)
+        return tuple(sorted(self.numbers[g] for g in chosen))
+
+    def cite_fact(self, subject: Term, prop: str, obj: Term) -> tuple[int, ...]:
+        """The numbers of the graphs that state this value of `prop`, dependent values included."""
+        return self.cite_graphs(value_graphs(self.description, subject, prop, obj))
+
+    def cite_node(self, node: Term) -> tuple[int, ...]:
+        """A claim's citations: the graphs of its own facts."""
+        return self.cite_graphs(self.description.node_graphs(node))
+
+
+def value_graphs(description: Description, subject: Term, prop: str, obj: Term) -> set[str]:
+    """The graphs of the fact `subject prop obj`, plus those of what a reader sees of `obj` when it is a
+    node that only carries a value: an interval's ends, a geometry's coordinates. A date instant is shared
+    by every fact on that day, so its own graphs are not the fact's."""
+    graphs = set(description.graphs_of(subject, prop, obj))
+    for inner_prop in (t.HAS_BEGINNING, t.HAS_END, t.AS_WKT):
+        for inner in description.objects(obj, inner_prop):
+            graphs.update(description.graphs_of(obj, inner_prop, inner))
+    return graphs
 
 
 @dataclass(frozen=True)
@@ -98,6 +121,21 @@ def earliest_date(description: Description, node: Term, depth: int = 2) -> Parti
     return min((d for d in found if d is not None), default=None)
 
 
+def dating_graphs(description: Description, node: Term, depth: int = 2) -> set[str]:
+    """The graphs of the facts that place `node` at its `earliest_date`: the links to its instant, or to
+    its interval and the interval's beginning (not the shared instant's own date)."""
+    if date_of(description, node) is not None or depth == 0:
+        return set()
+    best = earliest_date(description, node, depth)
+    graphs: set[str] = set()
+    for prop in (t.HAS_TIME, t.HAS_BEGINNING, t.ORG + "memberDuring"):
+        for target in description.objects(node, prop):
+            if best is not None and earliest_date(description, target, depth - 1) == best:
+                graphs.update(description.graphs_of(node, prop, target))
+                graphs |= dating_graphs(description, target, depth - 1)
+    return graphs
+
+
 def literal_value(literal: ox.Literal, prop: str, lang: str) -> Value:
     datatype = literal.datatype.value
     date = parse_date(literal.value, datatype)
@@ -130,11 +168,7 @@ def term_value(ctx: ValueContext, node: Term, prop: str) -> Value:
     if description.objects(node, t.AS_WKT):
         points = points_of(description, node)
         if points:
-            return Value(
-                Text("; ".join(format_point(p) for p in points)),
-                href=href,
-                citations=ctx.citations.cite(node),
-            )
+            return Value(Text("; ".join(format_point(p) for p in points)), href=href)
     if isinstance(node, ox.NamedNode) and not node.value.startswith(ctx.iris.base):
         named = ctx.vocabulary.knows(node.value) or any(description.objects(node, p) for p in NAME_PROPERTIES)
         text = name_of(description, node, ctx.lang, ctx.vocabulary) if named else Text(node.value)

@@ -24,6 +24,8 @@ class Link:
     href: str
     text: Text
     hint: str | None = None
+    # Where a link is itself a fact (an incoming link, a class member): the graphs stating it, as numbers.
+    citations: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -31,7 +33,7 @@ class Value:
     text: Text
     href: str | None = None
     external: bool = False
-    # Sources of the value itself (a position with its own sources), as citation numbers.
+    # The statement graphs that state this value, as citation numbers (empty when its row cites them).
     citations: tuple[int, ...] = ()
     hint: str | None = None
 
@@ -86,10 +88,34 @@ class IncomingGroup:
 
 @dataclass(frozen=True)
 class SourceEntry:
+    """One cited statement graph: a source (and which part of it), an editorial note, or a rule."""
+
     number: int
-    link: Link
-    url: str | None
     anchor: str
+    kind: str  # sourced, editorial, derived, catalogue, ontology or undescribed
+    graph: str  # the statement graph's IRI, to look up in the data
+    graph_href: str  # where that graph's own page is
+    # Sourced: the document that states the facts; editorial: the documents the curator interpreted.
+    documents: tuple[Link, ...] = ()
+    url: str | None = None
+    part: Text | None = None
+    references: tuple[Link, ...] = ()  # what the part points to (e.g. the article a reference cites)
+    note: Text | None = None
+    rule: Link | None = None
+    inputs: tuple[Text, ...] = ()  # derived: the statement graphs the rule read
+
+
+@dataclass(frozen=True)
+class StatementSet:
+    """On a source's page: one statement graph drawn from it, and the entities its facts are about."""
+
+    title: Text
+    kind: str
+    graph: str
+    graph_href: str
+    facts: int
+    entities: tuple[Link, ...]
+    total: int
 
 
 @dataclass(frozen=True)
@@ -136,6 +162,11 @@ class EntityPage:
     sources: tuple[SourceEntry, ...]
     moon_map: MoonMap | None = None
     incoming_truncated: bool = False
+    # The graphs that state the name in the heading and the classes above it.
+    heading_citations: tuple[int, ...] = ()
+    type_citations: tuple[int, ...] = ()
+    # A source document's page: what the data takes from it.
+    statement_sets: tuple[StatementSet, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from ilrs_kg.linked_data import terms as t
 from ilrs_kg.linked_data.dumps import DUMPS
 from ilrs_kg.linked_data.replies import LICENSE
 from ilrs_kg.linked_data.stats_queries import GraphCounts
-from ilrs_kg.namespaces import DATA_GRAPH, ONTOLOGY_IRI
+from ilrs_kg.namespaces import ONTOLOGY_GRAPH, ONTOLOGY_IRI
 
 TITLE = "International Lunar Research Station knowledge graph"
 DESCRIPTION = (
@@ -33,7 +33,8 @@ def _examples(store: ox.Store) -> list[str]:
     found = []
     for local in _EXAMPLE_CLASSES:
         rows = store.query(
-            f"SELECT ?s WHERE {{ GRAPH <{DATA_GRAPH}> {{ ?s a <{t.ILRS}{local}> }} }} ORDER BY ?s LIMIT 1"
+            f"SELECT ?s WHERE {{ GRAPH ?g {{ ?s a <{t.ILRS}{local}> }} FILTER(?g != <{ONTOLOGY_GRAPH}>) }} "
+            "ORDER BY ?s LIMIT 1"
         )
         assert isinstance(rows, ox.QuerySolutions)
         found += [row["s"].value for row in rows if isinstance(row["s"], ox.NamedNode)]
@@ -71,6 +72,8 @@ def build_void(store: ox.Store, base: str, counts: GraphCounts) -> VoidDescripti
         triple(dataset, t.VOID + "feature", iri("http://www.w3.org/ns/formats/N-Triples")),
         triple(dataset, t.VOID + "feature", iri("http://www.w3.org/ns/formats/JSON-LD")),
         triple(dataset, t.VOID + "feature", iri("http://www.w3.org/ns/formats/RDF_XML")),
+        triple(dataset, t.VOID + "feature", iri("http://www.w3.org/ns/formats/TriG")),
+        triple(dataset, t.VOID + "feature", iri("http://www.w3.org/ns/formats/N-Quads")),
         triple(dataset, t.VOID + "triples", ox.Literal(str(counts.triples), datatype=integer)),
         triple(dataset, t.VOID + "entities", ox.Literal(str(counts.entities), datatype=integer)),
         triple(dataset, t.VOID + "classes", ox.Literal(str(len(counts.classes)), datatype=integer)),

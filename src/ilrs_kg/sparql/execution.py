@@ -11,6 +11,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from ilrs_kg.errors import QueryFailed, QuerySyntaxError, ResultTooLarge
+from ilrs_kg.sparql.formats import write_results
 from ilrs_kg.sparql.jobs import QueryJob, QueryResult, ResultKind
 from ilrs_kg.sparql.limits import Limits
 from ilrs_kg.sparql.screen import guard
@@ -46,7 +47,9 @@ def _dataset_options(job: QueryJob, names_dataset: bool) -> dict[str, Any]:
             "default_graph": [ox.NamedNode(iri) for iri in default],
             "named_graphs": [ox.NamedNode(iri) for iri in named],
         }
-    return {} if names_dataset else {"use_default_graph_as_union": True}
+    # Without a dataset the default graph is the store's own: the build writes there the merge of all named
+    # graphs, each fact once (Oxigraph's union would repeat a fact once per source graph stating it).
+    return {}
 
 
 def execute(store: ox.Store, job: QueryJob, limits: Limits) -> QueryResult:
@@ -63,7 +66,10 @@ def execute(store: ox.Store, job: QueryJob, limits: Limits) -> QueryResult:
             kind = "boolean" if isinstance(result, ox.QueryBoolean) else "solutions"
             fmt = ox.QueryResultsFormat.from_media_type(job.solutions_type) or ox.QueryResultsFormat.JSON
         sink = _LimitedBuffer(limits.max_result_bytes)
-        result.serialize(sink, fmt)  # type: ignore[arg-type]  # each result type takes its own formats
+        if isinstance(result, ox.QueryTriples):
+            result.serialize(sink, fmt)  # type: ignore[arg-type]  # each result type takes its own formats
+        else:
+            write_results(result, sink, fmt)  # type: ignore[arg-type]
     except SyntaxError as exc:
         raise QuerySyntaxError(f"the query does not parse: {exc}") from exc
     except _Overflow as exc:

@@ -4,6 +4,12 @@ SELECT and ASK answer in SPARQL results formats (JSON by default); CONSTRUCT and
 RDF formats (Turtle by default). A few common aliases are accepted on the way in (`application/json`,
 `application/xml`, `text/plain` ...) and always mean the format a client using them expects for that
 kind of result. `?format=` names a format directly, by short name or media type, for browsers.
+
+This is the one table of format names: the linked-data pages take their aliases from GRAPHS too, so
+each client's spelling of a format is understood on every route. The spellings come from the clients:
+`text/plain` is N-Triples' registered type before 2014 (rdflib still sends it); N3 (`text/n3`,
+`text/rdf+n3`, `application/n3`) is answered in Turtle, which is the RDF subset of N3 and parses as N3;
+SPARQLWrapper names RDF/XML `rdf+xml` and JSON-LD `json-ld`.
 """
 
 from __future__ import annotations
@@ -11,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import IO
 
 import pyoxigraph as ox
 
@@ -74,12 +81,19 @@ class FormatTable:
         canonical = self.aliases.get(media_type, media_type)
         return next(f for f in self.formats if f.media_type == canonical)
 
+    def aliases_of(self, media_type: str) -> tuple[str, ...]:
+        """The other media types that stand for `media_type` here."""
+        return tuple(alias for alias, canonical in self.aliases.items() if canonical == media_type)
+
     def named(self, name: str) -> Format | None:
-        wanted = name.strip().lower()
-        key = self.names.get(wanted, wanted)
-        for f in self.formats:
-            if key in (f.key, f.media_type, f.extension) or self.aliases.get(key) == f.media_type:
-                return f
+        """The format a `?format=` value names. SPARQLWrapper also sends its Accept header as a value
+        (`application/ld+json,application/x-json+ld`): a list of media types names its first known one."""
+        for item in name.split(","):
+            wanted = item.split(";")[0].strip().lower()
+            key = self.names.get(wanted, wanted)
+            for f in self.formats:
+                if key in (f.key, f.media_type, f.extension) or self.aliases.get(key) == f.media_type:
+                    return f
         return None
 
 
@@ -109,24 +123,67 @@ GRAPHS = FormatTable(
     aliases={
         "application/x-turtle": "text/turtle",
         "application/turtle": "text/turtle",
+        "text/n3": "text/turtle",
+        "text/rdf+n3": "text/turtle",
+        "application/n3": "text/turtle",
         "text/plain": "application/n-triples",
         "application/json": "application/ld+json",
+        "application/x-json+ld": "application/ld+json",
         "application/xml": "application/rdf+xml",
         "text/xml": "application/rdf+xml",
     },
-    names={"ttl": "turtle", "nt": "ntriples", "json-ld": "jsonld", "json": "jsonld", "xml": "rdfxml",
-           "rdf": "rdfxml", "nq": "nquads"},
+    names={
+        "ttl": "turtle",
+        "n3": "turtle",
+        "nt": "ntriples",
+        "json-ld": "jsonld",
+        "json": "jsonld",
+        "xml": "rdfxml",
+        "rdf": "rdfxml",
+        "rdf+xml": "rdfxml",
+        "nq": "nquads",
+    },
 )
 
 
 def same_format(names: list[str]) -> bool:
     """Whether every ?format= value names one format: SPARQLWrapper sends `format=tsv` and
-    `format=text/tab-separated-values` together, which is one request, not two."""
+    `format=text/tab-separated-values` together (`rdf+xml` and `application/rdf+xml`, `json-ld` and
+    `application/ld+json`), which is one request, not two."""
     keys = set()
     for name in names:
         found = SOLUTIONS.named(name) or GRAPHS.named(name)
         keys.add(found.key if found is not None else name.strip().lower())
     return len(keys) == 1
+
+
+# ASK answers in CSV and TSV, which the results spec defines only for SELECT: the one-column table
+# Apache Jena writes and reads back as a boolean (`_askResult`, in TSV `?_askResult`), so Jena gets its
+# boolean and table readers (rdflib, spreadsheets) get one row holding the answer, not an empty table.
+_BOOLEAN_TABLES = {
+    "text/csv": ("_askResult", "\r\n"),
+    "text/tab-separated-values": ("?_askResult", "\n"),
+}
+
+
+def boolean_table(answer: bool, media_type: str) -> bytes | None:
+    """An ASK answer as the CSV or TSV table above; None for the formats that have a boolean form."""
+    found = _BOOLEAN_TABLES.get(media_type.split(";")[0].strip())
+    if found is None:
+        return None
+    header, end = found
+    return f"{header}{end}{'true' if answer else 'false'}{end}".encode()
+
+
+def write_results(
+    result: ox.QuerySolutions | ox.QueryBoolean, sink: IO[bytes], fmt: ox.QueryResultsFormat
+) -> None:
+    """SELECT or ASK results in `fmt`, ASK in CSV and TSV as the table above (endpoint and CLI alike)."""
+    table = boolean_table(bool(result), fmt.media_type) if isinstance(result, ox.QueryBoolean) else None
+    if table is not None:
+        sink.write(table)
+    else:
+        result.serialize(sink, fmt)
 
 
 def table_for(form: QueryForm | None) -> FormatTable:

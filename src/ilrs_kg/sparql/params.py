@@ -7,7 +7,8 @@
 
 `query` must appear exactly once (a GET may leave it out: the endpoint then describes itself);
 `default-graph-uri` and `named-graph-uri` may repeat and must be absolute IRIs; `format` names a result
-format, for browsers (repeated only when every value names the same format, as SPARQLWrapper does).
+format, for browsers (repeated only when every value names the same format, as SPARQLWrapper does;
+an empty value names none).
 An `update` parameter or an update body is refused: read-only.
 """
 
@@ -96,7 +97,8 @@ def _build(params: dict[str, list[str]], *, query_required: bool) -> ProtocolReq
     for name in _SINGLE:
         if len(params.get(name, ())) > 1:
             raise BadRequest(f"the {name} parameter is given {len(params[name])} times; give it once")
-    formats = params.get("format", [])
+    # SPARQLWrapper adds an empty `format=` where its Accept header is */*: it names nothing.
+    formats = [name for name in params.get("format", ()) if name.strip()]
     if len(formats) > 1 and not same_format(formats):
         raise BadRequest(f"the format parameter names different formats ({', '.join(formats)}); give one")
     query = params["query"][0] if "query" in params else None
@@ -106,7 +108,7 @@ def _build(params: dict[str, list[str]], *, query_required: bool) -> ProtocolReq
         query=query,
         default_graphs=_iris(params, "default-graph-uri"),
         named_graphs=_iris(params, "named-graph-uri"),
-        format=params["format"][0] if "format" in params else None,
+        format=formats[0] if formats else None,
     )
 
 

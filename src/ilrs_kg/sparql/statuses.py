@@ -5,12 +5,16 @@ Client mistakes are 4xx and say what was wrong; only a fault of the server itsel
   it. 504 would blame an upstream gateway; 408 would blame the client for sending slowly.
 - A query that crashed the engine is 400: in practice the parser overflowing on deep nesting.
 - A result over the size limit is 422: the query is understood but asks for more than is served.
+- A request whose head or body stops arriving is 408 (the client sent too slowly), and the connection is
+  closed; a URL over the limit is 414 and an oversized header block 431 (RFC 6585); a full HTTP process
+  is 503 with Retry-After.
 """
 
 from __future__ import annotations
 
 from ilrs_kg.errors import (
     BadRequest,
+    HeadersTooLarge,
     IlrsKgError,
     MethodNotAllowed,
     NotAcceptable,
@@ -21,12 +25,15 @@ from ilrs_kg.errors import (
     QueryTimeout,
     QueryTooDeep,
     QueryTooLarge,
+    RequestTimeout,
     ResultTooLarge,
     ServiceBusy,
     SourceSyntaxError,
     StoreError,
+    TooManyConnections,
     UnsupportedMediaType,
     UpdateRefused,
+    UrlTooLong,
     ValidationFailed,
 )
 
@@ -36,6 +43,10 @@ _STATUSES: tuple[tuple[type[IlrsKgError], int], ...] = (
     (UnsupportedMediaType, 415),
     (NotAcceptable, 406),
     (MethodNotAllowed, 405),
+    (RequestTimeout, 408),
+    (UrlTooLong, 414),
+    (HeadersTooLarge, 431),
+    (TooManyConnections, 503),
     (QuerySyntaxError, 400),
     (UpdateRefused, 403),
     (QueryRefused, 400),
@@ -63,6 +74,8 @@ def headers_for(error: IlrsKgError) -> dict[str, str]:
     """Headers the status calls for: Allow with 405, Retry-After when trying again soon may work."""
     if isinstance(error, MethodNotAllowed):
         return {"Allow": ", ".join(error.allowed)}
-    if isinstance(error, ServiceBusy):
+    if isinstance(error, ServiceBusy | TooManyConnections):
         return {"Retry-After": "1"}
+    if isinstance(error, RequestTimeout):
+        return {"Connection": "close"}
     return {}

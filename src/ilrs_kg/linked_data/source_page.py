@@ -1,0 +1,71 @@
+"""What a source document's page adds: the statement sets drawn from it and the entities they speak of.
+
+A source is no longer linked from each entity (a fact's source is the graph it sits in), so this is how
+a reader goes from a source to what it says. Each set is read with one graph-bound index lookup.
+"""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+
+from ilrs_kg.linked_data import terms as t
+from ilrs_kg.linked_data.entity_page import PageFrame
+from ilrs_kg.linked_data.naming import as_text, pick_literal
+from ilrs_kg.linked_data.viewmodel import Link, StatementSet, Text
+from ilrs_kg.linked_data.vocabulary import humanize
+from ilrs_kg.statement_graphs import Kind, StatementGraph
+
+MAX_ENTITIES = 60
+
+
+def _title(graph: StatementGraph) -> Text:
+    if graph.kind is Kind.SOURCED:
+        return as_text(graph.part) if graph.part is not None else Text("the document as a whole", "en")
+    note = f": {graph.note.value}" if graph.note is not None else ""
+    return Text(f"Editorial, interpreting this source{note}", "en")
+
+
+def _name(store: ox.Store, node: ox.NamedNode, lang: str) -> Text:
+    labels = [
+        q.object
+        for q in store.quads_for_pattern(node, ox.NamedNode(t.LABEL), None, None)
+        if isinstance(q.object, ox.Literal)
+    ]
+    chosen = pick_literal(labels, lang)
+    return as_text(chosen) if chosen is not None else Text(humanize(node.value))
+
+
+def statement_sets(store: ox.Store, frame: PageFrame, source: str) -> tuple[StatementSet, ...]:
+    """The sourced graphs of `source` (its parts) and the editorial graphs that interpret it."""
+    graphs = sorted(
+        (
+            g
+            for g in frame.provenance.graphs.values()
+            if source in g.derived_from and g.kind in (Kind.SOURCED, Kind.EDITORIAL)
+        ),
+        key=lambda g: (g.kind is not Kind.SOURCED, g.iri),
+    )
+    return tuple(statement_set(store, frame, graph) for graph in graphs)
+
+
+def statement_set(store: ox.Store, frame: PageFrame, graph: StatementGraph) -> StatementSet:
+    """One statement graph: how many facts it holds and the entities they are about."""
+    facts = 0
+    subjects: set[ox.NamedNode] = set()
+    for quad in store.quads_for_pattern(None, None, None, ox.NamedNode(graph.iri)):
+        facts += 1
+        if isinstance(quad.subject, ox.NamedNode) and quad.subject.value.startswith(frame.iris.base + "id/"):
+            subjects.add(quad.subject)
+    links = sorted(
+        (Link(frame.iris.page(s.value), _name(store, s, frame.lang), s.value) for s in subjects),
+        key=lambda link: (link.text.value.casefold(), link.href),
+    )
+    return StatementSet(
+        _title(graph),
+        graph.kind.value,
+        graph.iri,
+        frame.iris.page(graph.iri),
+        facts,
+        tuple(links[:MAX_ENTITIES]),
+        len(links),
+    )
