@@ -59,8 +59,8 @@ def test_failed_build_leaves_the_previous_store_untouched(project: Path) -> None
     assert current_build(settings) == before
     store = load_in_memory(settings)
     assert len(store) == before.triples
-    # Only the one complete store directory remains: the failed attempt cleaned up after itself.
-    assert len([p for p in build_dir.glob("store-*") if p.is_dir()]) == 1
+    # Only the one complete release remains: the failed attempt cleaned up after itself.
+    assert len(list((build_dir / "releases").iterdir())) == 1
 
 
 def test_rebuild_swaps_in_the_new_store(project: Path) -> None:

@@ -8,10 +8,11 @@
 Every request and reply passes through ilrs_kg.edge (outermost): links from the configured public
 base, never the Host header; the body's deadline; the security headers.
 
-Queries go through one QueryBackend (by default a pool of worker processes over the built store,
-started and stopped with the app). The linked-data pages read a pyoxigraph store through a provider
-(by default one in-memory copy of the built store, loaded on first use). Errors from the package's
-tree (ilrs_kg.errors) become statuses in one place, ilrs_kg.sparql.statuses.
+Queries go through one QueryBackend (by default a LiveBackend, ilrs_kg.live: worker processes over one
+release of the built store, started and stopped with the app, and swapped for the next release when a
+build moves `current`). The linked-data pages read a pyoxigraph store through a provider (by default the
+LiveBackend's in-memory copy of the same release); every request is pinned to one release. Errors from
+the package's tree (ilrs_kg.errors) become statuses in one place, ilrs_kg.sparql.statuses.
 """
 
 from __future__ import annotations
@@ -30,12 +31,12 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ilrs_kg.edge import Edge
 from ilrs_kg.errors import IlrsKgError
+from ilrs_kg.live import LiveBackend, PinVersion
 from ilrs_kg.settings import Settings
 from ilrs_kg.sparql.backend import InProcessBackend, QueryBackend
 from ilrs_kg.sparql.examples import load_examples
 from ilrs_kg.sparql.protocol import SparqlEndpoint
 from ilrs_kg.sparql.statuses import headers_for, status_for
-from ilrs_kg.sparql.workers import WorkerPool
 from ilrs_kg.store import load_in_memory
 
 StoreProvider = Callable[[], ox.Store]
@@ -85,10 +86,13 @@ def create_app(
     settings: Settings, backend: QueryBackend | None = None, *, store_provider: StoreProvider | None = None
 ) -> FastAPI:
     if backend is None:
-        backend = WorkerPool.from_settings(settings)
+        backend = LiveBackend(settings)
+    live = backend if isinstance(backend, LiveBackend) else None
     if store_provider is None:
         in_process = backend if isinstance(backend, InProcessBackend) else None
-        store_provider = (lambda: in_process.store) if in_process else _memoized_store(settings)
+        store_provider = (
+            (lambda: in_process.store) if in_process else live.store if live else _memoized_store(settings)
+        )
     query_backend = backend
 
     @asynccontextmanager
@@ -107,10 +111,12 @@ def create_app(
 
     linked_data = _optional_module("ilrs_kg.linked_data.routes")
     if linked_data is not None:
-        app.include_router(linked_data.build_router(settings, store_provider))  # type: ignore[attr-defined]
+        modified = live.modified if live else None
+        app.include_router(linked_data.build_router(settings, store_provider, modified))  # type: ignore[attr-defined]
     exports = _optional_module("ilrs_kg.exports.routes")
     if exports is not None:
-        app.include_router(exports.build_router(settings))  # type: ignore[attr-defined]
+        dumps = live.dumps_dir if live else None
+        app.include_router(exports.build_router(settings, dumps))  # type: ignore[attr-defined]
     if not any(getattr(route, "path", None) == "/" for route in app.routes):
         app.add_api_route(
             "/",
@@ -130,10 +136,20 @@ def create_app(
         allow_origins=["*"],
         allow_methods=["GET", "HEAD", "OPTIONS"],
         allow_headers=["*"],
-        expose_headers=["ETag", "Link", "Content-Location", "Location", "Last-Modified", "Vary"],
+        expose_headers=[
+            "ETag",
+            "Link",
+            "Content-Location",
+            "Location",
+            "Last-Modified",
+            "Vary",
+            "Data-Version",
+        ],
     )
     endpoint = SparqlEndpoint(settings, backend, examples=load_examples(settings.root / "queries"))
     app.add_middleware(SparqlFirst, endpoint=endpoint)
+    if live is not None:
+        app.add_middleware(PinVersion, live=live)  # everything below sees one release
     app.add_middleware(Edge, settings=settings)
     return app
 

@@ -1,19 +1,33 @@
-"""Validate the sources and build the store: the one pipeline behind `validate`, `build` and `serve`."""
+"""Validate the sources and build a release (store and dumps): the one pipeline behind `validate`, `build`
+and `serve`."""
 
 from __future__ import annotations
 
+import os
+import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import pyoxigraph as ox
 
 from ilrs_kg.derivation import DerivedSources, with_derived
 from ilrs_kg.errors import ValidationFailed
-from ilrs_kg.exports import dump_formats, list_dumps, produce_all
+from ilrs_kg.exports import produce_all
+from ilrs_kg.releases import (
+    Draft,
+    Release,
+    build_lock,
+    current_release,
+    draft,
+    remove_unused,
+    verify,
+)
 from ilrs_kg.settings import Settings
 from ilrs_kg.sources import data_version, graph_files, load_files, shape_files
-from ilrs_kg.store import current_build, load_in_memory, write_store
+from ilrs_kg.store import load_store_dir
+from ilrs_kg.swap import live_servers, swap_in
 from ilrs_kg.validation import ValidationReport, validate
 
 Progress = Callable[[str], None]
@@ -29,6 +43,7 @@ class BuildOutcome:
     triples: int
     reused: bool
     seconds: float
+    release: str = ""
 
 
 class _Timer:
@@ -40,6 +55,11 @@ class _Timer:
         now = time.perf_counter()
         self.progress(f"{label} ({now - since:.2f} s)")
         return now
+
+    def outcome(self, release: Release, *, reused: bool) -> BuildOutcome:
+        return BuildOutcome(
+            release.data_version, release.triples, reused, time.perf_counter() - self.started, release.name
+        )
 
 
 def run_validation(
@@ -56,32 +76,74 @@ def run_validation(
 
 
 def build_store(settings: Settings, progress: Progress = _quiet, *, reuse: bool = False) -> BuildOutcome:
-    """Validate, then write a new store atomically; with `reuse`, keep a store built from these sources."""
+    """Validate, then write a new release and swap it in (under running servers, once they have all
+    loaded it: ilrs_kg.swap); with `reuse`, keep the current release when it was built from these
+    sources and its files match its manifest."""
     timer = _Timer(progress)
-    version = data_version(settings)
-    existing = current_build(settings)
-    if reuse and existing is not None and existing.data_version == version:
-        progress(f"store is up to date (data version {version})")
-        if len(list_dumps(settings)) < len(dump_formats()):
-            # A store built before the dumps existed, or whose dumps were deleted: make them again.
-            produce_all(settings, load_in_memory(settings), progress)
-        return BuildOutcome(
-            version, existing.triples, reused=True, seconds=time.perf_counter() - timer.started
-        )
-    derived = with_derived(settings, graph_files(settings), progress)
-    report = run_validation(settings, progress, derived)
-    if not report.conforms:
-        raise ValidationFailed(report.render(settings.root), len(report.violations))
-    since = time.perf_counter()
+    with build_lock(settings):
+        _report_removed(remove_unused(settings), progress)
+        live_servers(settings)  # also forgets the servers that were killed
+        version = data_version(settings)
+        existing = current_release(settings)
+        if reuse and existing is not None and existing.data_version == version:
+            problems = verify(existing)
+            if not problems:
+                progress(f"store is up to date (data version {version})")
+                return timer.outcome(existing, reused=True)
+            progress(
+                f"the current build does not match its manifest ({'; '.join(problems[:5])}); "
+                "rebuilding what is wrong"
+            )
+            if all(problem.startswith("dumps/") for problem in problems):
+                repaired = _redo_dumps(settings, existing, progress)
+                _report_removed(remove_unused(settings), progress)
+                return timer.outcome(repaired, reused=True)
+        derived = with_derived(settings, graph_files(settings), progress)
+        report = run_validation(settings, progress, derived)
+        if not report.conforms:
+            raise ValidationFailed(report.render(settings.root), len(report.violations))
+        since = time.perf_counter()
+        with draft(settings, version) as unit:
+            store = ox.Store(str(unit.store_dir))
+            triples = load_files(store, derived.files)
+            store.flush()
+            store.optimize()
+            del store  # releases the RocksDB lock before readers open it
+            since = timer.step(f"wrote store at {unit.store_dir}", since)
+            release = _finish(settings, unit, triples, progress)
+        timer.step(f"wrote dumps to {unit.dumps_dir}", since)
+        progress(derived.share_line(time.perf_counter() - timer.started))
+        _report_removed(remove_unused(settings), progress)
+    return timer.outcome(release, reused=False)
 
-    def fill(store: ox.Store) -> int:
-        return load_files(store, derived.files)
 
-    write_store(settings, version, fill)
-    since = timer.step(f"wrote store at {settings.store_path}", since)
-    produce_all(settings, load_in_memory(settings), progress)
-    timer.step(f"wrote dumps to {settings.dumps_dir}", since)
-    progress(derived.share_line(time.perf_counter() - timer.started))
-    info = current_build(settings)
-    triples = info.triples if info is not None else 0
-    return BuildOutcome(version, triples, reused=False, seconds=time.perf_counter() - timer.started)
+def _finish(settings: Settings, unit: Draft, triples: int, progress: Progress) -> Release:
+    """Write the dumps from the unit's own store, seal the manifest, then swap the unit in."""
+    produce_all(settings, load_store_dir(unit.store_dir), progress, directory=unit.dumps_dir)
+    release = unit.seal(triples)
+    swap_in(settings, release, progress)
+    return release
+
+
+def _redo_dumps(settings: Settings, existing: Release, progress: Progress) -> Release:
+    """A new unit sharing the sound store's files (hard links: they are never written again) with fresh
+    dumps; the damaged unit is left to the cleanup."""
+    with draft(settings, existing.data_version) as unit:
+        for name in existing.files:
+            if name.startswith("store/"):
+                source, target = existing.path / name, unit.path / name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                _link_or_copy(source, target)
+        return _finish(settings, unit, existing.triples, progress)
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
+def _report_removed(names: list[str], progress: Progress) -> None:
+    if names:
+        progress(f"removed what no process uses: {', '.join(names)}")

@@ -52,7 +52,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 def _cmd_build(args: argparse.Namespace) -> int:
     settings = settings_from_args(args)
-    outcome = build_store(settings, _progress)
+    # serve --watch rebuilds with --if-changed: a save that changes nothing swaps nothing.
+    outcome = build_store(settings, _progress, reuse=args.if_changed)
     print(
         f"built store {settings.store_path} (data version {outcome.data_version}, "
         f"{outcome.triples} triples) in {outcome.seconds:.2f} s"
@@ -123,6 +124,7 @@ def build_parser() -> argparse.ArgumentParser:
     build = with_store(
         with_root(commands.add_parser("build", help="validate, then write the Oxigraph store"))
     )
+    build.add_argument("--if-changed", action="store_true", help=argparse.SUPPRESS)
     build.set_defaults(handler=_cmd_build)
     query = with_store(with_root(commands.add_parser("query", help="run a SPARQL query (text, or @file.rq)")))
     query.add_argument("sparql")

@@ -1,8 +1,9 @@
 """`ilrs-kg export --format FORMAT [--output FILE]`: write one dump or export, or all of them.
 
 Without --output a single format goes to standard output (binary formats refuse a terminal);
-`--format all` writes every file into the dumps directory, or into the directory --output names (made
-if missing, as a user naming a new folder expects).
+`--format all` writes every file into the directory --output names (made if missing, as a user naming a
+new folder expects); without it, the build's own dumps (written with the store, checked against its
+manifest) are already there and are not rewritten.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from pathlib import Path
 
 from ilrs_kg.build import build_store
 from ilrs_kg.cli import settings_from_args
-from ilrs_kg.exports import ExportError, dump_formats, export_format, export_to_file, produce_all
+from ilrs_kg.exports import ExportError, dump_formats, export_format, export_to_file, list_dumps, produce_all
 from ilrs_kg.exports.catalog import FORMATS_BY_KEY
 from ilrs_kg.exports.files import check_output_path
 from ilrs_kg.store import load_in_memory
@@ -55,10 +56,15 @@ def run(args: argparse.Namespace) -> int:
             and sys.stdout.isatty():
         raise ExportError(f"--format {args.format} is binary: give --output FILE or redirect the output")
     build_store(settings, _progress, reuse=True)
+    if args.format == ALL and output is None:
+        # A release is never written to after its manifest: the build made and verified these files.
+        print(f"{len(list_dumps(settings))} files in {settings.dumps_dir}")
+        return 0
     store = load_in_memory(settings)
     if args.format == ALL:
+        assert output is not None
         written = produce_all(settings, store, _progress, directory=output)
-        print(f"wrote {len(written)} files to {(output or settings.dumps_dir)}")
+        print(f"wrote {len(written)} files to {output}")
     elif output is not None:
         export_to_file(args.format, settings, store, output)
         print(f"wrote {output} ({output.stat().st_size:,} bytes)", file=sys.stderr)

@@ -18,11 +18,15 @@ import sys
 import threading
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ilrs_kg.build import build_store
 from ilrs_kg.edge import PublicBase
 from ilrs_kg.heartbeat import Heartbeat
 from ilrs_kg.settings import Settings
+
+if TYPE_CHECKING:
+    from ilrs_kg.watch import Watcher
 
 _DEFAULTS = Settings()
 # Addresses that listen on every interface, hence name none a client could use in a link.
@@ -45,6 +49,7 @@ class ServeOptions:
     log_level: str = "info"
     # An HTTP process whose event loop has not beaten for this long is killed and restarted.
     http_hang_seconds: float = 30.0
+    watch: bool = False
 
 
 # Options that set a Settings field of the same name: option, type, unit, what it limits and what
@@ -156,6 +161,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="with several HTTP processes, restart one whose event loop has not run for this long "
         "(default: %(default)s)",
     )
+    parser.add_argument(
+        "--watch",
+        action="store_true",
+        help="rebuild when data/, ontology/ or shapes/ change and swap the new data in atomically; "
+        "a change that fails validation is logged and not applied",
+    )
     parser.add_argument("--access-log", action="store_true", help="log every request")
     parser.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
 
@@ -188,6 +199,7 @@ def settings_and_options(args: argparse.Namespace) -> tuple[Settings, ServeOptio
         args.access_log,
         args.log_level,
         args.http_hang_seconds,
+        args.watch,
     )
     return settings, options
 
@@ -219,9 +231,9 @@ def serve_http(
 
     from ilrs_kg.app import create_app
     from ilrs_kg.http_server import ConnectionLimits, LimitedH11Protocol
-    from ilrs_kg.sparql.workers import WorkerPool
+    from ilrs_kg.live import LiveBackend
 
-    backend = WorkerPool.from_settings(
+    backend = LiveBackend(
         settings,
         memory_mb=options.worker_memory_mb,
         on_tick=heartbeat.beat if heartbeat is not None else None,
@@ -264,6 +276,7 @@ def _supervise(settings: Settings, options: ServeOptions, sock: socket.socket) -
         return process, heartbeat
 
     started = [start() for _ in range(options.http_processes)]
+    watcher = _watcher(settings, options)
     while not stopping.wait(0.5):
         for index, (process, heartbeat) in enumerate(started):
             if process.is_alive() and heartbeat.stale(options.http_hang_seconds, _STARTUP_SECONDS):
@@ -277,6 +290,8 @@ def _supervise(settings: Settings, options: ServeOptions, sock: socket.socket) -
                     "HTTP process %s exited (%s); restarting it", process.pid, process.exitcode
                 )
                 started[index] = start()
+    if watcher is not None:
+        watcher.stop()
     processes = [process for process, _heartbeat in started]
     for process in processes:
         process.terminate()
@@ -284,6 +299,16 @@ def _supervise(settings: Settings, options: ServeOptions, sock: socket.socket) -
         process.join(10)
         if process.is_alive():
             process.kill()
+
+
+def _watcher(settings: Settings, options: ServeOptions) -> Watcher | None:
+    if not options.watch:
+        return None
+    from ilrs_kg.watch import Watcher
+
+    watcher = Watcher(settings, _progress)
+    watcher.start()
+    return watcher
 
 
 def run(args: argparse.Namespace) -> int:
@@ -305,7 +330,12 @@ def run(args: argparse.Namespace) -> int:
         )
     with sock:
         if options.http_processes == 1:
-            serve_http(settings, options, sock)
+            watcher = _watcher(settings, options)
+            try:
+                serve_http(settings, options, sock)
+            finally:
+                if watcher is not None:
+                    watcher.stop()
         else:
             _supervise(settings, options, sock)
     return 0

@@ -86,11 +86,12 @@ class Settings:
 
     @property
     def store_path(self) -> Path:
-        """A symlink to the current store directory, swapped atomically by each build."""
+        """A fixed link to the current release's store (`current/store`; ilrs_kg.releases)."""
         return self.output_dir / "store"
 
     @property
     def dumps_dir(self) -> Path:
+        """A fixed link to the current release's dumps (`current/dumps`), once something is built."""
         return self.output_dir / "dumps"
 
     @property

@@ -219,7 +219,9 @@ def describe_file(dump_format: DumpFormat, path: Path) -> DumpFile | None:
     return DumpFile(dump_format, path, stat.st_size, _sha256(path, stat))
 
 
-def list_dumps(settings: Settings) -> list[DumpFile]:
-    """The produced files in settings.dumps_dir, in `DUMP_FORMATS` order, with sizes and digests."""
-    found = (describe_file(f, settings.dumps_dir / f.name) for f in DUMP_FORMATS)
+def list_dumps(settings: Settings, directory: Path | None = None) -> list[DumpFile]:
+    """The produced files in settings.dumps_dir (or `directory`), in `DUMP_FORMATS` order, with sizes
+    and digests."""
+    where = directory if directory is not None else settings.dumps_dir
+    found = (describe_file(f, where / f.name) for f in DUMP_FORMATS)
     return [entry for entry in found if entry is not None]

@@ -7,6 +7,8 @@ ETag, Content-Length, conditional GET and range requests.
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
+from pathlib import Path
 
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, PlainTextResponse, Response
@@ -68,8 +70,10 @@ exports for Gephi, Neo4j and Cytoscape. <a href="?format=json">This list as JSON
 """
 
 
-def build_router(settings: Settings) -> APIRouter:
+def build_router(settings: Settings, dumps_dir: Callable[[], Path] | None = None) -> APIRouter:
+    """`dumps_dir` names the directory to serve, per request (a server passes its pinned release's)."""
     router = APIRouter()
+    directory = dumps_dir or (lambda: settings.dumps_dir)
 
     @router.api_route("/dumps/", methods=["GET", "HEAD"], name="dump_listing")
     def dump_listing(request: Request) -> Response:
@@ -84,7 +88,7 @@ def build_router(settings: Settings) -> APIRouter:
                 chosen = negotiate(request.headers.get("accept"), _LISTING_TYPES, "text/html")
             except NotAcceptable as exc:
                 return PlainTextResponse(str(exc), status_code=406, headers=headers)
-        entries = list_dumps(settings)
+        entries = list_dumps(settings, directory())
         if chosen == "application/json":
             listing = [
                 {"url": str(request.url_for("dump_file", name=e.name)), "media_type": e.media_type,
@@ -97,7 +101,7 @@ def build_router(settings: Settings) -> APIRouter:
     @router.api_route("/dumps/{name}", methods=["GET", "HEAD"], name="dump_file")
     def dump_file(name: str, request: Request) -> Response:
         dump_format = FORMATS_BY_NAME.get(name)
-        entry = describe_file(dump_format, settings.dumps_dir / name) if dump_format is not None else None
+        entry = describe_file(dump_format, directory() / name) if dump_format is not None else None
         if entry is None:
             return PlainTextResponse(f"no dump named {name!r}; the list is at /dumps/", status_code=404)
         etag = _etag(entry)

@@ -12,7 +12,7 @@ from ilrs_kg.linked_data.graph_pages import GraphPages
 from ilrs_kg.linked_data.replies import CACHE_CONTROL, CORS, Reply, Request
 from ilrs_kg.linked_data.service import LinkedData
 from ilrs_kg.linked_data.site_pages import SitePages
-from ilrs_kg.linked_data.snapshot import Snapshots, StoreProvider
+from ilrs_kg.linked_data.snapshot import Clock, Snapshots, StoreProvider
 from ilrs_kg.settings import Settings
 
 _METHODS = ["GET", "HEAD"]
@@ -35,12 +35,15 @@ def _response(reply: Reply) -> Response:
     return Response(content=reply.body, status_code=reply.status, headers=dict(reply.headers))
 
 
-def build_router(settings: Settings, store_provider: StoreProvider) -> APIRouter:
+def build_router(
+    settings: Settings, store_provider: StoreProvider, modified: Clock | None = None
+) -> APIRouter:
     """Routes for entity IRIs, their documents, the home and class pages, the ontology and VoID.
 
-    `store_provider` returns the store to read; it is called per request, so a rebuilt store is picked up.
+    `store_provider` returns the store to read; it is called per request, so a rebuilt store is picked up;
+    `modified` says when that store was built.
     """
-    service = LinkedData(settings, Snapshots(settings, store_provider))
+    service = LinkedData(settings, Snapshots(settings, store_provider, modified))
     router = APIRouter()
 
     def route(path: str, handler: Callable[..., Reply]) -> None:

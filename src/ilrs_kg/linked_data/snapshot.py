@@ -12,11 +12,12 @@ from typing import Any
 import pyoxigraph as ox
 
 from ilrs_kg.linked_data.vocabulary import Vocabulary, load_vocabulary
+from ilrs_kg.releases import current_release
 from ilrs_kg.settings import Settings
 from ilrs_kg.statement_graphs import Provenance, load_provenance
-from ilrs_kg.store import BUILD_INFO
 
 StoreProvider = Callable[[], ox.Store]
+Clock = Callable[[], datetime]
 
 
 @dataclass(frozen=True)
@@ -40,24 +41,23 @@ class Snapshot:
 class Snapshots:
     """Hands out a Snapshot of whatever store the provider currently returns, rebuilt when it changes."""
 
-    def __init__(self, settings: Settings, provider: StoreProvider) -> None:
+    def __init__(self, settings: Settings, provider: StoreProvider, modified: Clock | None = None) -> None:
         self._settings = settings
         self._provider = provider
+        # When the store the provider returns was built (a server passes its pinned release's time).
+        self._built_at = modified or self._current_release_time
         self._lock = threading.Lock()
         self._current: Snapshot | None = None
 
-    def _modified(self) -> datetime:
-        info = self._settings.store_path / BUILD_INFO
-        try:
-            return datetime.fromtimestamp(info.stat().st_mtime, UTC).replace(microsecond=0)
-        except OSError:
-            return datetime.now(UTC).replace(microsecond=0)
+    def _current_release_time(self) -> datetime:
+        release = current_release(self._settings)
+        return release.built_at if release is not None else datetime.now(UTC).replace(microsecond=0)
 
     def current(self) -> Snapshot:
         store = self._provider()
         with self._lock:
             if self._current is None or self._current.store is not store:
                 self._current = Snapshot(
-                    store, load_vocabulary(store), self._modified(), load_provenance(store)
+                    store, load_vocabulary(store), self._built_at(), load_provenance(store)
                 )
             return self._current

@@ -1,10 +1,10 @@
 """A query worker process: `python -m ilrs_kg.sparql.worker_main --fd N ...`.
 
 It first cuts itself off from any network (ilrs_kg.sparql.sandbox: the socket its parent passed it
-was made before, so it keeps working), loads its own in-memory copy of the built store, says it is
-ready and which protection holds, then answers one job at a time over that socket, until the parent
-closes it. Its parent (WorkerPool)
-kills it when a query runs past the time limit; a query that crashes the engine kills only it.
+was made before, so it keeps working), loads its own in-memory copy of the store directory it was
+started for (one release's, never re-resolved), says it is ready and which protection holds, then
+answers one job at a time over that socket, until the parent closes it. Its parent (WorkerPool) kills
+it when a query runs past the time limit; a query that crashes the engine kills only it.
 
 Frames are a 4-byte big-endian length and a pickle: the parent sends QueryJob objects and receives
 ("ready", triples, protection), ("ok", QueryResult) or ("error", error class name, message). The
@@ -25,12 +25,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ilrs_kg.errors import IlrsKgError
-from ilrs_kg.settings import Settings
 from ilrs_kg.sparql.execution import execute
 from ilrs_kg.sparql.jobs import QueryJob
 from ilrs_kg.sparql.limits import Limits
 from ilrs_kg.sparql.sandbox import SandboxError, enter
-from ilrs_kg.store import load_in_memory
+from ilrs_kg.store import load_store_dir
 
 HEADER = struct.Struct("!I")
 
@@ -50,10 +49,10 @@ def _receive(stream: io.BufferedIOBase) -> bytes | None:
     return payload if len(payload) == size else None
 
 
-def serve(channel: socket.socket, settings: Settings, limits: Limits, protection: str) -> None:
+def serve(channel: socket.socket, store_dir: Path, limits: Limits, protection: str) -> None:
     # Buffered: when the parent has queued several jobs, one read fetches them all.
     stream = io.BufferedReader(socket.SocketIO(channel, "rb"), buffer_size=1 << 16)
-    store = load_in_memory(settings)
+    store = load_store_dir(store_dir)
     channel.sendall(encode(("ready", len(store), protection)))
     while (payload := _receive(stream)) is not None:
         job = pickle.loads(payload)  # noqa: S301  # written by our own parent process
@@ -72,8 +71,7 @@ def serve(channel: socket.socket, settings: Settings, limits: Limits, protection
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="ilrs_kg.sparql.worker_main")
     parser.add_argument("--fd", type=int, required=True)
-    parser.add_argument("--root", required=True)
-    parser.add_argument("--build-dir", required=True)
+    parser.add_argument("--store-dir", required=True, help="the release's store (never re-resolved)")
     parser.add_argument("--limits", required=True, help="Limits as JSON")
     parser.add_argument("--memory-mb", type=int, default=0, help="address-space limit; 0: none")
     parser.add_argument("--sandbox", default="auto", help="network policy (ilrs_kg.sparql.sandbox)")
@@ -83,7 +81,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.memory_mb > 0:
         limit = args.memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    settings = Settings(root=Path(args.root), build_dir=Path(args.build_dir))
     channel = socket.socket(fileno=args.fd)
     try:
         protection = enter(args.sandbox)  # before the store or any job is read
@@ -91,7 +88,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         channel.sendall(encode(("error", "SandboxRefused", str(exc))))
         return 1
     try:
-        serve(channel, settings, Limits(**json.loads(args.limits)), protection)
+        serve(channel, Path(args.store_dir), Limits(**json.loads(args.limits)), protection)
     except IlrsKgError as exc:  # the store could not be loaded: tell the parent why
         channel.sendall(encode(("error", type(exc).__name__, str(exc))))
         return 1

@@ -64,8 +64,8 @@ class _Channel(asyncio.Protocol):
 class WorkerSpec:
     """Everything a worker is started with."""
 
-    root: Path
-    build_dir: Path
+    # One release's store directory, never re-resolved: replacements answer like the workers they replace.
+    store_dir: Path
     limits_json: str
     memory_mb: int
     sandbox: str
@@ -155,10 +155,8 @@ async def spawn(spec: WorkerSpec, *, low_priority: bool = False) -> WorkerProces
                 "ilrs_kg.sparql.worker_main",
                 "--fd",
                 str(child.fileno()),
-                "--root",
-                str(spec.root),
-                "--build-dir",
-                str(spec.build_dir),
+                "--store-dir",
+                str(spec.store_dir),
                 "--limits",
                 spec.limits_json,
                 "--memory-mb",

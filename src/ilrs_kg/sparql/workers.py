@@ -34,6 +34,7 @@ import logging
 import signal
 from collections.abc import Callable, Coroutine
 from dataclasses import asdict, dataclass
+from pathlib import Path
 
 from ilrs_kg.errors import (
     BadRequest,
@@ -52,13 +53,13 @@ from ilrs_kg.errors import (
     UpdateRefused,
     WorkerLost,
 )
+from ilrs_kg.releases import ReleaseLock, hold_current
 from ilrs_kg.settings import Settings
 from ilrs_kg.sparql.crash_budget import CrashMemory, RespawnBudget
 from ilrs_kg.sparql.fairness import ClientLedger, FairQueue
 from ilrs_kg.sparql.jobs import QueryJob, QueryResult
 from ilrs_kg.sparql.limits import Limits
 from ilrs_kg.sparql.worker_process import EXTERNAL_SIGNALS, Message, WorkerProcess, WorkerSpec, spawn
-from ilrs_kg.store import current_build
 
 logger = logging.getLogger(__name__)
 
@@ -111,6 +112,7 @@ class WorkerPool:
         self,
         settings: Settings,
         data_version: str,
+        store_dir: Path,
         *,
         memory_mb: int = 4096,
         depth: int = 4,
@@ -121,8 +123,13 @@ class WorkerPool:
         heartbeat_timeout: float = 2.0,
         on_tick: Callable[[], None] | None = None,
         spare: int = 1,
+        release_lock: ReleaseLock | None = None,
     ) -> None:
         self.settings = settings
+        # One release's store, named once: every worker of this pool, replacements included, loads this
+        # directory, so the pool answers from one data version however often workers are replaced.
+        self.store_dir = store_dir
+        self._release_lock = release_lock  # keeps that release on disk until close()
         self.size = max(1, settings.workers)
         # The fast lane holds a spare beyond `workers`: when a worker leaves it (long query, crash,
         # timeout), the others still have room while its replacement starts (a second or so).
@@ -136,8 +143,7 @@ class WorkerPool:
         self.heartbeat_timeout = heartbeat_timeout
         self.on_tick = on_tick
         self.spec = WorkerSpec(
-            settings.root,
-            settings.output_dir,
+            store_dir,
             json.dumps(asdict(Limits.from_settings(settings))),
             memory_mb,
             settings.query_sandbox,
@@ -159,11 +165,17 @@ class WorkerPool:
     def from_settings(
         cls, settings: Settings, *, memory_mb: int = 4096, on_tick: Callable[[], None] | None = None
     ) -> WorkerPool:
-        """A pool over the current built store; raises StoreError when there is none."""
-        build = current_build(settings)
-        if build is None:
-            raise StoreError(f"no built store at {settings.store_path}: run `ilrs-kg build` first")
-        return cls(settings, build.data_version, memory_mb=memory_mb, on_tick=on_tick)
+        """A pool over the release current now, kept on disk while the pool runs; raises StoreError
+        when there is none."""
+        release, lock = hold_current(settings)
+        return cls(
+            settings,
+            release.data_version,
+            release.store_dir,
+            memory_mb=memory_mb,
+            on_tick=on_tick,
+            release_lock=lock,
+        )
 
     @property
     def data_version(self) -> str:
@@ -208,6 +220,8 @@ class WorkerPool:
             if not pending.future.done():
                 pending.future.set_exception(StoreError("the server is shutting down"))
         await asyncio.gather(*(worker.dispose() for worker in workers), return_exceptions=True)
+        if self._release_lock is not None:
+            self._release_lock.release()
 
     def _enlist(self, worker: _Worker) -> None:
         if self._state != "running":
