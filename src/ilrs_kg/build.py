@@ -45,7 +45,7 @@ def run_validation(settings: Settings, progress: Progress = _quiet) -> Validatio
     timer = _Timer(progress)
     graph_sources, shape_sources = graph_files(settings), shape_files(settings)
     progress(f"validating {len(graph_sources)} graph file(s) against {len(shape_sources)} shape file(s)")
-    report = validate(graph_sources, shape_sources)
+    report = validate(graph_sources, shape_sources, settings.validator)
     timer.step("validated", timer.started)
     return report
 
