@@ -105,6 +105,16 @@ def _cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_root_arguments(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument("--root", help="project directory holding ontology/, data/ and shapes/")
+    sub.add_argument(
+        "--validator",
+        choices=VALIDATORS,
+        help="which engine checks the SHACL core shapes: sparql (compiled, the default) or pyshacl"
+        " (the reference)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ilrs-kg", description="Knowledge graph of the International Lunar Research Station."
@@ -112,13 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
 
     def with_root(sub: argparse.ArgumentParser) -> argparse.ArgumentParser:
-        sub.add_argument("--root", help="project directory holding ontology/, data/ and shapes/")
-        sub.add_argument(
-            "--validator",
-            choices=VALIDATORS,
-            help="which engine checks the SHACL core shapes: sparql (compiled, the default) or pyshacl"
-            " (the reference)",
-        )
+        _add_root_arguments(sub)
         return sub
 
     with_root(commands.add_parser("validate", help="check the graph against the SHACL shapes")).set_defaults(
@@ -155,7 +159,7 @@ def _add_optional_commands(
         (export_command, "export", "write a dump or export of the graph"),
     ):
         sub = commands.add_parser(name, help=help_text)
-        sub.add_argument("--root", help="project directory holding ontology/, data/ and shapes/")
+        _add_root_arguments(sub)
         module.add_arguments(sub)
         sub.set_defaults(handler=module.run)
 
