@@ -299,21 +299,23 @@ class _Compiler:
         alternatives = [f"{{ {pattern} }}" for _component, pattern, _value in self.patterns(shape, focus)]
         return " UNION ".join(alternatives) if alternatives else "FILTER(false)"
 
-    def targets(self, shape: rdflib.term.Node) -> str | None:
-        """A pattern binding ?this to each focus node of the shape; None when it has no targets."""
-        s = self.shapes
-        parts = [f"{{ ?this {_TYPE} {_n3(c)} }}" for c in s.objects(shape, SH.targetClass)]
-        if (shape, RDF.type, RDFS.Class) in s or (shape, RDF.type, rdflib.OWL.Class) in s:
-            parts.append(f"{{ ?this {_TYPE} {_n3(shape)} }}")
-        parts += [f"{{ ?this {_n3(p)} ?_any }}" for p in s.objects(shape, SH.targetSubjectsOf)]
-        parts += [f"{{ ?_any {_n3(p)} ?this }}" for p in s.objects(shape, SH.targetObjectsOf)]
-        nodes = [_n3(n) for n in s.objects(shape, SH.targetNode)]
-        if nodes:
-            parts.append(f"{{ VALUES ?this {{ {' '.join(nodes)} }} }}")
-        if not parts:
-            return None
-        # DISTINCT: a node targeted twice (two classes) is one focus node.
-        return f"{{ SELECT DISTINCT ?this WHERE {{ {' UNION '.join(parts)} }} }}"
+
+def target_pattern(shapes: rdflib.Graph, shape: rdflib.term.Node) -> str | None:
+    """A pattern binding ?this to each focus node of the shape (SHACL §2.1.3); None when it has no
+    targets. Bound by the targets' own triple patterns, never by a VALUES list of the nodes found: Oxigraph
+    joins a long VALUES block in time that grows as N^1.83 (30 s for 45k missions, against 0.65 s)."""
+    parts = [f"{{ ?this {_TYPE} {_n3(c)} }}" for c in shapes.objects(shape, SH.targetClass)]
+    if (shape, RDF.type, RDFS.Class) in shapes or (shape, RDF.type, rdflib.OWL.Class) in shapes:
+        parts.append(f"{{ ?this {_TYPE} {_n3(shape)} }}")
+    parts += [f"{{ ?this {_n3(p)} ?_any }}" for p in shapes.objects(shape, SH.targetSubjectsOf)]
+    parts += [f"{{ ?_any {_n3(p)} ?this }}" for p in shapes.objects(shape, SH.targetObjectsOf)]
+    nodes = [_n3(n) for n in shapes.objects(shape, SH.targetNode)]
+    if nodes:
+        parts.append(f"{{ VALUES ?this {{ {' '.join(nodes)} }} }}")
+    if not parts:
+        return None
+    # DISTINCT: a node targeted twice (two classes) is one focus node.
+    return f"{{ SELECT DISTINCT ?this WHERE {{ {' UNION '.join(parts)} }} }}"
 
 
 def _message(shapes: rdflib.Graph, shape: rdflib.term.Node, component: str) -> str:
@@ -337,7 +339,7 @@ def compile_shapes(shapes: rdflib.Graph) -> list[CompiledConstraint]:
     ):
         if shapes.value(shape, SH.deactivated) == rdflib.Literal(True):
             continue
-        focus = compiler.targets(shape)
+        focus = target_pattern(shapes, shape)
         if focus is None:
             continue
         # Node-level constraints report at the node shape; each property shape reports at itself.
