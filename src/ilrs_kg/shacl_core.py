@@ -365,10 +365,12 @@ def compile_shapes(shapes: rdflib.Graph) -> list[CompiledConstraint]:
     return compiled
 
 
-def evaluate(store: ox.Store, shapes: rdflib.Graph) -> list[CoreResult]:
+def evaluate(store: ox.Store, shapes: rdflib.Graph, *, union: bool = False) -> list[CoreResult]:
+    """Every violation of the shapes' core constraints; `union`: the data is the union of the store's
+    graphs (each query projects distinct rows, so a triple two graphs hold is seen once)."""
     results = []
     for constraint in compile_shapes(shapes):
-        solutions = store.query(constraint.query)
+        solutions = store.query(constraint.query, use_default_graph_as_union=union)
         assert isinstance(solutions, ox.QuerySolutions)
         for row in solutions:
             focus = row["this"]

@@ -103,14 +103,16 @@ def _fill_template(template: str, bound: dict[str, object]) -> str:
     return _TEMPLATE_VAR.sub(value_of, template)
 
 
-def evaluate(store: ox.Store, shapes: rdflib.Graph) -> list[SparqlResult]:
+def evaluate(store: ox.Store, shapes: rdflib.Graph, *, union: bool = False) -> list[SparqlResult]:
+    """Every violation of the shapes' SPARQL constraints; `union`: the data is the union of the store's
+    graphs, where a triple two graphs hold can give a row twice (one result is kept)."""
     results = []
     for constraint in collect(shapes):
         targets = target_pattern(shapes, constraint.shape)
         if targets is None:
             continue
         query = constraint.prefixes + _bind_this(constraint.select, targets)
-        solutions = store.query(query)
+        solutions = store.query(query, use_default_graph_as_union=union)
         assert isinstance(solutions, ox.QuerySolutions)
         variables = [v.value for v in solutions.variables]
         for row in solutions:
@@ -131,4 +133,4 @@ def evaluate(store: ox.Store, shapes: rdflib.Graph) -> list[SparqlResult]:
                     value=str(value) if value is not None else None,
                 )
             )
-    return results
+    return list(dict.fromkeys(results))
