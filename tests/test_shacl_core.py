@@ -3,6 +3,7 @@ on every broken fixture, the same violations (focus node, path, shape, message).
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -114,3 +115,28 @@ def test_an_unimplemented_constraint_is_refused_by_name() -> None:
     )
     with pytest.raises(shacl_core.UnsupportedShape, match="shacl#equals"):
         shacl_core.compile_shapes(shapes)
+
+
+@pytest.mark.parametrize("validator", ["sparql", "pyshacl"])
+def test_the_cli_runs_the_chosen_validator_and_names_file_entity_and_rule(
+    tmp_path: Path, validator: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from ilrs_kg.cli import main
+    from tests.conftest import copy_project
+
+    root = copy_project(tmp_path)
+    shutil.copy(PROJECT_ROOT / "tests/fixtures/broken/agency-without-country.trig", root / "data" / "zz.trig")
+    assert main(["validate", "--root", str(root), "--validator", validator]) == 1
+    out = capsys.readouterr().out
+    assert "<https://w3id.org/ilrs/id/agency/atlantis-space-agency>" in out
+    assert "file:    data/zz.trig" in out
+    assert "An agency needs exactly one country" in out
+
+
+def test_an_unknown_validator_is_refused_by_the_cli(capsys: pytest.CaptureFixture[str]) -> None:
+    from ilrs_kg.cli import main
+
+    with pytest.raises(SystemExit) as exited:
+        main(["validate", "--validator", "fast"])
+    assert exited.value.code == 2
+    assert "invalid choice: 'fast'" in capsys.readouterr().err
