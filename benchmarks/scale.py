@@ -1,6 +1,6 @@
 """Scale benchmark: the whole service over synthetic data of 10k, 100k, 1M and 10M triples.
 
-    python benchmarks/scale.py [--max-size 1000000] [--seconds 3000] [--probe-seconds 5]
+    python benchmarks/scale.py [--min-size 10000] [--max-size 1000000] [--seconds 3000] [--probe-seconds 5]
                                [--work DIR] [--serve-args "--http-processes 1"] [--validator sparql]
 
 Per size it generates the data (ilrs_kg.synthetic: the real project plus generated claims that pass the
@@ -371,6 +371,7 @@ def report(results: list[Measured]) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--root", type=Path, default=default_root(), help="the real project to extend")
+    parser.add_argument("--min-size", type=int, default=SIZES[0], help="smallest size to try (triples)")
     parser.add_argument("--max-size", type=int, default=SIZES[-1], help="largest size to try (triples)")
     parser.add_argument("--seconds", type=float, default=3600.0, help="time budget for the whole run")
     parser.add_argument("--step-limit", type=float, default=3600.0, help="kill validate/build beyond this")
@@ -384,7 +385,7 @@ def main() -> int:
     work.mkdir(parents=True, exist_ok=True)
     deadline = time.perf_counter() + args.seconds
     results: list[Measured] = []
-    for size in (s for s in SIZES if s <= args.max_size):
+    for size in (s for s in SIZES if args.min_size <= s <= args.max_size):
         if results:
             last = results[-1]
             factor = size / last.size
