@@ -73,14 +73,8 @@ async def read_request(scope: Scope, receive: Receive, max_body_bytes: int) -> H
             chunks.append(chunk)
             more = message.get("more_body", False)
         body = b"".join(chunks)
-    return HttpRequest(
-        method,
-        scope.get("query_string", b""),
-        headers,
-        body,
-        scope.get("scheme", "http"),
-        scope.get("path", "/sparql"),
-    )
+    return HttpRequest(method, scope.get("query_string", b""), headers, body, scope.get("scheme", "http"),
+                       scope.get("path", "/sparql"))
 
 
 def _too_large(size: int, limit: int) -> QueryTooLarge:

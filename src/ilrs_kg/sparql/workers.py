@@ -57,17 +57,8 @@ logger = logging.getLogger(__name__)
 # The errors a worker may report, by name (the only names turned back into exceptions).
 _REPORTED = {
     cls.__name__: cls
-    for cls in (
-        BadRequest,
-        QueryRefused,
-        UpdateRefused,
-        QuerySyntaxError,
-        QueryTooLarge,
-        QueryTooDeep,
-        ResultTooLarge,
-        QueryFailed,
-        StoreError,
-    )
+    for cls in (BadRequest, QueryRefused, UpdateRefused, QuerySyntaxError, QueryTooLarge, QueryTooDeep,
+                ResultTooLarge, QueryFailed, StoreError)
 }
 _CRASHED = (
     "evaluating the query stopped the query engine's process (deeply nested or very long expressions "
@@ -105,7 +96,7 @@ class _Channel(asyncio.Protocol):
             end = HEADER.size + size
             if len(buffer) < end:
                 break
-            message = pickle.loads(memoryview(buffer)[HEADER.size : end])  # noqa: S301  # our own worker
+            message = pickle.loads(memoryview(buffer)[HEADER.size:end])  # noqa: S301  # our own worker
             del buffer[:end]
             self.on_message(message)
 
@@ -148,17 +139,9 @@ class _Worker:
 
 
 class WorkerPool:
-    def __init__(
-        self,
-        settings: Settings,
-        data_version: str,
-        *,
-        memory_mb: int = 4096,
-        depth: int = 4,
-        slow_after: float = 0.1,
-        busy_wait: float | None = None,
-        start_timeout: float = 60.0,
-    ) -> None:
+    def __init__(self, settings: Settings, data_version: str, *, memory_mb: int = 4096, depth: int = 4,
+                 slow_after: float = 0.1, busy_wait: float | None = None,
+                 start_timeout: float = 60.0) -> None:
         self.settings = settings
         self.size = max(1, settings.workers)
         self.timeout = settings.query_timeout
@@ -218,21 +201,9 @@ class WorkerPool:
         parent, child = socket.socketpair()
         try:
             process = subprocess.Popen(  # noqa: S603  # our own module, arguments we built
-                [
-                    sys.executable,
-                    "-m",
-                    "ilrs_kg.sparql.worker_main",
-                    "--fd",
-                    str(child.fileno()),
-                    "--root",
-                    str(self.settings.root),
-                    "--build-dir",
-                    str(self.settings.output_dir),
-                    "--limits",
-                    self._limits,
-                    "--memory-mb",
-                    str(self.memory_mb),
-                ],
+                [sys.executable, "-m", "ilrs_kg.sparql.worker_main", "--fd", str(child.fileno()),
+                 "--root", str(self.settings.root), "--build-dir", str(self.settings.output_dir),
+                 "--limits", self._limits, "--memory-mb", str(self.memory_mb)],
                 pass_fds=(child.fileno(),),
                 stdin=subprocess.DEVNULL,
             )
@@ -281,11 +252,8 @@ class WorkerPool:
 
     async def _replace(self, worker: _Worker) -> None:
         await worker.dispose()
-        logger.info(
-            "query worker %s exited with status %s; starting another",
-            worker.process.pid,
-            worker.process.returncode,
-        )
+        logger.info("query worker %s exited with status %s; starting another", worker.process.pid,
+                    worker.process.returncode)
         delay = 0.5
         while self._state == "running":
             try:
@@ -326,12 +294,10 @@ class WorkerPool:
             if pending in self._waiting:
                 self._waiting.remove(pending)
                 if not pending.future.done():
-                    pending.future.set_exception(
-                        ServiceBusy(
-                            f"all {self.size} query workers stayed busy for {self.busy_wait:g} s; "
-                            "try again shortly"
-                        )
-                    )
+                    pending.future.set_exception(ServiceBusy(
+                        f"all {self.size} query workers stayed busy for {self.busy_wait:g} s; "
+                        "try again shortly"
+                    ))
 
         pending.busy_timer = asyncio.get_running_loop().call_later(self.busy_wait, give_up)
         self._waiting.append(pending)
@@ -387,14 +353,10 @@ class WorkerPool:
         self._workers.remove(worker)
         if self._state != "running":
             return
-        error: IlrsKgError = (
-            QueryTimeout(
-                f"the query ran longer than the {self.timeout:g} s limit and was stopped; "
-                "narrow it or add a LIMIT"
-            )
-            if worker.timed_out
-            else QueryCrashed(_CRASHED)
-        )
+        error: IlrsKgError = QueryTimeout(
+            f"the query ran longer than the {self.timeout:g} s limit and was stopped; "
+            "narrow it or add a LIMIT"
+        ) if worker.timed_out else QueryCrashed(_CRASHED)
         for index, pending in enumerate(worker.inflight):
             if pending.abandoned or pending.future.done():
                 continue
