@@ -58,3 +58,11 @@ def test_messages_are_filled_from_the_solution() -> None:
     store.load(DATA, format=ox.RdfFormat.TURTLE)
     [result] = shacl_sparql.evaluate(store, _join_rule_only())
     assert "(2020)" in result.message and "(2021-03-09)" in result.message
+
+
+def test_a_violating_fact_two_graphs_state_is_reported_once_over_their_union() -> None:
+    store = ox.Store()
+    for graph in ("https://w3id.org/ilrs/graph/source/a", "https://w3id.org/ilrs/graph/source/b"):
+        store.load(DATA, format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(graph))
+    results = shacl_sparql.evaluate(store, _join_rule_only(), union=True)
+    assert [r.focus_node.value for r in results] == ["https://w3id.org/ilrs/id/early"]

@@ -70,7 +70,7 @@ def run_validation(
     derived = derived or with_derived(settings, graph_files(settings), progress)
     graph_sources, shape_sources = derived.files, shape_files(settings)
     progress(f"validating {len(graph_sources)} graph file(s) against {len(shape_sources)} shape file(s)")
-    report = validate(graph_sources, shape_sources)
+    report = validate(graph_sources, shape_sources, settings.validator)
     timer.step("validated", timer.started)
     return report
 

@@ -16,6 +16,7 @@ from ilrs_kg.settings import Settings
 from ilrs_kg.sparql.formats import write_results
 from ilrs_kg.stats import compute
 from ilrs_kg.store import load_in_memory
+from ilrs_kg.validation import VALIDATORS
 
 QUERY_RESULT_FORMATS = {
     "json": ox.QueryResultsFormat.JSON,
@@ -38,6 +39,8 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
     settings = Settings()
     if getattr(args, "root", None) is not None:
         settings = settings.with_changes(root=Path(args.root).resolve())
+    if getattr(args, "validator", None) is not None:
+        settings = settings.with_changes(validator=args.validator)
     if getattr(args, "store", None) is not None:
         settings = settings.with_changes(build_dir=Path(args.store).resolve())
     return settings
@@ -103,6 +106,16 @@ def _cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_root_arguments(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument("--root", help="project directory holding ontology/, data/ and shapes/")
+    sub.add_argument(
+        "--validator",
+        choices=VALIDATORS,
+        help="which engine checks the SHACL core shapes: sparql (compiled, the default) or pyshacl"
+        " (the reference)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ilrs-kg", description="Knowledge graph of the International Lunar Research Station."
@@ -110,7 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
 
     def with_root(sub: argparse.ArgumentParser) -> argparse.ArgumentParser:
-        sub.add_argument("--root", help="project directory holding ontology/, data/ and shapes/")
+        _add_root_arguments(sub)
         return sub
 
     with_root(commands.add_parser("validate", help="check the graph against the SHACL shapes")).set_defaults(
@@ -148,7 +161,7 @@ def _add_optional_commands(
         (export_command, "export", "write a dump or export of the graph"),
     ):
         sub = commands.add_parser(name, help=help_text)
-        sub.add_argument("--root", help="project directory holding ontology/, data/ and shapes/")
+        _add_root_arguments(sub)
         module.add_arguments(sub)
         sub.set_defaults(handler=module.run)
 

@@ -31,6 +31,9 @@ class Settings:
     build_dir: Path | None = None
     # The canonical base of the data's IRIs; the server maps it onto wherever it runs.
     base_iri: str = BASE
+    # Which engine checks the SHACL core shapes (validation.VALIDATORS): "sparql", compiled to SPARQL and
+    # run by Oxigraph (linear, no rdflib copy of the graph), or "pyshacl", the reference it agrees with.
+    validator: str = "sparql"
     host: str = "127.0.0.1"
     port: int = 8000
     # Hard limit on one query's evaluation, in seconds.

@@ -11,19 +11,25 @@ import pyshacl
 import rdflib
 from rdflib.namespace import RDF, SH
 
-from ilrs_kg import provenance_gate, shacl_sparql
+from ilrs_kg import provenance_gate, shacl_core, shacl_sparql
 from ilrs_kg.namespaces import DATA_GRAPH
 from ilrs_kg.sources import SourceFile, parse_file
 
 
 @dataclass(frozen=True)
-class Violation:
+class Finding:
+    """What a rule says is wrong with one node: the node, the property, the rule and its message."""
+
     focus_node: str
     path: str | None
     message: str
     severity: str
     shape: str | None
     value: str | None
+
+
+@dataclass(frozen=True)
+class Violation(Finding):
     files: tuple[Path, ...]
 
     def render(self, root: Path) -> str:
@@ -60,111 +66,186 @@ def _relative(path: Path, root: Path) -> str:
 
 _QuadKey = tuple[str, str, str, str]
 
-
-@dataclass
-class _LoadedGraph:
-    rdflib_graph: rdflib.Graph
-    store: ox.Store
-    dataset: ox.Store
-    subject_files: dict[str, set[Path]]
-    quad_files: dict[_QuadKey, set[Path]]
+# Which validator checks the SHACL core constraints: "sparql" compiles them to SPARQL run by Oxigraph
+# (shacl_core.py, linear in the graph and without an rdflib copy of it); "pyshacl" is the reference
+# implementation the tests compare it with.
+VALIDATORS = ("sparql", "pyshacl")
 
 
 def _quad_key(subject: object, predicate: object, obj: object, graph: object) -> _QuadKey:
     return (str(subject), str(predicate), str(obj), str(graph))
 
 
-def _load(sources: list[SourceFile]) -> _LoadedGraph:
-    """All the files three ways: flattened into one graph (rdflib for pyshacl, Oxigraph for the SPARQL
-    rules), and as the dataset with its named graphs (for the provenance gate); and for each subject and
-    each quad the files that state it, so a violation can name its file."""
+def _load(sources: list[SourceFile]) -> ox.Store:
+    """All the files in one Oxigraph store, each file's named graphs as written (statements outside GRAPH
+    blocks in the file's graph, for the provenance gate). Oxigraph parses the files itself: no Python
+    object per triple. SHACL sees the merge of the graphs as the union default graph (`_UNION`), which
+    costs neither a second copy of every triple nor the time to make it: its constraints ask whether a
+    value exists or count distinct values, and a triple two graphs repeat changes neither."""
     store = ox.Store()
-    dataset = ox.Store()
+    for source in sources:
+        graph = ox.NamedNode(source.graph) if source.graph is not None else ox.DefaultGraph()
+        try:
+            store.load(path=source.path, format=_format(source), to_graph=graph)
+        except SyntaxError:
+            list(parse_file(source))  # raises SourceSyntaxError naming file, line and column
+            raise
+    return store
+
+
+def _format(source: SourceFile) -> ox.RdfFormat:
+    return ox.RdfFormat.TRIG if source.path.suffix == ".trig" else ox.RdfFormat.TURTLE
+
+
+def _files_stating(
+    sources: list[SourceFile], subjects: set[str], quads: set[_QuadKey]
+) -> tuple[dict[str, set[Path]], dict[_QuadKey, set[Path]]]:
+    """For the few nodes and quads a report names, the files that state them: one more parse of the
+    files, paid only when something is wrong, instead of an index of every triple's file kept for all."""
     subject_files: dict[str, set[Path]] = defaultdict(set)
     quad_files: dict[_QuadKey, set[Path]] = defaultdict(set)
-    nt_lines = []
+    if not subjects and not quads:
+        return subject_files, quad_files
     for source in sources:
         for quad in parse_file(source):
-            triple = ox.Triple(quad.subject, quad.predicate, quad.object)
-            nt_lines.append(f"{triple} .")
-            store.add(ox.Quad(quad.subject, quad.predicate, quad.object, ox.DefaultGraph()))
-            dataset.add(quad)
-            subject_files[str(quad.subject)].add(source.path)
-            quad_files[_quad_key(quad.subject, quad.predicate, quad.object, quad.graph_name)].add(source.path)
-    graph = rdflib.Graph()
-    graph.parse(data="\n".join(nt_lines), format="nt")
-    return _LoadedGraph(graph, store, dataset, subject_files, quad_files)
+            subject = str(quad.subject)
+            if subject in subjects:
+                subject_files[subject].add(source.path)
+            if quads:
+                key = _quad_key(quad.subject, quad.predicate, quad.object, quad.graph_name)
+                if key in quads:
+                    quad_files[key].add(source.path)
+    return subject_files, quad_files
 
 
-def _gate_violations(data: _LoadedGraph) -> list[Violation]:
-    violations = []
-    for result in provenance_gate.evaluate(data.dataset, DATA_GRAPH):
+@dataclass(frozen=True)
+class _Found(Finding):
+    """A violation before its files are known; `quad` names the gate's offending statement."""
+
+    quad: _QuadKey | None = None
+
+
+def _gate_violations(dataset: ox.Store) -> list[_Found]:
+    found = []
+    for result in provenance_gate.evaluate(dataset, DATA_GRAPH):
         key = _quad_key(result.subject, result.predicate, result.object, result.graph)
-        files = data.quad_files.get(key) or data.subject_files.get(str(result.subject), set())
         graph = f" [graph <{result.graph.value}>]" if result.graph is not None else ""
-        violations.append(
-            Violation(
+        found.append(
+            _Found(
                 focus_node=str(result.subject),
                 path=str(result.predicate) if result.predicate is not None else None,
                 message=result.message,
                 severity="Violation",
                 shape=f"provenance gate: {result.rule}",
                 value=f"{result.object}{graph}" if result.object is not None else graph.strip() or None,
-                files=tuple(sorted(files)),
+                quad=key,
             )
         )
-    return violations
+    return found
 
 
 def to_rdflib(sources: list[SourceFile]) -> rdflib.Graph:
-    return _load(sources).rdflib_graph
+    """The files' merged graph in rdflib (for the shapes, and for pyshacl as the reference)."""
+    return _as_rdflib(_load(sources))
 
 
-def validate(graph_sources: list[SourceFile], shape_sources: list[SourceFile]) -> ValidationReport:
-    data = _load(graph_sources)
-    shapes_graph = to_rdflib(shape_sources)
-    subject_files = data.subject_files
-    conforms, results_graph, _text = pyshacl.validate(
-        data.rdflib_graph,
+def _as_rdflib(store: ox.Store) -> rdflib.Graph:
+    """Every graph's triples in one rdflib graph (which keeps each triple once)."""
+    graph = rdflib.Graph()
+    triples = ox.serialize((q.triple for q in store), format=ox.RdfFormat.N_TRIPLES)
+    graph.parse(data=triples.decode("utf-8") if triples else "", format="nt")
+    return graph
+
+
+def _pyshacl_violations(store: ox.Store, shapes_graph: rdflib.Graph) -> list[_Found]:
+    _conforms, results_graph, _text = pyshacl.validate(
+        _as_rdflib(store),
         shacl_graph=shacl_sparql.strip_sparql_constraints(shapes_graph),
         inference="none",
         advanced=True,
         allow_warnings=True,
     )
-    violations = []
-    for result in results_graph.subjects(RDF.type, SH.ValidationResult):
+    found = []
+    # The report's own results: nested sh:detail results (inside sh:node, sh:xone …) are part of those.
+    reports = list(results_graph.subjects(RDF.type, SH.ValidationReport))
+    for result in (r for report in reports for r in results_graph.objects(report, SH.result)):
         focus = results_graph.value(result, SH.focusNode)
         path = results_graph.value(result, SH.resultPath)
         message = results_graph.value(result, SH.resultMessage)
         severity = results_graph.value(result, SH.resultSeverity)
         shape = results_graph.value(result, SH.sourceShape)
         value = results_graph.value(result, SH.value)
-        focus_text = focus.n3() if focus is not None else "(unknown node)"
-        violations.append(
-            Violation(
-                focus_node=focus_text,
+        found.append(
+            _Found(
+                focus_node=focus.n3() if focus is not None else "(unknown node)",
                 path=path.n3() if isinstance(path, rdflib.term.Node) else None,
                 message=str(message) if message is not None else "(no message)",
                 severity=str(severity).rsplit("#", 1)[-1] if severity is not None else "Violation",
                 shape=shape.n3() if isinstance(shape, rdflib.URIRef) else None,
                 value=value.n3() if value is not None else None,
-                files=tuple(sorted(subject_files.get(focus_text, ()))),
             )
         )
-    for result in shacl_sparql.evaluate(data.store, shapes_graph):
-        focus_text = str(result.focus_node)
-        violations.append(
-            Violation(
-                focus_node=focus_text,
+    return found
+
+
+def _compiled_violations(store: ox.Store, shapes_graph: rdflib.Graph) -> list[_Found]:
+    return [
+        _Found(
+            focus_node=str(result.focus_node),
+            path=result.path,
+            message=result.message,
+            severity=result.severity,
+            shape=result.shape,
+            value=str(result.value) if result.value is not None else None,
+        )
+        for result in shacl_core.evaluate(store, shapes_graph, union=True)
+    ]
+
+
+def core_violations(store: ox.Store, shapes_graph: rdflib.Graph, validator: str) -> list[_Found]:
+    """The SHACL core constraints' violations, by the chosen validator (VALIDATORS)."""
+    if validator == "pyshacl":
+        return _pyshacl_violations(store, shapes_graph)
+    if validator == "sparql":
+        return _compiled_violations(store, shapes_graph)
+    raise ValueError(f"unknown validator {validator!r}: choose one of {', '.join(VALIDATORS)}")
+
+
+def validate(
+    graph_sources: list[SourceFile], shape_sources: list[SourceFile], validator: str = "sparql"
+) -> ValidationReport:
+    store = _load(graph_sources)
+    shapes_graph = _as_rdflib(_load(shape_sources))
+    found = core_violations(store, shapes_graph, validator)
+    for result in shacl_sparql.evaluate(store, shapes_graph, union=True):
+        found.append(
+            _Found(
+                focus_node=str(result.focus_node),
                 path=f"<{result.path}>" if result.path else None,
                 message=result.message,
                 severity="Violation",
                 shape=result.shape,
                 value=result.value,
-                files=tuple(sorted(subject_files.get(focus_text, ()))),
             )
         )
-    violations.extend(_gate_violations(data))
+    found.extend(_gate_violations(store))
+    subject_files, quad_files = _files_stating(
+        graph_sources, {f.focus_node for f in found}, {f.quad for f in found if f.quad is not None}
+    )
+    violations = [
+        Violation(
+            focus_node=f.focus_node,
+            path=f.path,
+            message=f.message,
+            severity=f.severity,
+            shape=f.shape,
+            value=f.value,
+            files=tuple(
+                sorted((quad_files.get(f.quad) if f.quad else None) or subject_files.get(f.focus_node, set()))
+            ),
+        )
+        for f in found
+    ]
     violations.sort(key=lambda v: (v.files, v.focus_node, v.message, v.path or "", v.value or ""))
     blocking = [v for v in violations if v.severity == "Violation"]
-    return ValidationReport(conforms=bool(conforms) and not blocking, violations=tuple(violations))
+    return ValidationReport(conforms=not blocking, violations=tuple(violations))

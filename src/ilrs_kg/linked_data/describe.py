@@ -1,9 +1,14 @@
-"""The description of one entity: a self-contained graph built with SPARQL CONSTRUCT.
+"""The description of one entity: a self-contained graph read by index lookups.
 
 It holds every triple about the entity; the claim nodes it owns (its memberships, involvements or
 mission events) with their intervals and instants; the values its dependent nodes carry (dates,
 positions); the labels of everything it links to; and the links that point to it. Each triple knows the
 named graphs it sits in (its statement graphs, whose descriptions come along): a fact's sources.
+
+Every part is read with `quads_for_pattern` on the default graph (the merge of the statement graphs, each
+fact once), bound by subject or by object: the cost follows the size of the description, not of the
+graph. (The SPARQL CONSTRUCT this replaces planned its VALUES-bound context part as a scan: 6.85 s for a
+hub at 2.5M triples against 18 ms by index.)
 """
 
 from __future__ import annotations
@@ -11,11 +16,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from itertools import islice
 
 import pyoxigraph as ox
 
 from ilrs_kg.linked_data import terms as t
-from ilrs_kg.namespaces import sparql_prefix_block
 from ilrs_kg.statement_graphs import fact_graphs, graph_descriptions
 
 # Incoming links beyond this many are left out of a document (the HTML pages them separately).
@@ -30,55 +35,73 @@ def value_of(term: AnyTerm) -> str:
     return str(term) if isinstance(term, ox.Triple) else term.value
 
 
-def _owner_values() -> str:
-    return " ".join(f"<{p}>" for p in t.CLAIM_OWNER_LINKS.values())
+_DEFAULT = ox.DefaultGraph()
+_NAMING = (t.LABEL, t.PREF_LABEL, t.TITLE, t.URL)
 
 
-def _dependent_filter(variable: str, base: str) -> str:
-    kinds = " || ".join(f'STRSTARTS(STR({variable}), "{base}id/{kind}/")' for kind in t.DEPENDENT_KINDS)
-    return f"FILTER(isBlank({variable}) || {kinds})"
+def _facts(store: ox.Store, subject: object, predicate: str | None = None) -> list[ox.Triple]:
+    """The subject's facts (each once: the default graph is the merge), by one index lookup."""
+    if not isinstance(subject, ox.NamedNode | ox.BlankNode):
+        return []
+    named = ox.NamedNode(predicate) if predicate is not None else None
+    return [q.triple for q in store.quads_for_pattern(subject, named, None, _DEFAULT)]
 
 
-def _core_query(iri: str, base: str) -> str:
+def _is_dependent(term: object, base: str) -> bool:
+    """A node that exists only for its owner's sake (an interval, an instant, a geometry, a blank node)."""
+    if isinstance(term, ox.BlankNode):
+        return True
+    return isinstance(term, ox.NamedNode) and any(
+        term.value.startswith(f"{base}id/{kind}/") for kind in t.DEPENDENT_KINDS
+    )
+
+
+def _core(store: ox.Store, node: ox.NamedNode, base: str) -> list[ox.Triple]:
     """The entity, its claims, and the dependent nodes (two levels) of both."""
-    root = f"{{ BIND(<{iri}> AS ?r) }} UNION {{ ?r ?own <{iri}> VALUES ?own {{ {_owner_values()} }} }}"
-    return f"""
-CONSTRUCT {{ ?s ?p ?o }} WHERE {{
-  {{ BIND(<{iri}> AS ?s) ?s ?p ?o }}
-  UNION {{ ?s ?own <{iri}> VALUES ?own {{ {_owner_values()} }} ?s ?p ?o }}
-  UNION {{ {root} ?r ?x ?s {_dependent_filter("?s", base)} ?s ?p ?o }}
-  UNION {{ {root} ?r ?x ?d {_dependent_filter("?d", base)} ?d ?y ?s {_dependent_filter("?s", base)}
-           ?s ?p ?o }}
-}}"""
+    own = _facts(store, node)
+    claims = [
+        q.subject
+        for predicate in t.CLAIM_OWNER_LINKS.values()
+        for q in store.quads_for_pattern(None, ox.NamedNode(predicate), node, _DEFAULT)
+    ]
+    triples = own + [tr for claim in claims for tr in _facts(store, claim)]
+    roots = [own, *(_facts(store, claim) for claim in claims)]
+    for facts in roots:
+        for first in {tr.object for tr in facts if _is_dependent(tr.object, base)}:
+            first_facts = _facts(store, first)
+            triples += first_facts
+            for second in {tr.object for tr in first_facts if _is_dependent(tr.object, base)}:
+                triples += _facts(store, second)
+    return triples
 
 
-def _incoming_query(iri: str) -> str:
-    return f"CONSTRUCT {{ ?s ?p <{iri}> }} WHERE {{ ?s ?p <{iri}> }} LIMIT {MAX_INCOMING}"
+def _incoming(store: ox.Store, node: ox.NamedNode) -> list[ox.Triple]:
+    return [q.triple for q in islice(store.quads_for_pattern(None, None, node, _DEFAULT), MAX_INCOMING)]
 
 
-def _context_query(iris: Iterable[str], base: str) -> str:
+def _context(store: ox.Store, iris: Iterable[str], base: str) -> list[ox.Triple]:
     """Labels, titles and addresses of linked things, the types of linked entities, positions of linked
     places; and for claims, the entity each is about and its label (a membership is best named by its
-    member). Each part has its own VALUES: a string FILTER over one joint list is several times slower."""
-    ordered = sorted(iris)
-    values = " ".join(f"<{i}>" for i in ordered)
-    entities = " ".join(f"<{i}>" for i in ordered if i.startswith(base + "id/"))
-    naming = f"<{t.LABEL}> <{t.PREF_LABEL}> <{t.TITLE}> <{t.URL}>"
-    return f"""
-CONSTRUCT {{ ?x ?p ?o . ?x <{t.HAS_GEOMETRY}> ?g . ?g <{t.AS_WKT}> ?w . ?x ?own ?owner . ?owner ?lp ?ol }}
-WHERE {{
-  {{ VALUES ?x {{ {values} }} VALUES ?p {{ {naming} }} ?x ?p ?o }}
-  UNION {{ VALUES ?x {{ {entities} }} ?x a ?o BIND(<{t.TYPE}> AS ?p) }}
-  UNION {{ VALUES ?x {{ {entities} }} ?x <{t.HAS_GEOMETRY}> ?g . ?g <{t.AS_WKT}> ?w }}
-  UNION {{ VALUES ?x {{ {entities} }} VALUES ?own {{ {_owner_values()} }} ?x ?own ?owner .
-           ?owner ?lp ?ol VALUES ?lp {{ <{t.LABEL}> }} }}
-}}"""
-
-
-def _construct(store: ox.Store, query: str) -> list[ox.Triple]:
-    result = store.query(sparql_prefix_block(("rdf",)) + query)
-    assert isinstance(result, ox.QueryTriples)
-    return list(result)
+    member). Index lookups by subject and property: a hub's thousand links cost a thousand lookups, not a
+    scan of the graph."""
+    triples: list[ox.Triple] = []
+    for iri in sorted(iris):
+        node = ox.NamedNode(iri)
+        for predicate in _NAMING:
+            triples += _facts(store, node, predicate)
+        if not iri.startswith(base + "id/"):
+            continue
+        triples += _facts(store, node, t.TYPE)
+        for geometry in _facts(store, node, t.HAS_GEOMETRY):
+            wkt = _facts(store, geometry.object, t.AS_WKT)
+            if wkt:
+                triples += [geometry, *wkt]
+        for predicate in t.CLAIM_OWNER_LINKS.values():
+            for link in _facts(store, node, predicate):
+                labels = _facts(store, link.object, t.LABEL)
+                if labels:
+                    triples += [link, *labels]
+    return triples
 
 
 @dataclass
@@ -163,12 +186,13 @@ def _dedupe(triples: Iterable[ox.Triple]) -> Iterator[ox.Triple]:
 
 def describe(store: ox.Store, iri: str, base: str) -> Description:
     """The description of `iri`; empty (`exists` is False) when the graph says nothing about it."""
-    core = _construct(store, _core_query(iri, base))
-    incoming = _construct(store, _incoming_query(iri))
+    node = ox.NamedNode(iri)
+    core = _core(store, node, base)
+    incoming = _incoming(store, node)
     linked = {tr.object.value for tr in core if isinstance(tr.object, ox.NamedNode)}
     linked |= {tr.subject.value for tr in [*core, *incoming] if isinstance(tr.subject, ox.NamedNode)}
     linked.discard(iri)
-    context = _construct(store, _context_query(linked, base)) if linked else []
+    context = _context(store, linked, base)
     triples = list(_dedupe([*core, *incoming, *context]))
     # The entity's own statements first, so a reader of the Turtle sees them at the top.
     triples.sort(key=lambda tr: value_of(tr.subject) != iri)

@@ -49,6 +49,8 @@ class PhaseTimeline:
     phase: Link | None
     span: str
     entries: tuple[TimelineEntry, ...]
+    # How many missions the phase has in all (the page shows the first HOME_MISSIONS_PER_PHASE).
+    total: int = 0
 
 
 @dataclass(frozen=True)
@@ -61,31 +63,153 @@ class HomePage:
     timeline: tuple[PhaseTimeline, ...]
     sources: tuple[SourceEntry, ...]
     search_action: str
+    # How many members there are in all (the page shows the first HOME_MEMBERS), and where all are listed.
+    members_total: int = 0
+    members_href: str = ""
+    missions_href: str = ""
 
 
-def _home_graph(store: ox.Store, base: str) -> Description:
-    """Memberships, missions, their events and phases, with dates and labels, in one graph that knows
-    the statement graphs of each of its facts."""
-    query = (
-        sparql_prefix_block()
-        + """
-CONSTRUCT { ?s ?p ?o } WHERE {
-  { ?s a ilrs:Membership ; ?p ?o }
-  UNION { ?m a ilrs:Membership ; org:memberDuring ?s . ?s ?p ?o }
-  UNION { ?m a ilrs:Membership ; org:memberDuring/time:hasBeginning ?s . ?s ?p ?o }
-  UNION { ?s a ilrs:Mission ; ?p ?o VALUES ?p { rdf:type rdfs:label ilrs:phase } }
-  UNION { ?s a ilrs:MissionEvent ; ?p ?o }
-  UNION { ?e a ilrs:MissionEvent ; time:hasTime ?s . ?s ?p ?o }
-  UNION { ?s a ilrs:Phase ; ?p ?o }
-  UNION { ?x a ilrs:Phase ; time:hasBeginning|time:hasEnd ?s . ?s ?p ?o }
-  UNION { ?s a ilrs:Programme ; ?p ?o VALUES ?p { rdf:type rdfs:label } }
-  UNION { ?x a ilrs:Membership ; org:member|org:role ?s . ?s ?p ?o VALUES ?p { rdfs:label } }
-}"""
+# The home page shows this many members and this many missions per phase, whatever the graph's size; the
+# rest are counted and left to the class pages, which are paged.
+HOME_MEMBERS = 100
+HOME_MISSIONS_PER_PHASE = 50
+
+_DATE = "time:inXSDDate|time:inXSDgYearMonth|time:inXSDgYear"
+
+
+def _select(store: ox.Store, query: str) -> list[ox.QuerySolution]:
+    solutions = store.query(sparql_prefix_block() + query)
+    assert isinstance(solutions, ox.QuerySolutions)
+    return list(solutions)
+
+
+def _count(store: ox.Store, query: str) -> int:
+    rows = _select(store, query)
+    value = rows[0]["n"] if rows else None
+    return int(value.value) if isinstance(value, ox.Literal) else 0
+
+
+@dataclass(frozen=True)
+class _Chosen:
+    """What the home page shows: the first members (by join date) and the first missions of each phase
+    (by launch date), with how many there are in all."""
+
+    members: tuple[ox.NamedNode, ...]
+    members_total: int
+    missions: dict[ox.NamedNode | None, tuple[ox.NamedNode, ...]]
+    missions_total: dict[ox.NamedNode | None, int]
+
+
+def _choose(store: ox.Store) -> _Chosen:
+    members_rows = _select(
+        store,
+        f"""SELECT ?member (MIN(?d) AS ?first) WHERE {{
+              ?m a ilrs:Membership ; org:member ?member .
+              OPTIONAL {{ ?m org:memberDuring/time:hasBeginning/({_DATE}) ?v BIND(STR(?v) AS ?d) }}
+            }} GROUP BY ?member ORDER BY (!BOUND(?first)) ?first ?member LIMIT {HOME_MEMBERS}""",
     )
-    result = store.query(query)
-    assert isinstance(result, ox.QueryTriples)
-    triples = list(result)
-    return Description(base, triples, graphs=fact_graphs(store, triples))
+    members = tuple(r["member"] for r in members_rows if isinstance(r["member"], ox.NamedNode))
+    members_total = _count(
+        store, "SELECT (COUNT(DISTINCT ?member) AS ?n) WHERE { ?m a ilrs:Membership ; org:member ?member }"
+    )
+    phases: list[ox.NamedNode | None] = [
+        r["phase"]
+        for r in _select(store, "SELECT ?phase WHERE { ?phase a ilrs:Phase }")
+        if isinstance(r["phase"], ox.NamedNode)
+    ]
+    phases.append(None)
+    launch = " || ".join(f'STRENDS(STR(?type), "/{kind}")' for kind in LAUNCH_TYPES)
+    missions: dict[ox.NamedNode | None, tuple[ox.NamedNode, ...]] = {}
+    totals: dict[ox.NamedNode | None, int] = {}
+    for phase in phases:
+        where = (
+            f"?mission a ilrs:Mission ; ilrs:phase <{phase.value}> ."
+            if phase is not None
+            else "?mission a ilrs:Mission . FILTER NOT EXISTS { ?mission ilrs:phase ?any }"
+        )
+        rows = _select(
+            store,
+            f"""SELECT ?mission (MIN(?d) AS ?first) WHERE {{ {where}
+                  OPTIONAL {{ ?e ilrs:ofMission ?mission ; ilrs:eventType ?type ; time:hasTime/({_DATE}) ?v
+                             FILTER({launch}) BIND(STR(?v) AS ?d) }}
+                }} GROUP BY ?mission ORDER BY (!BOUND(?first)) ?first ?mission
+                LIMIT {HOME_MISSIONS_PER_PHASE}""",
+        )
+        chosen = tuple(r["mission"] for r in rows if isinstance(r["mission"], ox.NamedNode))
+        if chosen:
+            missions[phase] = chosen
+            totals[phase] = _count(store, f"SELECT (COUNT(DISTINCT ?mission) AS ?n) WHERE {{ {where} }}")
+    return _Chosen(members, members_total, missions, totals)
+
+
+_DEFAULT = ox.DefaultGraph()
+
+
+def _facts(store: ox.Store, subject: object, *predicates: str) -> list[ox.Triple]:
+    """The subject's facts (all, or those of these properties) by index lookup on the merged graph."""
+    if not isinstance(subject, ox.NamedNode | ox.BlankNode):
+        return []
+    if not predicates:
+        return [q.triple for q in store.quads_for_pattern(subject, None, None, _DEFAULT)]
+    return [
+        q.triple
+        for p in predicates
+        for q in store.quads_for_pattern(subject, ox.NamedNode(p), None, _DEFAULT)
+    ]
+
+
+def _objects(facts: list[ox.Triple], predicate: str) -> list[ox.NamedNode | ox.BlankNode | ox.Literal]:
+    return [
+        tr.object for tr in facts if tr.predicate.value == predicate and not isinstance(tr.object, ox.Triple)
+    ]
+
+
+def _home_graph(store: ox.Store, base: str, chosen: _Chosen) -> Description:
+    """The chosen members' membership claims, the chosen missions, their launch events and the phases, with
+    dates and labels, in one graph that knows the statement graphs of each of its facts. Read by index
+    lookups from the chosen nodes: the cost follows what the page shows."""
+    triples: list[ox.Triple] = []
+
+    def dated(node: object) -> None:
+        # A node's time (instant) or interval and the interval's beginning, with their own facts.
+        for target in {
+            *_objects(_facts(store, node), t.HAS_TIME),
+            *_objects(_facts(store, node), t.HAS_BEGINNING),
+        }:
+            triples.extend(_facts(store, target))
+
+    member_pred, role_pred = ox.NamedNode(t.ORG + "member"), t.ORG + "role"
+    for member in chosen.members:
+        triples.extend(_facts(store, member, t.LABEL))
+        for quad in store.quads_for_pattern(None, member_pred, member, _DEFAULT):
+            claim = quad.subject
+            facts = _facts(store, claim)
+            if ox.NamedNode(t.MEMBERSHIP) not in _objects(facts, t.TYPE):
+                continue
+            triples.extend(facts)
+            for role in _objects(facts, role_pred):
+                triples.extend(_facts(store, role, t.LABEL))
+            for interval in _objects(facts, t.ORG + "memberDuring"):
+                triples.extend(_facts(store, interval))
+                dated(interval)
+    of_mission = ox.NamedNode(t.ILRS + "ofMission")
+    for missions in chosen.missions.values():
+        for mission in missions:
+            triples.extend(_facts(store, mission, t.TYPE, t.LABEL, t.ILRS + "phase"))
+            for quad in store.quads_for_pattern(None, of_mission, mission, _DEFAULT):
+                event = quad.subject
+                triples.extend(_facts(store, event))
+                dated(event)
+    for phase in (p for p in chosen.missions if p is not None):
+        triples.extend(_facts(store, phase))
+        for bound in _objects(_facts(store, phase), t.HAS_BEGINNING) + _objects(
+            _facts(store, phase), t.HAS_END
+        ):
+            triples.extend(_facts(store, bound))
+    for row in _select(store, "SELECT ?p WHERE { ?p a ilrs:Programme }"):
+        triples.extend(_facts(store, row["p"], t.TYPE, t.LABEL))
+    unique = list(dict.fromkeys(triples))
+    return Description(base, unique, graphs=fact_graphs(store, unique))
 
 
 def _instances(graph: Description, cls: str) -> list[Term]:
@@ -129,7 +253,9 @@ def _members(graph: Description, frame: PageFrame, citations: Citations) -> tupl
     return tuple(rows)
 
 
-def _timeline(graph: Description, frame: PageFrame, citations: Citations) -> tuple[PhaseTimeline, ...]:
+def _timeline(
+    graph: Description, frame: PageFrame, citations: Citations, totals: dict[ox.NamedNode | None, int]
+) -> tuple[PhaseTimeline, ...]:
     events_of: dict[Term, list[Term]] = defaultdict(list)
     for event in _instances(graph, t.MISSION_EVENT):
         for mission in graph.objects(event, t.ILRS + "ofMission"):
@@ -173,7 +299,7 @@ def _timeline(graph: Description, frame: PageFrame, citations: Citations) -> tup
             by_phase[phase], key=lambda e: (e.dates[0].iso if e.dates else "9999", e.mission.text.value)
         )
         if phase is None:
-            timeline.append(PhaseTimeline(None, "", tuple(entries)))
+            timeline.append(PhaseTimeline(None, "", tuple(entries), totals.get(None, len(entries))))
             continue
         start = earliest_date(graph, next(iter(graph.objects(phase, t.HAS_BEGINNING)), phase))
         ends = [earliest_date(graph, e) for e in graph.objects(phase, t.HAS_END)]
@@ -182,7 +308,8 @@ def _timeline(graph: Description, frame: PageFrame, citations: Citations) -> tup
         link = Link(
             frame.iris.page(phase.value), name_of(graph, phase, frame.lang, frame.vocabulary), phase.value
         )
-        timeline.append(PhaseTimeline(link, span, tuple(entries)))
+        total = totals.get(phase, len(entries)) if isinstance(phase, ox.NamedNode) else len(entries)
+        timeline.append(PhaseTimeline(link, span, tuple(entries), total))
     return tuple(timeline)
 
 
@@ -194,7 +321,8 @@ def build_home_page(
     classes: tuple[ClassCount, ...],
     meta: PageMeta,
 ) -> HomePage:
-    graph = _home_graph(store, base)
+    chosen = _choose(store)
+    graph = _home_graph(store, base, chosen)
     citations = Citations(graph, frame.provenance)
     programmes = _instances(graph, t.ILRS + "Programme")
     programme = (
@@ -207,7 +335,7 @@ def build_home_page(
         else None
     )
     members = _members(graph, frame, citations)
-    timeline = _timeline(graph, frame, citations)
+    timeline = _timeline(graph, frame, citations, chosen.missions_total)
     sources = source_entries(citations.numbers, frame.provenance, frame.iris, frame.lang)
     class_links = tuple(
         (
@@ -222,6 +350,17 @@ def build_home_page(
         )
         for c in classes
     )
+    lang = {"lang": frame.lang} if frame.lang != "en" else {}
     return HomePage(
-        meta, programme, triples, class_links, members, timeline, sources, frame.iris.url("search")
+        meta,
+        programme,
+        triples,
+        class_links,
+        members,
+        timeline,
+        sources,
+        frame.iris.url("search"),
+        members_total=chosen.members_total,
+        members_href=frame.iris.url("class/Membership", **lang),
+        missions_href=frame.iris.url("class/Mission", **lang),
     )

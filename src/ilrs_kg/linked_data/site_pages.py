@@ -103,7 +103,17 @@ class SitePages:
         ctx = self.service.context(request)
         cls = class_iri(name)
         meta = self._meta(ctx, name, f"class/{name}")
-        page = build_class_index(ctx.snapshot.store, cls, ctx.frame, meta) if cls else None
+        try:
+            number = max(1, int(request.query.get("page", "1")))
+        except ValueError:
+            return plain_reply(400, "page must be a positive whole number")
+
+        def page_href(n: int) -> str:
+            return ctx.iris.url(
+                f"class/{name}", page=str(n), **({"lang": ctx.lang} if ctx.lang != "en" else {})
+            )
+
+        page = build_class_index(ctx.snapshot.store, cls, ctx.frame, meta, number, page_href) if cls else None
         if page is None:
             return plain_reply(404, f"No class {name!r} has instances here. See {ctx.site.ontology}.")
         meta = self._meta(ctx, f"{page.label} — all instances", f"class/{name}")

@@ -1,0 +1,412 @@
+"""Scale benchmark: the whole service over synthetic data of 10k, 100k, 1M and 10M triples.
+
+    python benchmarks/scale.py [--min-size 10000] [--max-size 1000000] [--seconds 3000] [--probe-seconds 5]
+                               [--work DIR] [--serve-args "--http-processes 1"] [--validator sparql]
+
+Per size it generates the data (ilrs_kg.synthetic: the real project plus generated claims that pass the
+shapes, every fact in a described statement graph), then measures, each in its own process:
+validate (time, peak RSS), build (validate + store + dumps; time, peak RSS), the cold start of
+`ilrs-kg serve` on the prebuilt store (spawn to first SPARQL answer), its memory (RSS of the whole
+process tree after the probes), point-lookup latency (p50 of distinct one-subject SELECTs), entity-page
+latency (p50 of distinct /doc/… pages; and the hub page, Long March 5, that every synthetic mission
+points to), the home page (first answer's time and bytes), and distinct-query throughput (four clients
+for --probe-seconds, every query made unique so no cache helps). The anchor: `oxigraph load` of the
+build's N-Quads dump and `oxigraph serve-read-only` on it, with the same point lookups and throughput.
+
+It is bounded in time: before each size it projects the size's cost from the previous one (linear
+growth, times two for safety) and skips it, with a message, when the projection passes what is left of
+--seconds, or when the projected validate/build memory passes the memory available. At the end it prints
+the table and the growth exponents between consecutive sizes (log(t2/t1) / log(n2/n1): 1 is linear).
+Every server listens on 127.0.0.1 and is stopped before the next size. Figures from a shared machine are
+noisy; the script says so beside the table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import math
+import os
+import random
+import shlex
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ilrs_kg import synthetic
+from ilrs_kg.settings import default_root
+
+SIZES = (10_000, 100_000, 1_000_000, 10_000_000)
+REAL_TRIPLES = 2_704  # the real data's default graph (the merge), which the generated units add to
+START_LIMIT_S = 900.0
+ACCEPT = "application/sparql-results+json"
+ID = "https://w3id.org/ilrs/id/"
+
+
+@dataclass
+class Measured:
+    size: int
+    triples: int = 0
+    generate_s: float = 0.0
+    validate_s: float = 0.0
+    validate_mb: float = 0.0
+    build_s: float = 0.0
+    build_mb: float = 0.0
+    cold_start_s: float = 0.0
+    server_mb: float = 0.0
+    lookup_ms: float = 0.0
+    page_ms: float = 0.0
+    hub_ms: float = 0.0
+    home_first_s: float = 0.0
+    home_bytes: int = 0
+    distinct_qps: float = 0.0
+    ox_load_s: float = 0.0
+    ox_cold_start_s: float = 0.0
+    ox_mb: float = 0.0
+    ox_lookup_ms: float = 0.0
+    ox_qps: float = 0.0
+    notes: list[str] = field(default_factory=list)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def timed_child(argv: list[str], log: Path, limit: float) -> tuple[float, float, int]:
+    """Run a command; (wall seconds, peak RSS in MB of it and its descendants, exit status)."""
+    started = time.perf_counter()
+    with log.open("ab") as out:
+        process = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT)
+        deadline = started + limit
+        while True:
+            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.perf_counter() > deadline:
+                process.kill()
+                pid, status, usage = os.wait4(process.pid, 0)
+                break
+            time.sleep(0.05)
+    # ru_maxrss of a reaped child is the largest RSS of it or its reaped descendants, in KiB.
+    return time.perf_counter() - started, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status)
+
+
+def tree_rss_mb(root_pid: int) -> float:
+    """RSS of a process and all its descendants, from /proc."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            status = (entry / "status").read_text()
+        except OSError:
+            continue
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        children.setdefault(ppid, []).append(int(entry.name))
+        for line in status.splitlines():
+            if line.startswith("VmRSS:"):
+                rss[int(entry.name)] = int(line.split()[1])
+    total, todo = 0, [root_pid]
+    while todo:
+        pid = todo.pop()
+        total += rss.get(pid, 0)
+        todo += children.get(pid, [])
+    return total / 1024
+
+
+def get(url: str, timeout: float = 60.0, accept: str = ACCEPT) -> tuple[int, bytes]:
+    request = urllib.request.Request(url, headers={"Accept": accept})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return int(response.status), response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read()
+
+
+def sparql_url(endpoint: str, query: str) -> str:
+    return endpoint + "?" + urllib.parse.urlencode({"query": query})
+
+
+def wait_answering(endpoint: str, process: subprocess.Popen[bytes], limit: float) -> float:
+    started = time.perf_counter()
+    while time.perf_counter() - started < limit:
+        if process.poll() is not None:
+            raise RuntimeError(f"the server exited with status {process.returncode}")
+        try:
+            if get(sparql_url(endpoint, "ASK { ?s ?p ?o }"), timeout=5)[0] == 200:
+                return time.perf_counter() - started
+        except OSError:
+            pass
+        time.sleep(0.05)
+    raise RuntimeError(f"no answer within {limit:g} s")
+
+
+def stop(process: subprocess.Popen[bytes], sig: int = signal.SIGINT) -> None:
+    if process.poll() is None:
+        process.send_signal(sig)
+        try:
+            process.wait(20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def p50_ms(urls: list[str], accept: str = ACCEPT) -> float:
+    times = []
+    for url in urls:
+        started = time.perf_counter()
+        status, _ = get(url, accept=accept)
+        if status != 200:
+            raise RuntimeError(f"{url}: HTTP {status}")
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
+def throughput(make_url: object, seconds: float, clients: int = 4) -> float:
+    """Requests per second answered 200 by `clients` threads, each query distinct."""
+    assert callable(make_url)
+    done = [0] * clients
+    stop_at = time.perf_counter() + seconds
+    counter = iter(range(10**9))
+    lock = threading.Lock()
+
+    def client(index: int) -> None:
+        while time.perf_counter() < stop_at:
+            with lock:
+                n = next(counter)
+            if get(make_url(n))[0] == 200:
+                done[index] += 1
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sum(done) / (time.perf_counter() - started)
+
+
+def lookup_query(units: int, n: int) -> str:
+    # A distinct subject each time (and a distinct comment), so neither a result cache nor a page cache helps.
+    return f"SELECT ?p ?o WHERE {{ <{ID}mission/synthetic-{(n * 7919) % units}> ?p ?o }} # {n}"
+
+
+def probe_ilrs(m: Measured, root: Path, build: Path, units: int, args: argparse.Namespace, log: Path) -> None:
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    argv = [sys.executable, "-m", "ilrs_kg", "serve", "--root", str(root), "--store", str(build)]
+    argv += ["--port", str(port), "--validator", args.validator, *shlex.split(args.serve_args)]
+    started = time.perf_counter()
+    with log.open("ab") as out:
+        process = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        wait_answering(base + "/sparql", process, START_LIMIT_S)
+        m.cold_start_s = time.perf_counter() - started
+        rng = random.Random(m.size)
+        m.lookup_ms = p50_ms([sparql_url(base + "/sparql", lookup_query(units, n)) for n in range(200)])
+        pages = [f"{base}/doc/country/synthetic-{rng.randrange(units)}.html" for _ in range(50)]
+        m.page_ms = p50_ms(pages, accept="text/html")
+        m.hub_ms = p50_ms([f"{base}/doc/launch-vehicle/long-march-5.html"] * 3, accept="text/html")
+        first = time.perf_counter()
+        status, body = get(base + "/", timeout=START_LIMIT_S, accept="text/html")
+        m.home_first_s = time.perf_counter() - first
+        m.home_bytes = len(body) if status == 200 else -status
+        m.distinct_qps = throughput(
+            lambda n: sparql_url(base + "/sparql", lookup_query(units, n + 1000)), args.probe_seconds
+        )
+        m.server_mb = tree_rss_mb(process.pid)
+    finally:
+        stop(process)
+
+
+def probe_oxigraph(m: Measured, build: Path, work: Path, units: int, seconds: float, log: Path) -> None:
+    dump = build / "dumps" / "ilrs.nq"
+    if shutil.which("oxigraph") is None or not dump.is_file():
+        m.notes.append("oxigraph anchor skipped (no oxigraph CLI or no N-Quads dump)")
+        return
+    location = work / "oxigraph"
+    shutil.rmtree(location, ignore_errors=True)
+    m.ox_load_s, _, status = timed_child(
+        ["oxigraph", "load", "--location", str(location), "--file", str(dump)], log, START_LIMIT_S
+    )
+    if status != 0:
+        m.notes.append(f"oxigraph load failed ({status})")
+        return
+    port = free_port()
+    started = time.perf_counter()
+    with log.open("ab") as out:
+        process = subprocess.Popen(
+            ["oxigraph", "serve-read-only", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    endpoint = f"http://127.0.0.1:{port}/query"
+    try:
+        wait_answering(endpoint, process, START_LIMIT_S)
+        m.ox_cold_start_s = time.perf_counter() - started
+        m.ox_lookup_ms = p50_ms([sparql_url(endpoint, lookup_query(units, n)) for n in range(200)])
+        m.ox_qps = throughput(lambda n: sparql_url(endpoint, lookup_query(units, n + 1000)), seconds)
+        m.ox_mb = tree_rss_mb(process.pid)
+    finally:
+        stop(process, signal.SIGTERM)
+        shutil.rmtree(location, ignore_errors=True)
+
+
+def count_triples(build: Path) -> int:
+    nt = build / "dumps" / "ilrs.nt"
+    if not nt.is_file():
+        return 0
+    with nt.open("rb") as handle:
+        return sum(1 for _ in handle)
+
+
+def measure(size: int, args: argparse.Namespace, work: Path) -> Measured:
+    m = Measured(size)
+    root, build, log = work / f"root-{size}", work / f"build-{size}", work / f"log-{size}.txt"
+    print(f"[{size:,}] generating …", flush=True)
+    started = time.perf_counter()
+    generated = synthetic.generate(root, size, args.root, REAL_TRIPLES)
+    m.generate_s = time.perf_counter() - started
+    ilrs = [sys.executable, "-m", "ilrs_kg"]
+    print(f"[{size:,}] validating …", flush=True)
+    m.validate_s, m.validate_mb, status = timed_child(
+        [*ilrs, "validate", "--root", str(root), "--validator", args.validator], log, args.step_limit
+    )
+    if status != 0:
+        m.notes.append(f"validate exited {status} (see {log})")
+        return m
+    print(f"[{size:,}] building …", flush=True)
+    m.build_s, m.build_mb, status = timed_child(
+        [*ilrs, "build", "--root", str(root), "--store", str(build), "--validator", args.validator],
+        log,
+        args.step_limit,
+    )
+    if status != 0:
+        m.notes.append(f"build exited {status} (see {log})")
+        return m
+    m.triples = count_triples(build)
+    print(f"[{size:,}] serving …", flush=True)
+    try:
+        probe_ilrs(m, root, build, generated.units, args, log)
+    except (RuntimeError, OSError) as exc:
+        m.notes.append(f"ilrs-kg serve: {exc}")
+    print(f"[{size:,}] oxigraph anchor …", flush=True)
+    try:
+        probe_oxigraph(m, build, work, generated.units, args.probe_seconds, log)
+    except (RuntimeError, OSError) as exc:
+        m.notes.append(f"oxigraph: {exc}")
+    if not args.keep:
+        shutil.rmtree(root, ignore_errors=True)
+        shutil.rmtree(build, ignore_errors=True)
+    return m
+
+
+def available_mb() -> float:
+    for line in Path("/proc/meminfo").read_text().splitlines():
+        if line.startswith("MemAvailable:"):
+            return int(line.split()[1]) / 1024
+    return float("inf")
+
+
+COLUMNS = (
+    ("triples", "triples", "{:,}"),
+    ("validate s", "validate_s", "{:.1f}"),
+    ("validate MB", "validate_mb", "{:.0f}"),
+    ("build s", "build_s", "{:.1f}"),
+    ("build MB", "build_mb", "{:.0f}"),
+    ("cold start s", "cold_start_s", "{:.2f}"),
+    ("server MB", "server_mb", "{:.0f}"),
+    ("lookup ms", "lookup_ms", "{:.1f}"),
+    ("page ms", "page_ms", "{:.1f}"),
+    ("hub page ms", "hub_ms", "{:.0f}"),
+    ("home first s", "home_first_s", "{:.2f}"),
+    ("home bytes", "home_bytes", "{:,}"),
+    ("distinct q/s", "distinct_qps", "{:.0f}"),
+    ("oxigraph load s", "ox_load_s", "{:.1f}"),
+    ("oxigraph cold s", "ox_cold_start_s", "{:.2f}"),
+    ("oxigraph MB", "ox_mb", "{:.0f}"),
+    ("oxigraph lookup ms", "ox_lookup_ms", "{:.1f}"),
+    ("oxigraph q/s", "ox_qps", "{:.0f}"),
+)
+
+
+def report(results: list[Measured]) -> str:
+    head = "| | " + " | ".join(f"{m.size:,}" for m in results) + " |"
+    lines = [head, "|---" * (len(results) + 1) + "|"]
+    for label, attr, fmt in COLUMNS:
+        cells = [fmt.format(getattr(m, attr)) if getattr(m, attr) else "—" for m in results]
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    exponents = []
+    for a, b in itertools.pairwise(results):
+        if not (a.triples and b.triples):
+            continue
+        ratio = math.log(b.triples / a.triples)
+        parts = []
+        for label, attr in (("validate", "validate_s"), ("build", "build_s"), ("cold start", "cold_start_s")):
+            x, y = getattr(a, attr), getattr(b, attr)
+            parts += [f"{label} {math.log(y / x) / ratio:.2f}"] if x and y else []
+        for label, attr in (("server MB", "server_mb"), ("page", "page_ms"), ("lookup", "lookup_ms")):
+            x, y = getattr(a, attr), getattr(b, attr)
+            parts += [f"{label} {math.log(y / x) / ratio:.2f}"] if x and y else []
+        exponents.append(f"growth {a.size:,} → {b.size:,}: " + ", ".join(parts))
+    notes = [f"{m.size:,}: {note}" for m in results for note in m.notes]
+    return "\n".join([*lines, "", *exponents, *notes])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--root", type=Path, default=default_root(), help="the real project to extend")
+    parser.add_argument("--min-size", type=int, default=SIZES[0], help="smallest size to try (triples)")
+    parser.add_argument("--max-size", type=int, default=SIZES[-1], help="largest size to try (triples)")
+    parser.add_argument("--seconds", type=float, default=3600.0, help="time budget for the whole run")
+    parser.add_argument("--step-limit", type=float, default=3600.0, help="kill validate/build beyond this")
+    parser.add_argument("--probe-seconds", type=float, default=5.0, help="seconds per throughput probe")
+    parser.add_argument("--serve-args", default="--http-processes 1", help="extra `ilrs-kg serve` options")
+    parser.add_argument("--validator", default="sparql", choices=("sparql", "pyshacl"))
+    parser.add_argument("--work", type=Path, help="working directory (default: a temporary one)")
+    parser.add_argument("--keep", action="store_true", help="keep each size's root and build")
+    args = parser.parse_args()
+    work = args.work or Path(tempfile.mkdtemp(prefix="ilrs-scale-"))
+    work.mkdir(parents=True, exist_ok=True)
+    deadline = time.perf_counter() + args.seconds
+    results: list[Measured] = []
+    for size in (s for s in SIZES if args.min_size <= s <= args.max_size):
+        if results:
+            last = results[-1]
+            factor = size / last.size
+            spent = last.generate_s + last.validate_s + last.build_s + last.cold_start_s + last.ox_load_s
+            projected = 2 * factor * spent + 4 * args.probe_seconds + 60
+            left = deadline - time.perf_counter()
+            if projected > left:
+                print(f"[{size:,}] skipped: projected {projected:.0f} s, {left:.0f} s left of --seconds")
+                break
+            memory = factor * max(last.validate_mb, last.build_mb)
+            if memory > available_mb():
+                print(f"[{size:,}] skipped: projected {memory:.0f} MB, {available_mb():.0f} MB available")
+                break
+        results.append(measure(size, args, work))
+        print(report(results), flush=True)
+    print("\nFigures from a shared 2-core machine (other sessions running): noisy, as measured.")
+    print(report(results))
+    if args.work is None and not args.keep:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
