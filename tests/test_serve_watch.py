@@ -93,7 +93,7 @@ def test_watch_keeps_bad_edits_out_and_swaps_good_ones_in_atomically(tmp_path: P
             assert (
                 "file:    data/missions.trig" in log and "rdf-schema#label" in log
             )  # its file, the rule's path
-            assert "Less than 1 values" in log  # and what the rule wants
+            assert "sh:minCount 1" in log  # and what the rule wants
             assert observe(server.url, "dump").version == old
 
             save(missions, original.replace('"Luna 25"@en', f'"{NEW_NAME}"@en'))

@@ -322,7 +322,13 @@ def _message(shapes: rdflib.Graph, shape: rdflib.term.Node, component: str) -> s
     messages = list(shapes.objects(shape, SH.message))
     english = [m for m in messages if isinstance(m, rdflib.Literal) and m.language in (None, "en")]
     chosen = english or messages
-    return str(chosen[0]) if chosen else f"Value does not conform to the sh:{component} constraint."
+    if chosen:
+        return str(chosen[0])
+    # Without a message of its own, say what the constraint asks for, as pyshacl's defaults do.
+    wanted = shapes.value(shape, SH[component])
+    asked = f" {wanted}" if isinstance(wanted, rdflib.Literal) else ""
+    asked = f" {wanted.n3()}" if isinstance(wanted, rdflib.URIRef) else asked
+    return f"Value does not conform to the constraint sh:{component}{asked}."
 
 
 def _severity(shapes: rdflib.Graph, shape: rdflib.term.Node) -> str:
