@@ -74,16 +74,25 @@ def render(graphml: Path, output: Path) -> tuple[int, int]:
         ax.plot([x, px], [y, py], color="#b0b0b0", linestyle=(0, (3, 3)), linewidth=0.9, zorder=1)
     for member in ordered:
         (x, y), year = positions[member], members[member]
-        ax.plot([x, 0], [y, 0], color=colour.get(year, "#888888") if year else "#888888", linewidth=2.2,
-                zorder=2)
+        ax.plot(
+            [x, 0], [y, 0], color=colour.get(year, "#888888") if year else "#888888", linewidth=2.2, zorder=2
+        )
 
     for member in ordered:
         x, y = positions[member]
         data = graph.nodes[member]
         shape = "o" if data["type"] == "Country" else "s"
         year = members[member]
-        ax.scatter([x], [y], s=260, marker=shape, color=colour.get(year, "#888888") if year else "#888888",
-                   edgecolors="black", linewidths=0.8, zorder=3)
+        ax.scatter(
+            [x],
+            [y],
+            s=260,
+            marker=shape,
+            color=colour.get(year, "#888888") if year else "#888888",
+            edgecolors="black",
+            linewidths=0.8,
+            zorder=3,
+        )
         text = f"{data['label']}\n{year if year else 'year not given'}"
         ax.text(x * 1.13, y * 1.13, text, ha="center", va="center", fontsize=10, zorder=4)
     for agent in outer:
@@ -91,18 +100,43 @@ def render(graphml: Path, output: Path) -> tuple[int, int]:
         data = graph.nodes[agent]
         shape = "o" if data["type"] == "Country" else "s"
         ax.scatter([x], [y], s=110, marker=shape, color="white", edgecolors="#666666", linewidths=1, zorder=3)
-        ax.text(x * 1.1, y * 1.1, f"{data['label']}\n({', '.join(involved[agent])})", ha="center",
-                va="center", fontsize=8, color="#444444", zorder=4)
+        ax.text(
+            x * 1.1,
+            y * 1.1,
+            f"{data['label']}\n({', '.join(involved[agent])})",
+            ha="center",
+            va="center",
+            fontsize=8,
+            color="#444444",
+            zorder=4,
+        )
     ax.scatter([0], [0], s=1400, color="#c0392b", edgecolors="black", zorder=3)
-    ax.text(0, -0.13, graph.nodes[programme]["label"], ha="center", va="top", fontsize=12, weight="bold",
-            zorder=4)
+    ax.text(
+        0, -0.13, graph.nodes[programme]["label"], ha="center", va="top", fontsize=12, weight="bold", zorder=4
+    )
 
     handles = [Line2D([0], [0], color=colour[y], linewidth=3, label=f"member since {y}") for y in years]
     handles += [
-        Line2D([0], [0], marker="o", color="white", markerfacecolor="#dddddd", markeredgecolor="black",
-               markersize=10, label="country"),
-        Line2D([0], [0], marker="s", color="white", markerfacecolor="#dddddd", markeredgecolor="black",
-               markersize=10, label="organization"),
+        Line2D(
+            [0],
+            [0],
+            marker="o",
+            color="white",
+            markerfacecolor="#dddddd",
+            markeredgecolor="black",
+            markersize=10,
+            label="country",
+        ),
+        Line2D(
+            [0],
+            [0],
+            marker="s",
+            color="white",
+            markerfacecolor="#dddddd",
+            markeredgecolor="black",
+            markersize=10,
+            label="organization",
+        ),
         Line2D([0], [0], color="#b0b0b0", linestyle=(0, (3, 3)), label="involved, not a member"),
     ]
     ax.legend(handles=handles, loc="lower left", fontsize=10, frameon=False)

@@ -70,8 +70,11 @@ def test_the_backend_lives_as_long_as_the_app(base: Settings) -> None:
 
 def test_sparql_errors_reach_the_client_with_their_status(base: Settings) -> None:
     async def scenario(client: httpx.AsyncClient) -> None:
-        timed_out = await client.post("/sparql", content="SELECT * { ?s ?p ?o } # timeout-please",
-                                      headers={"Content-Type": "application/sparql-query"})
+        timed_out = await client.post(
+            "/sparql",
+            content="SELECT * { ?s ?p ?o } # timeout-please",
+            headers={"Content-Type": "application/sparql-query"},
+        )
         assert timed_out.status_code == 503
         assert "1 s limit" in timed_out.text
         assert (await client.put("/sparql")).status_code == 405
@@ -83,8 +86,9 @@ def test_linked_data_and_downloads_are_served_beside_the_endpoint(base: Settings
     async def scenario(client: httpx.AsyncClient) -> None:
         home = await client.get("/", headers={"Accept": BROWSER_ACCEPT})
         assert home.status_code == 200 and "text/html" in home.headers["content-type"]
-        entity = await client.get("/id/mission/change-6", headers={"Accept": "text/turtle",
-                                                                     "Origin": "https://example.org"})
+        entity = await client.get(
+            "/id/mission/change-6", headers={"Accept": "text/turtle", "Origin": "https://example.org"}
+        )
         assert entity.status_code == 303
         assert entity.headers["access-control-allow-origin"] == "*"
         # A script on another origin must be able to read the linked-data headers, not only ETag.
@@ -95,9 +99,11 @@ def test_linked_data_and_downloads_are_served_beside_the_endpoint(base: Settings
     exchange(create_app(base, RecordingBackend(base)), scenario)
 
 
-def test_without_linked_data_the_root_leads_to_the_query_page(base: Settings,
-                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_without_linked_data_the_root_leads_to_the_query_page(
+    base: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(app_module, "_optional_module", lambda name: None)
+
     async def scenario(client: httpx.AsyncClient) -> None:
         root = await client.get("/")
         assert root.status_code == 303 and root.headers["location"] == "/sparql"
@@ -106,8 +112,9 @@ def test_without_linked_data_the_root_leads_to_the_query_page(base: Settings,
     exchange(create_app(base, RecordingBackend(base)), scenario)
 
 
-def test_package_errors_raised_by_other_routes_map_to_statuses(base: Settings,
-                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_package_errors_raised_by_other_routes_map_to_statuses(
+    base: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
     router = APIRouter()
 
     @router.get("/picky")
@@ -119,8 +126,10 @@ def test_package_errors_raised_by_other_routes_map_to_statuses(base: Settings,
         def build_router(_settings: Settings, *_args: object) -> APIRouter:
             return router
 
-    monkeypatch.setattr(app_module, "_optional_module",
-                        lambda name: Module if name.endswith("linked_data.routes") else None)
+    monkeypatch.setattr(
+        app_module, "_optional_module", lambda name: Module if name.endswith("linked_data.routes") else None
+    )
+
     async def scenario(client: httpx.AsyncClient) -> None:
         reply = await client.get("/picky")
         assert reply.status_code == 406

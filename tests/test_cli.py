@@ -27,7 +27,9 @@ def test_validate_passes_on_the_real_data(capsys: pytest.CaptureFixture[str]) ->
 
 
 def test_validate_fails_with_a_readable_report(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    shutil.copy(PROJECT_ROOT / "tests/fixtures/broken/join-before-founding.trig", project / "data" / "zz.trig")
+    shutil.copy(
+        PROJECT_ROOT / "tests/fixtures/broken/join-before-founding.trig", project / "data" / "zz.trig"
+    )
     assert main(["validate", "--root", str(project)]) == 1
     out = capsys.readouterr().out
     assert "<https://w3id.org/ilrs/id/membership/atlantis-early>" in out
@@ -53,7 +55,9 @@ def test_failed_build_leaves_the_previous_store_untouched(project: Path) -> None
     before = current_build(settings)
     assert before is not None and before.triples > 2000
 
-    shutil.copy(PROJECT_ROOT / "tests/fixtures/broken/fact-outside-any-graph.trig", project / "data" / "zz.trig")
+    shutil.copy(
+        PROJECT_ROOT / "tests/fixtures/broken/fact-outside-any-graph.trig", project / "data" / "zz.trig"
+    )
     assert main(["build", "--root", str(project), "--store", str(build_dir)]) == 1
 
     assert current_build(settings) == before

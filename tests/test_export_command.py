@@ -35,8 +35,10 @@ def test_turtle_to_standard_output(build_dir: Path, capsysbinary: pytest.Capture
     assert _export(build_dir, "--format", "turtle") == 0
     written = capsysbinary.readouterr().out
     triples = list(ox.parse(written, ox.RdfFormat.TURTLE))
-    assert len(triples) == len({q.triple for q in ox.parse(path=FIXTURE / "data" / "ilrs.trig")} |
-                               {q.triple for q in ox.parse(path=FIXTURE / "ontology" / "ilrs.ttl")})
+    assert len(triples) == len(
+        {q.triple for q in ox.parse(path=FIXTURE / "data" / "ilrs.trig")}
+        | {q.triple for q in ox.parse(path=FIXTURE / "ontology" / "ilrs.ttl")}
+    )
 
 
 def test_all_writes_every_file_into_a_directory(build_dir: Path, tmp_path: Path) -> None:
@@ -68,8 +70,11 @@ def test_all_without_output_fills_the_builds_dumps_directory(build_dir: Path) ->
 
 @pytest.mark.parametrize(
     ("output", "message"),
-    [("missing-dir/ilrs.ttl", "does not exist"), ("a-file/ilrs.ttl", "is not a directory"),
-     (".", "is a directory")],
+    [
+        ("missing-dir/ilrs.ttl", "does not exist"),
+        ("a-file/ilrs.ttl", "is not a directory"),
+        (".", "is a directory"),
+    ],
 )
 def test_a_bad_output_path_fails_naming_it(
     build_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], output: str, message: str
@@ -81,8 +86,9 @@ def test_a_bad_output_path_fails_naming_it(
     assert str(target) in error and message in error
 
 
-def test_an_unknown_format_is_refused_with_the_choices(build_dir: Path,
-                                                       capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_unknown_format_is_refused_with_the_choices(
+    build_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     with pytest.raises(SystemExit) as stopped:
         _export(build_dir, "--format", "pdf")
     assert stopped.value.code == 2

@@ -41,10 +41,14 @@ def test_produce_all_writes_every_catalogued_file_and_reports_it(settings: Setti
 def test_the_void_description_can_pick_the_rdf_dumps_of_the_whole_dataset() -> None:
     dataset_dumps = {f.name: f.rdf_media_type for f in dump_formats() if f.is_dataset_dump}
     assert dataset_dumps == {
-        "ilrs.ttl": "text/turtle", "ilrs.nt": "application/n-triples", "ilrs.nt.gz": "application/n-triples",
-        "ilrs.nq": "application/n-quads", "ilrs.nq.gz": "application/n-quads",
+        "ilrs.ttl": "text/turtle",
+        "ilrs.nt": "application/n-triples",
+        "ilrs.nt.gz": "application/n-triples",
+        "ilrs.nq": "application/n-quads",
+        "ilrs.nq.gz": "application/n-quads",
         "ilrs.trig": "application/trig",
-        "ilrs.jsonld": "application/ld+json", "ilrs.jsonld.gz": "application/ld+json",
+        "ilrs.jsonld": "application/ld+json",
+        "ilrs.jsonld.gz": "application/ld+json",
         "ilrs.rdf": "application/rdf+xml",
     }
     not_rdf = {f.name for f in dump_formats() if not f.is_rdf}
@@ -64,12 +68,14 @@ def test_a_new_build_changes_the_digest_list_dumps_reports(settings: Settings, s
     before = {d.name: d.sha256 for d in list_dumps(settings)}
     bigger = ox.Store()
     bigger.extend(store)
-    bigger.add(ox.Quad(
-        ox.NamedNode("https://w3id.org/ilrs/id/country/china"),
-        ox.NamedNode("http://www.w3.org/2004/02/skos/core#altLabel"),
-        ox.Literal("Zhongguo", language="en"),
-        ox.NamedNode("https://w3id.org/ilrs/graph/data"),
-    ))
+    bigger.add(
+        ox.Quad(
+            ox.NamedNode("https://w3id.org/ilrs/id/country/china"),
+            ox.NamedNode("http://www.w3.org/2004/02/skos/core#altLabel"),
+            ox.Literal("Zhongguo", language="en"),
+            ox.NamedNode("https://w3id.org/ilrs/graph/data"),
+        )
+    )
     produce_all(settings, bigger)
     after = {d.name: d.sha256 for d in list_dumps(settings)}
     assert after["ilrs.nt"] != before["ilrs.nt"]

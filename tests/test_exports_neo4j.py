@@ -27,8 +27,24 @@ from ilrs_kg.sources import graph_files, load_files
 
 FIXTURE = Path(__file__).parent / "fixtures" / "exports"
 
-PROPERTY_TYPES = {"int", "long", "float", "double", "boolean", "byte", "short", "char", "string", "point",
-                  "date", "localtime", "time", "localdatetime", "datetime", "duration"}
+PROPERTY_TYPES = {
+    "int",
+    "long",
+    "float",
+    "double",
+    "boolean",
+    "byte",
+    "short",
+    "char",
+    "string",
+    "point",
+    "date",
+    "localtime",
+    "time",
+    "localdatetime",
+    "datetime",
+    "duration",
+}
 SPECIAL = {"ID", "LABEL", "START_ID", "END_ID", "TYPE", "IGNORE"}
 HEADER_FIELD = re.compile(
     r"^(?P<name>[^:]*)(?::(?P<type>[A-Za-z_]+)(?:\((?P<group>[^)]*)\))?(?P<array>\[\])?)?$"
@@ -101,8 +117,13 @@ def read_bundle(data: bytes) -> Bundle:
     script = archive.read("import.sh").decode()
     command = shlex.split(script.split('cd "$(dirname "$0")"', 1)[1])
     delimiter = next(a.split("=", 1)[1] for a in command if a.startswith("--array-delimiter="))
-    return Bundle(files, delimiter, command, archive.read("load-csv.cypher").decode(),
-                  archive.read("README.md").decode())
+    return Bundle(
+        files,
+        delimiter,
+        command,
+        archive.read("load-csv.cypher").decode(),
+        archive.read("README.md").decode(),
+    )
 
 
 @pytest.fixture(scope="module")
@@ -210,8 +231,10 @@ def test_the_load_csv_script_loads_every_file_and_column(bundle: Bundle) -> None
 
 def test_a_list_item_holding_the_delimiter_changes_the_delimiter_everywhere() -> None:
     tags = Attribute("tags", Kind.STRING, True, "test")
-    nodes = (Node("a", "http://example.org/a", "A", ("Thing",), {"tags": ("x|y", "z")}),
-             Node("b", "http://example.org/b", "B", ("Thing",), {}))
+    nodes = (
+        Node("a", "http://example.org/a", "A", ("Thing",), {"tags": ("x|y", "z")}),
+        Node("b", "http://example.org/b", "B", ("Thing",), {}),
+    )
     graph = PropertyGraph(nodes, (Edge("e", "a", "b", "linksTo", "links to", {}),), (tags,), ())
     buffer = io.BytesIO()
     write_neo4j_bundle(graph, buffer)
@@ -232,12 +255,21 @@ def _rows(bundle: Bundle, name: str) -> list[dict[str, str]]:
 
 def test_each_relationship_and_property_carries_its_sources_as_array_columns(bundle: Bundle) -> None:
     memberships = _rows(bundle, "relationships/MEMBER_OF.csv")
-    (china,) = [r for r in memberships if r.get("claim:string") == "https://w3id.org/ilrs/id/membership/china-cnsa-2021"]
+    (china,) = [
+        r
+        for r in memberships
+        if r.get("claim:string") == "https://w3id.org/ilrs/id/membership/china-cnsa-2021"
+    ]
     assert china["sources:string[]"] == "https://w3id.org/ilrs/id/source/cnsa-2021-roadmap"
     assert china["provenance_kind:string[]"] == "sourced"
-    (tass,) = [r for r in memberships if r.get("claim:string") == "https://w3id.org/ilrs/id/membership/venezuela-tass-2023"]
+    (tass,) = [
+        r
+        for r in memberships
+        if r.get("claim:string") == "https://w3id.org/ilrs/id/membership/venezuela-tass-2023"
+    ]
     assert tass["sources:string[]"].split(bundle.delimiter) == [
-        "https://w3id.org/ilrs/id/source/tass-2023-venezuela", "https://w3id.org/ilrs/id/source/xinhua-2023-venezuela",
+        "https://w3id.org/ilrs/id/source/tass-2023-venezuela",
+        "https://w3id.org/ilrs/id/source/xinhua-2023-venezuela",
     ]
     assert tass["start_sources:string[]"] == "https://w3id.org/ilrs/id/source/tass-2023-venezuela"
     vehicles = _rows(bundle, "nodes/LaunchVehicle.csv")

@@ -36,9 +36,19 @@ def _hermit(*args: str) -> subprocess.CompletedProcess[str]:
     # xsd:date, xsd:gYear and xsd:gYearMonth (OWL-Time's ranges) are outside the OWL 2 datatype map; HermiT
     # refuses them unless told to ignore them.
     return subprocess.run(
-        [java, "-Xmx512M", "-cp", classpath, "org.semanticweb.HermiT.cli.CommandLine",
-         "--ignoreUnsupportedDatatypes", *args],
-        capture_output=True, text=True, timeout=120, check=False,
+        [
+            java,
+            "-Xmx512M",
+            "-cp",
+            classpath,
+            "org.semanticweb.HermiT.cli.CommandLine",
+            "--ignoreUnsupportedDatatypes",
+            *args,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
 
@@ -77,4 +87,3 @@ def test_hermit_reports_a_file_that_is_not_an_ontology(tmp_path: Path) -> None:
     broken = tmp_path / "broken.owl"
     broken.write_text("<rdf:RDF not closed", encoding="utf-8")
     assert _hermit("--consistency", broken.as_uri()).returncode != 0
-

@@ -72,7 +72,8 @@ def server(dumps: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[st
     assert OXIGRAPH is not None
     process = subprocess.Popen(
         [OXIGRAPH, "serve-read-only", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -112,9 +113,15 @@ def _our_rows(store: ox.Store, query: str) -> list[dict[str, str]]:
 @pytest.mark.parametrize("title", sorted(QUERIES))
 def test_the_second_store_serves_the_same_answers(server: str, store: ox.Store, title: str) -> None:
     query = sparql_prefix_block() + QUERIES[title]
-    response = httpx.post(f"{server}/query", content=query, timeout=10, headers={
-        "Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json",
-    })
+    response = httpx.post(
+        f"{server}/query",
+        content=query,
+        timeout=10,
+        headers={
+            "Content-Type": "application/sparql-query",
+            "Accept": "application/sparql-results+json",
+        },
+    )
     assert response.status_code == 200, response.text
     theirs = _rows_from_json(response.json())
     assert theirs, "the query should find something in the fixture"
@@ -125,7 +132,14 @@ def test_the_turtle_dump_loads_into_the_default_graph_of_a_new_store(
     dumps: Path, store: ox.Store, tmp_path: Path
 ) -> None:
     _oxigraph("load", "--location", str(tmp_path), "--file", str(dumps / "ilrs.ttl"))
-    output = _oxigraph("query", "--location", str(tmp_path), "--results-format", "json",
-                       "--query", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    output = _oxigraph(
+        "query",
+        "--location",
+        str(tmp_path),
+        "--results-format",
+        "json",
+        "--query",
+        "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
+    )
     count = int(json.loads(output)["results"]["bindings"][0]["n"]["value"])
     assert count == len({quad.triple for quad in store})

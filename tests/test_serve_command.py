@@ -39,21 +39,35 @@ TIMEOUT = 1
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     build = tmp_path_factory.mktemp("build")
-    with serving(build, "--query-timeout", str(TIMEOUT), "--http-processes", "1", "--workers", "2",
-                 "--max-client-queries", "5") as served:
+    with serving(
+        build,
+        "--query-timeout",
+        str(TIMEOUT),
+        "--http-processes",
+        "1",
+        "--workers",
+        "2",
+        "--max-client-queries",
+        "5",
+    ) as served:
         yield served
 
 
-def ask(server: Served, query: str, accept: str = "application/sparql-results+json",
-        method: str = "GET") -> tuple[int, str, float]:
+def ask(
+    server: Served, query: str, accept: str = "application/sparql-results+json", method: str = "GET"
+) -> tuple[int, str, float]:
     """(status, body, seconds) of one query over HTTP."""
     if method == "GET":
         request = urllib.request.Request(
             f"{server.url}/sparql?" + urllib.parse.urlencode({"query": query}), headers={"Accept": accept}
         )
     else:
-        request = urllib.request.Request(f"{server.url}/sparql", data=query.encode(), method="POST",
-                                         headers={"Accept": accept, "Content-Type": "application/sparql-query"})
+        request = urllib.request.Request(
+            f"{server.url}/sparql",
+            data=query.encode(),
+            method="POST",
+            headers={"Accept": accept, "Content-Type": "application/sparql-query"},
+        )
     started = time.monotonic()
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
@@ -131,7 +145,9 @@ def test_service_and_load_are_refused_and_nothing_leaves_the_server(
     server: Served, listener: tuple[int, list[str]]
 ) -> None:
     port, seen = listener
-    status, body, _ = ask(server, f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}")
+    status, body, _ = ask(
+        server, f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}"
+    )
     assert status == 400 and "SERVICE is refused" in body
     status, body, _ = ask(server, f"LOAD <http://127.0.0.1:{port}/data.ttl>", method="POST")
     assert status == 400 and "LOAD is refused" in body
@@ -224,14 +240,33 @@ def test_updates_are_refused_and_the_data_stays(server: Served) -> None:
 
 
 def test_help_documents_every_limit() -> None:
-    shown = subprocess.run([sys.executable, "-m", "ilrs_kg", "serve", "--help"], capture_output=True, text=True,
-                           check=True).stdout
-    for option in ("--query-timeout", "--workers", "--http-processes", "--max-body-bytes", "--max-query-chars",
-                   "--max-query-nesting", "--max-result-bytes", "--result-cache-entries", "--worker-memory-mb",
-                   "--public-base", "--max-url-bytes", "--max-header-bytes", "--max-header-count",
-                   "--header-timeout", "--body-timeout", "--keep-alive-timeout", "--max-connections",
-                   "--max-query-operators", "--max-client-queries", "--max-long-queries",
-                   "--allow-network-in-queries", "--http-hang-seconds"):
+    shown = subprocess.run(
+        [sys.executable, "-m", "ilrs_kg", "serve", "--help"], capture_output=True, text=True, check=True
+    ).stdout
+    for option in (
+        "--query-timeout",
+        "--workers",
+        "--http-processes",
+        "--max-body-bytes",
+        "--max-query-chars",
+        "--max-query-nesting",
+        "--max-result-bytes",
+        "--result-cache-entries",
+        "--worker-memory-mb",
+        "--public-base",
+        "--max-url-bytes",
+        "--max-header-bytes",
+        "--max-header-count",
+        "--header-timeout",
+        "--body-timeout",
+        "--keep-alive-timeout",
+        "--max-connections",
+        "--max-query-operators",
+        "--max-client-queries",
+        "--max-long-queries",
+        "--allow-network-in-queries",
+        "--http-hang-seconds",
+    ):
         assert option in shown
     assert "(default: 10.0)" in shown and "(default: 200)" in shown
 
@@ -253,8 +288,21 @@ def test_a_port_in_use_is_a_clear_error(tmp_path: Path) -> None:
     taken.listen()
     try:
         finished = subprocess.run(
-            [sys.executable, "-m", "ilrs_kg", "serve", "--root", str(ROOT), "--store", str(tmp_path),
-             "--port", str(taken.getsockname()[1])], capture_output=True, text=True, timeout=60,
+            [
+                sys.executable,
+                "-m",
+                "ilrs_kg",
+                "serve",
+                "--root",
+                str(ROOT),
+                "--store",
+                str(tmp_path),
+                "--port",
+                str(taken.getsockname()[1]),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
         )
     finally:
         taken.close()
@@ -270,8 +318,11 @@ def test_sparqlwrapper_gets_results_in_each_format(server: Served, return_format
     client.setQuery(f"SELECT ?l WHERE {{ <{CHANGE_6}> <http://www.w3.org/2000/01/rdf-schema#label> ?l }}")
     client.setReturnFormat(return_format)
     converted = client.query().convert()
-    text = converted if isinstance(converted, str | bytes) else str(converted.toxml() if return_format == "xml"
-                                                                    else converted)
+    text = (
+        converted
+        if isinstance(converted, str | bytes)
+        else str(converted.toxml() if return_format == "xml" else converted)
+    )
     text = text.decode() if isinstance(text, bytes) else text
     assert "嫦娥六号" in text
 

@@ -21,17 +21,32 @@ FORM = "application/x-www-form-urlencoded"
         (b"", ProtocolRequest(None)),
         (b"query=" + QE, ProtocolRequest(Q)),
         (b"query=SELECT+*+%7B%7D", ProtocolRequest("SELECT * {}")),
-        (b"query=" + QE + b"&default-graph-uri=" + quote(G1).encode()
-         + b"&default-graph-uri=" + quote(G2).encode(), ProtocolRequest(Q, default_graphs=(G1, G2))),
+        (
+            b"query="
+            + QE
+            + b"&default-graph-uri="
+            + quote(G1).encode()
+            + b"&default-graph-uri="
+            + quote(G2).encode(),
+            ProtocolRequest(Q, default_graphs=(G1, G2)),
+        ),
         (b"query=" + QE + b"&named-graph-uri=" + quote(G1).encode(), ProtocolRequest(Q, named_graphs=(G1,))),
         (b"query=" + QE + b"&format=csv", ProtocolRequest(Q, format="csv")),
         (b"format=ttl", ProtocolRequest(None, format="ttl")),
         # SPARQLWrapper names one format twice, by short name and by media type.
         (b"query=" + QE + b"&format=tsv&format=text/tab-separated-values", ProtocolRequest(Q, format="tsv")),
-        (b"query=" + QE + b"&format=rdf%2Bxml&format=application/rdf%2Bxml", ProtocolRequest(Q, format="rdf+xml")),
-        (b"query=" + QE + b"&format=json-ld&format=application/ld%2Bjson", ProtocolRequest(Q, format="json-ld")),
-        (b"query=" + QE + b"&format=json-ld&format=application/ld%2Bjson,application/x-json%2Bld",
-         ProtocolRequest(Q, format="json-ld")),
+        (
+            b"query=" + QE + b"&format=rdf%2Bxml&format=application/rdf%2Bxml",
+            ProtocolRequest(Q, format="rdf+xml"),
+        ),
+        (
+            b"query=" + QE + b"&format=json-ld&format=application/ld%2Bjson",
+            ProtocolRequest(Q, format="json-ld"),
+        ),
+        (
+            b"query=" + QE + b"&format=json-ld&format=application/ld%2Bjson,application/x-json%2Bld",
+            ProtocolRequest(Q, format="json-ld"),
+        ),
         # ... and adds an empty one where its Accept header is */*.
         (b"query=" + QE + b"&format=turtle&format=", ProtocolRequest(Q, format="turtle")),
         (b"query=" + QE + b"&unknown=1", ProtocolRequest(Q)),
@@ -66,12 +81,18 @@ def test_get_mistakes_say_what_is_wrong(query_string: bytes, error: type[IlrsKgE
         (b"default-graph-uri=" + quote(G1).encode(), FORM, b"query=" + QE, ProtocolRequest(Q, (G1,))),
         (b"", "application/sparql-query", Q.encode(), ProtocolRequest(Q)),
         (b"", "Application/SPARQL-Query; charset=utf-8", Q.encode(), ProtocolRequest(Q)),
-        (b"named-graph-uri=" + quote(G2).encode(), "application/sparql-query", Q.encode(),
-         ProtocolRequest(Q, named_graphs=(G2,))),
+        (
+            b"named-graph-uri=" + quote(G2).encode(),
+            "application/sparql-query",
+            Q.encode(),
+            ProtocolRequest(Q, named_graphs=(G2,)),
+        ),
         (b"", "application/sparql-query", "SELECT ?été {}".encode(), ProtocolRequest("SELECT ?été {}")),
     ],
 )
-def test_post_parameters(query_string: bytes, content_type: str, body: bytes, expected: ProtocolRequest) -> None:
+def test_post_parameters(
+    query_string: bytes, content_type: str, body: bytes, expected: ProtocolRequest
+) -> None:
     assert parse_post(query_string, content_type, body) == expected
 
 

@@ -41,8 +41,13 @@ def rows(reply: Reply) -> list[dict[str, str]]:
     return [{k: v["value"] for k, v in binding.items()} for binding in parsed["results"]["bindings"]]
 
 
-def post(ep: SparqlEndpoint, content_type: str | None, body: bytes, query_string: bytes = b"",
-         accept: str | None = None) -> Reply:
+def post(
+    ep: SparqlEndpoint,
+    content_type: str | None,
+    body: bytes,
+    query_string: bytes = b"",
+    accept: str | None = None,
+) -> Reply:
     headers = {"host": "127.0.0.1:8000"}
     if content_type is not None:
         headers["content-type"] = content_type
@@ -114,7 +119,9 @@ def test_select_results_in_every_format(
         ("application/sparql-results+json, text/turtle;q=0.9", "text/turtle"),
     ],
 )
-def test_construct_results_in_every_rdf_format(ep: SparqlEndpoint, accept: str | None, content_type: str) -> None:
+def test_construct_results_in_every_rdf_format(
+    ep: SparqlEndpoint, accept: str | None, content_type: str
+) -> None:
     reply = get(ep, CONSTRUCT, accept)
     assert reply.status == 200, reply.body
     assert reply.header("content-type") == content_type
@@ -160,8 +167,9 @@ def test_ask_in_csv_and_tsv_is_the_one_column_table_jena_reads(
         (CONSTRUCT, "json-ld", "application/ld+json"),
     ],
 )
-def test_format_parameter_overrides_accept(ep: SparqlEndpoint, query: str, format_name: str,
-                                           content_type: str) -> None:
+def test_format_parameter_overrides_accept(
+    ep: SparqlEndpoint, query: str, format_name: str, content_type: str
+) -> None:
     reply = get(ep, query, "application/sparql-results+json", format=format_name)
     assert reply.status == 200
     assert reply.header("content-type") == content_type
@@ -186,7 +194,9 @@ def test_nothing_acceptable_is_406_naming_the_formats(
 def test_the_default_graph_is_the_union_and_named_graphs_stay_addressable(ep: SparqlEndpoint) -> None:
     union = rows(get(ep, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"))
     assert union == [{"n": "27"}]
-    graphs = rows(get(ep, "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"))
+    graphs = rows(
+        get(ep, "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g")
+    )
     assert graphs == [
         {"g": ONTOLOGY_GRAPH, "n": "10"},
         {"g": PROVENANCE_GRAPH, "n": "3"},
@@ -197,17 +207,27 @@ def test_the_default_graph_is_the_union_and_named_graphs_stay_addressable(ep: Sp
 def test_protocol_dataset_overrides_the_union_and_from(ep: SparqlEndpoint) -> None:
     count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
     assert rows(get(ep, count, **{"default-graph-uri": ONTOLOGY_GRAPH})) == [{"n": "10"}]
-    assert rows(get(ep, f"SELECT (COUNT(*) AS ?n) FROM <{FIXTURE_GRAPH}> WHERE {{ ?s ?p ?o }}")) == [{"n": "14"}]
-    overridden = get(ep, f"SELECT (COUNT(*) AS ?n) FROM <{FIXTURE_GRAPH}> WHERE {{ ?s ?p ?o }}",
-                     **{"default-graph-uri": ONTOLOGY_GRAPH})
+    assert rows(get(ep, f"SELECT (COUNT(*) AS ?n) FROM <{FIXTURE_GRAPH}> WHERE {{ ?s ?p ?o }}")) == [
+        {"n": "14"}
+    ]
+    overridden = get(
+        ep,
+        f"SELECT (COUNT(*) AS ?n) FROM <{FIXTURE_GRAPH}> WHERE {{ ?s ?p ?o }}",
+        **{"default-graph-uri": ONTOLOGY_GRAPH},
+    )
     assert rows(overridden) == [{"n": "10"}]
-    named = get(ep, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", **{"named-graph-uri": FIXTURE_GRAPH})
+    named = get(
+        ep, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", **{"named-graph-uri": FIXTURE_GRAPH}
+    )
     assert rows(named) == [{"g": FIXTURE_GRAPH}]
 
 
 def test_relative_iris_resolve_against_the_data_base(ep: SparqlEndpoint) -> None:
-    reply = get(ep, "SELECT ?label WHERE { <id/mission/change-6> <http://www.w3.org/2000/01/rdf-schema#label> "
-                    "?label } ORDER BY ?label")
+    reply = get(
+        ep,
+        "SELECT ?label WHERE { <id/mission/change-6> <http://www.w3.org/2000/01/rdf-schema#label> "
+        "?label } ORDER BY ?label",
+    )
     assert [row["label"] for row in rows(reply)] == ["Chang'e 6", "嫦娥六号"]
 
 
@@ -224,8 +244,9 @@ def test_relative_iris_resolve_against_the_data_base(ep: SparqlEndpoint) -> None
     ],
     ids=["syntax", "service", "load", "update", "nesting", "too-long", "empty"],
 )
-def test_bad_queries_are_client_errors_that_say_why(ep: SparqlEndpoint, query: str, status: int,
-                                                    says: str) -> None:
+def test_bad_queries_are_client_errors_that_say_why(
+    ep: SparqlEndpoint, query: str, status: int, says: str
+) -> None:
     reply = get(ep, query)
     assert reply.status == status
     assert says in reply.body.decode()
@@ -242,17 +263,35 @@ def test_bad_queries_are_client_errors_that_say_why(ep: SparqlEndpoint, query: s
         (HttpRequest("POST", b"", {"content-type": FORM}, b"format=json"), 400, "query parameter is missing"),
         (HttpRequest("POST", b"", {}, LABELS.encode()), 415, "no Content-Type"),
         (HttpRequest("POST", b"", {"content-type": "text/plain"}, LABELS.encode()), 415, "text/plain"),
-        (HttpRequest("POST", b"", {"content-type": "application/sparql-query"}, b"SELECT \xff"), 400, "UTF-8"),
-        (HttpRequest("POST", b"", {"content-type": "application/sparql-update"}, b"CLEAR ALL"), 403,
-         "read-only"),
+        (
+            HttpRequest("POST", b"", {"content-type": "application/sparql-query"}, b"SELECT \xff"),
+            400,
+            "UTF-8",
+        ),
+        (
+            HttpRequest("POST", b"", {"content-type": "application/sparql-update"}, b"CLEAR ALL"),
+            403,
+            "read-only",
+        ),
         (HttpRequest("PUT", b"", {}, b""), 405, "PUT is not allowed"),
         (HttpRequest("DELETE", b"", {}, b""), 405, "DELETE is not allowed"),
     ],
-    ids=["duplicate", "not-utf8", "missing", "missing-post", "no-type", "wrong-type", "body-not-utf8",
-         "update-body", "put", "delete"],
+    ids=[
+        "duplicate",
+        "not-utf8",
+        "missing",
+        "missing-post",
+        "no-type",
+        "wrong-type",
+        "body-not-utf8",
+        "update-body",
+        "put",
+        "delete",
+    ],
 )
-def test_bad_requests_are_client_errors_that_say_why(ep: SparqlEndpoint, request_: HttpRequest,
-                                                     status: int, says: str) -> None:
+def test_bad_requests_are_client_errors_that_say_why(
+    ep: SparqlEndpoint, request_: HttpRequest, status: int, says: str
+) -> None:
     reply = handle(ep, request_)
     assert reply.status == status
     assert says in reply.body.decode()
@@ -277,8 +316,13 @@ def test_a_body_over_the_limit_is_413_before_it_is_read(tmp_path: Path) -> None:
     async def send(message: dict[str, object]) -> None:
         sent.append(message)
 
-    scope = {"type": "http", "method": "POST", "path": "/sparql", "query_string": b"",
-             "headers": [(b"content-type", FORM.encode()), (b"content-length", b"206")]}
+    scope = {
+        "type": "http",
+        "method": "POST",
+        "path": "/sparql",
+        "query_string": b"",
+        "headers": [(b"content-type", FORM.encode()), (b"content-length", b"206")],
+    }
     asyncio.run(small(scope, receive, send))  # type: ignore[arg-type]
     assert sent[0]["status"] == 413
     assert b"limit is 100" in sent[1]["body"]  # type: ignore[operator]
@@ -344,10 +388,18 @@ def test_simultaneous_identical_queries_run_once(tmp_path: Path) -> None:
 
 
 def test_cors_preflight(ep: SparqlEndpoint) -> None:
-    reply = handle(ep, HttpRequest("OPTIONS", b"", {
-        "origin": "https://yasgui.example", "access-control-request-method": "POST",
-        "access-control-request-headers": "content-type",
-    }))
+    reply = handle(
+        ep,
+        HttpRequest(
+            "OPTIONS",
+            b"",
+            {
+                "origin": "https://yasgui.example",
+                "access-control-request-method": "POST",
+                "access-control-request-headers": "content-type",
+            },
+        ),
+    )
     assert reply.status == 204
     assert reply.header("access-control-allow-origin") == "*"
     assert "POST" in (reply.header("access-control-allow-methods") or "")
@@ -358,11 +410,17 @@ def test_cors_preflight(ep: SparqlEndpoint) -> None:
 
 @pytest.mark.parametrize(
     ("accept", "rdf_format"),
-    [(None, ox.RdfFormat.TURTLE), ("text/turtle", ox.RdfFormat.TURTLE), ("application/ld+json", ox.RdfFormat.JSON_LD),
-     ("application/rdf+xml", ox.RdfFormat.RDF_XML), ("application/n-triples", ox.RdfFormat.N_TRIPLES)],
+    [
+        (None, ox.RdfFormat.TURTLE),
+        ("text/turtle", ox.RdfFormat.TURTLE),
+        ("application/ld+json", ox.RdfFormat.JSON_LD),
+        ("application/rdf+xml", ox.RdfFormat.RDF_XML),
+        ("application/n-triples", ox.RdfFormat.N_TRIPLES),
+    ],
 )
-def test_bare_get_describes_the_service(ep: SparqlEndpoint, accept: str | None,
-                                        rdf_format: ox.RdfFormat) -> None:
+def test_bare_get_describes_the_service(
+    ep: SparqlEndpoint, accept: str | None, rdf_format: ox.RdfFormat
+) -> None:
     reply = get(ep, None, accept)
     assert reply.status == 200
     store = ox.Store()
@@ -383,7 +441,9 @@ def test_bare_get_describes_the_service(ep: SparqlEndpoint, accept: str | None,
         }} ORDER BY ?name""")
     assert isinstance(answer, ox.QuerySolutions)
     assert [(str(r["name"].value), int(r["triples"].value)) for r in answer] == [  # type: ignore[union-attr]
-        (ONTOLOGY_GRAPH, 10), (PROVENANCE_GRAPH, 3), (FIXTURE_GRAPH, 14)
+        (ONTOLOGY_GRAPH, 10),
+        (PROVENANCE_GRAPH, 3),
+        (FIXTURE_GRAPH, 14),
     ]
 
 

@@ -32,13 +32,19 @@ P = "PREFIX ex: <http://example.org/>\n"
         ("PREFIX service: <http://x/> SELECT * { ?s service:load ?o }", Screened(QueryForm.SELECT, False)),
         (P + "SELECT * { ?s ex:payload ?download }", Screened(QueryForm.SELECT, False)),
         # a prefix named service is fine where it cannot be the keyword (not followed by a group)
-        ("PREFIX service: <http://x/> SELECT * { service:a service:b ?o }", Screened(QueryForm.SELECT, False)),
+        (
+            "PREFIX service: <http://x/> SELECT * { service:a service:b ?o }",
+            Screened(QueryForm.SELECT, False),
+        ),
         # operators in IRIs, strings and comments are not operators
         ('SELECT * { ?s ?p "' + "+" * 600 + '" } # ' + "!" * 600, Screened(QueryForm.SELECT, False)),
         ("SELECT * { ?s ?p ?o FILTER(?o > 1 && ?o != 2) }", Screened(QueryForm.SELECT, False)),
         # brackets inside strings do not count toward nesting
-        pytest.param('SELECT * { ?s ?p "' + "(" * 100 + '" }', Screened(QueryForm.SELECT, False),
-                     id="brackets-in-a-string"),
+        pytest.param(
+            'SELECT * { ?s ?p "' + "(" * 100 + '" }',
+            Screened(QueryForm.SELECT, False),
+            id="brackets-in-a-string",
+        ),
         # not a query the parser will take: the form is unknown, the parser will say why
         ("SELEKT * {}", Screened(None, False)),
     ],
@@ -74,19 +80,28 @@ def test_screen_classifies(query: str, expected: Screened) -> None:
         ("WITH <http://g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }", UpdateRefused, "read-only"),
         ("CLEAR ALL", UpdateRefused, "read-only"),
         ("DROP GRAPH <http://g>", UpdateRefused, "read-only"),
-        pytest.param("SELECT * WHERE { FILTER(" + "(" * 30 + "1" + ")" * 30 + ") }", QueryTooDeep,
-                     "nest 32 deep", id="deep-parentheses"),
-        pytest.param("SELECT * WHERE " + "{" * 2000 + "}" * 2000, QueryTooDeep, "limit is 20", id="deep-braces"),
+        pytest.param(
+            "SELECT * WHERE { FILTER(" + "(" * 30 + "1" + ")" * 30 + ") }",
+            QueryTooDeep,
+            "nest 32 deep",
+            id="deep-parentheses",
+        ),
+        pytest.param(
+            "SELECT * WHERE " + "{" * 2000 + "}" * 2000, QueryTooDeep, "limit is 20", id="deep-braces"
+        ),
         pytest.param("SELECT * {}" + " " * 5000, QueryTooLarge, "limit is 5,000", id="too-long"),
         # operator chains overflow the parser's stack without any bracket (crashes from ~6,500 on)
         pytest.param("ASK { FILTER(" + "!" * 600 + "true) }", QueryTooDeep, "600 operators", id="not-chain"),
-        pytest.param("ASK { FILTER(" + "+".join(["1"] * 600) + " = 0) }", QueryTooDeep, "600 operators",
-                     id="sum-chain"),
+        pytest.param(
+            "ASK { FILTER(" + "+".join(["1"] * 600) + " = 0) }", QueryTooDeep, "600 operators", id="sum-chain"
+        ),
         pytest.param("ASK { FILTER(" + "||".join(["true"] * 501) + ") }", QueryTooDeep, "IN", id="or-chain"),
-        pytest.param("ASK { FILTER(" + "- " * 501 + "1 = 0) }", QueryTooDeep, "502 operators",
-                     id="unary-minus"),
-        pytest.param("ASK { " + " UNION ".join(["{}"] * 501) + " }", QueryTooDeep, "500 operators",
-                     id="union-chain"),
+        pytest.param(
+            "ASK { FILTER(" + "- " * 501 + "1 = 0) }", QueryTooDeep, "502 operators", id="unary-minus"
+        ),
+        pytest.param(
+            "ASK { " + " UNION ".join(["{}"] * 501) + " }", QueryTooDeep, "500 operators", id="union-chain"
+        ),
         ("   \n ", BadRequest, "empty"),
     ],
 )

@@ -17,8 +17,14 @@ from tests.fixtures.sparql.support import BROWSER_ACCEPT, ROOT, Served, endpoint
 
 ARTIFACTS = default_root() / "test-artifacts"
 MISSIONS = load_examples(ROOT / "queries")[0]
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 @pytest.fixture(scope="module")
@@ -35,8 +41,10 @@ def page(ep: SparqlEndpoint, query: str | None = None) -> tuple[int, str]:
 
 def test_examples_come_from_the_query_files_with_their_titles() -> None:
     examples = load_examples(ROOT / "queries")
-    assert [e.title for e in examples] == ["Which missions are there, and who operates them?",
-                                           "What is said about Chang'e 6?"]
+    assert [e.title for e in examples] == [
+        "Which missions are there, and who operates them?",
+        "What is said about Chang'e 6?",
+    ]
     assert examples[0].query.startswith("# Which missions")
 
 
@@ -50,7 +58,9 @@ def test_a_bare_visit_shows_the_editor_with_the_first_example(ep: SparqlEndpoint
 
 
 def test_results_link_our_iris_to_their_pages_and_escape_labels(ep: SparqlEndpoint) -> None:
-    status, body = page(ep, "SELECT ?s ?label WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?label }")
+    status, body = page(
+        ep, "SELECT ?s ?label WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?label }"
+    )
     assert status == 200
     assert '<a href="/id/mission/change-6" title="https://w3id.org/ilrs/id/mission/change-6">' in body
     assert "Roscosmos &lt;script&gt;alert(1)&lt;/script&gt;" in body
@@ -93,8 +103,10 @@ def test_in_a_browser_an_example_runs_and_shows_its_rows(served: Served, browser
     dialogs: list[str] = []
     tab.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     outside: list[str] = []
-    tab.on("request", lambda request: outside.append(request.url)
-           if not request.url.startswith(served.url) else None)
+    tab.on(
+        "request",
+        lambda request: outside.append(request.url) if not request.url.startswith(served.url) else None,
+    )
 
     tab.goto(f"{served.url}/sparql")
     assert "ilrs:Mission" in tab.locator("textarea#query").input_value()
@@ -109,7 +121,8 @@ def test_in_a_browser_an_example_runs_and_shows_its_rows(served: Served, browser
 
     # Edit the query in the editor and run it with the button.
     tab.locator("textarea#query").fill(
-        "SELECT ?label WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?label } ORDER BY ?label")
+        "SELECT ?label WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?label } ORDER BY ?label"
+    )
     tab.get_by_role("button", name="Run query").click()
     tab.wait_for_selector("text=11 rows")
     assert "Roscosmos <script>alert(1)</script>" in tab.locator("table").inner_text()
@@ -125,4 +138,3 @@ def test_in_a_browser_an_example_runs_and_shows_its_rows(served: Served, browser
     assert dialogs == []  # no script from the data ran
     assert outside == []  # nothing fetched from anywhere else (works offline)
     context.close()
-

@@ -140,8 +140,11 @@ def test_a_worker_killed_from_outside_is_a_503_to_retry_not_the_querys_fault(bui
         await asyncio.sleep(0.3)
         victim = next(w for w in pool._workers if w.inflight)
         os.kill(victim.pid, signal.SIGKILL)
-        with pytest.raises(WorkerLost, match=r"stopped from outside the server \(signal SIGKILL\); the query "
-                                             r"is not to blame: send it again"):
+        with pytest.raises(
+            WorkerLost,
+            match=r"stopped from outside the server \(signal SIGKILL\); the query "
+            r"is not to blame: send it again",
+        ):
             await running
         assert len(pool.crashes) == 0  # not remembered as a crasher
         assert await labels(pool) == 11

@@ -32,11 +32,15 @@ def _progress(message: str) -> None:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     described = ", ".join(f"{f.key} ({f.name})" for f in dump_formats())
     parser.add_argument(
-        "--format", required=True, choices=[*FORMATS_BY_KEY, ALL], metavar="FORMAT",
+        "--format",
+        required=True,
+        choices=[*FORMATS_BY_KEY, ALL],
+        metavar="FORMAT",
         help=f"one of: {described}; or {ALL} for every file",
     )
     parser.add_argument(
-        "--output", help="file to write (default: standard output); with --format all, a directory "
+        "--output",
+        help="file to write (default: standard output); with --format all, a directory "
         "(default: the build's dumps directory)",
     )
     parser.add_argument("--store", help="build directory (default: <root>/build)")
@@ -52,8 +56,10 @@ def run(args: argparse.Namespace) -> int:
             output.mkdir(parents=True, exist_ok=True)
     elif output is not None:
         check_output_path(output)  # before the build, so a typo fails at once
-    elif FORMATS_BY_KEY[args.format].media_type in ("application/zip", "application/gzip") \
-            and sys.stdout.isatty():
+    elif (
+        FORMATS_BY_KEY[args.format].media_type in ("application/zip", "application/gzip")
+        and sys.stdout.isatty()
+    ):
         raise ExportError(f"--format {args.format} is binary: give --output FILE or redirect the output")
     build_store(settings, _progress, reuse=True)
     if args.format == ALL and output is None:

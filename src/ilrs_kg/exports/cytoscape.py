@@ -25,14 +25,34 @@ def _values(attributes: tuple[Attribute, ...], found: dict[str, tuple[Value, ...
 
 def cytoscape_document(graph: PropertyGraph) -> dict[str, Any]:
     nodes = [
-        {"data": {"id": n.key, "value": n.key, "name": n.label, "label": n.label, "type": n.type,
-                  "types": list(n.types), "iri": n.iri, **_values(graph.node_attributes, dict(n.attributes))}}
+        {
+            "data": {
+                "id": n.key,
+                "value": n.key,
+                "name": n.label,
+                "label": n.label,
+                "type": n.type,
+                "types": list(n.types),
+                "iri": n.iri,
+                **_values(graph.node_attributes, dict(n.attributes)),
+            }
+        }
         for n in graph.nodes
     ]
     edges = [
-        {"data": {"id": e.key, "key": e.key, "source": e.source, "target": e.target, "name": e.label,
-                  "label": e.label, "interaction": e.type, "type": e.type,
-                  **_values(graph.edge_attributes, dict(e.attributes))}}
+        {
+            "data": {
+                "id": e.key,
+                "key": e.key,
+                "source": e.source,
+                "target": e.target,
+                "name": e.label,
+                "label": e.label,
+                "interaction": e.type,
+                "type": e.type,
+                **_values(graph.edge_attributes, dict(e.attributes)),
+            }
+        }
         for e in graph.edges
     ]
     return {

@@ -48,9 +48,16 @@ def _declare(root: ET.Element, scope: str, attributes: Iterable[Attribute]) -> d
     ids = {}
     for attribute in attributes:
         key_id = f"{scope[0]}_{attribute.name}"
-        key = ET.SubElement(root, "key", {
-            "id": key_id, "for": scope, "attr.name": attribute.name, "attr.type": _TYPES[attribute.kind],
-        })
+        key = ET.SubElement(
+            root,
+            "key",
+            {
+                "id": key_id,
+                "for": scope,
+                "attr.name": attribute.name,
+                "attr.type": _TYPES[attribute.kind],
+            },
+        )
         ET.SubElement(key, "desc").text = _text(
             attribute.origin + (" (a list joined by the arrayDelimiter)" if attribute.multi else "")
         )
@@ -58,8 +65,9 @@ def _declare(root: ET.Element, scope: str, attributes: Iterable[Attribute]) -> d
     return ids
 
 
-def _add_data(element: ET.Element, ids: Mapping[str, str], values: Mapping[str, tuple[Value, ...]],
-              delimiter: str) -> None:
+def _add_data(
+    element: ET.Element, ids: Mapping[str, str], values: Mapping[str, tuple[Value, ...]], delimiter: str
+) -> None:
     for name, found in values.items():
         if found:
             ET.SubElement(element, "data", {"key": ids[name]}).text = _text(
@@ -70,17 +78,28 @@ def _add_data(element: ET.Element, ids: Mapping[str, str], values: Mapping[str, 
 def write_graphml(graph: PropertyGraph, output: BinaryIO) -> None:
     delimiter = choose_array_delimiter(graph)
     root = ET.Element("graphml", {"xmlns": GRAPHML_NS, "xmlns:xsi": _XSI, "xsi:schemaLocation": _SCHEMA})
-    graph_keys = _declare(root, "graph", [
-        Attribute("title", Kind.STRING, False, "what the graph is"),
-        Attribute("arrayDelimiter", Kind.STRING, False, "the character that separates the items of a list"),
-    ])
+    graph_keys = _declare(
+        root,
+        "graph",
+        [
+            Attribute("title", Kind.STRING, False, "what the graph is"),
+            Attribute(
+                "arrayDelimiter", Kind.STRING, False, "the character that separates the items of a list"
+            ),
+        ],
+    )
     node_keys = _declare(root, "node", (*NODE_FIXED, *graph.node_attributes))
     edge_keys = _declare(root, "edge", (*EDGE_FIXED, *graph.edge_attributes))
     body = ET.SubElement(root, "graph", {"id": "ilrs", "edgedefault": "directed"})
-    _add_data(body, graph_keys, {
-        "title": ("International Lunar Research Station knowledge graph",),
-        "arrayDelimiter": (delimiter,),
-    }, delimiter)
+    _add_data(
+        body,
+        graph_keys,
+        {
+            "title": ("International Lunar Research Station knowledge graph",),
+            "arrayDelimiter": (delimiter,),
+        },
+        delimiter,
+    )
     for node in graph.nodes:
         element = ET.SubElement(body, "node", {"id": node.key})
         fixed = {"label": (node.label,), "type": (node.type,), "types": node.types, "iri": (node.iri,)}

@@ -42,7 +42,7 @@ def _size(count: int) -> str:
 
 def _html_listing(entries: list[DumpFile], request: Request) -> str:
     rows = "\n".join(
-        "<tr><td><a href=\"{url}\">{name}</a></td><td>{description}</td><td><code>{media}</code></td>"
+        '<tr><td><a href="{url}">{name}</a></td><td>{description}</td><td><code>{media}</code></td>'
         "<td>{size}</td><td><code>{sha}</code></td></tr>".format(
             url=html.escape(str(request.url_for("dump_file", name=e.name))),
             name=html.escape(e.name),
@@ -56,7 +56,8 @@ def _html_listing(entries: list[DumpFile], request: Request) -> str:
     body = (
         "<table><thead><tr><th>File</th><th>Contents</th><th>Media type</th><th>Size</th>"
         f"<th>SHA-256</th></tr></thead><tbody>\n{rows}\n</tbody></table>"
-        if entries else "<p>No dumps have been produced yet: run <code>ilrs-kg build</code>.</p>"
+        if entries
+        else "<p>No dumps have been produced yet: run <code>ilrs-kg build</code>.</p>"
     )
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>ILRS knowledge graph: downloads</title>
@@ -91,8 +92,12 @@ def build_router(settings: Settings, dumps_dir: Callable[[], Path] | None = None
         entries = list_dumps(settings, directory())
         if chosen == "application/json":
             listing = [
-                {"url": str(request.url_for("dump_file", name=e.name)), "media_type": e.media_type,
-                 "bytes": e.bytes, "sha256": e.sha256}
+                {
+                    "url": str(request.url_for("dump_file", name=e.name)),
+                    "media_type": e.media_type,
+                    "bytes": e.bytes,
+                    "sha256": e.sha256,
+                }
                 for e in entries
             ]
             return JSONResponse(listing, headers=headers)

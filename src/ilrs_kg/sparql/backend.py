@@ -68,8 +68,9 @@ class InProcessBackend:
         return execute(self.store, job, self.limits)
 
 
-async def select(backend: QueryBackend, query: str) -> list[dict[str, ox.NamedNode | ox.BlankNode |
-                                                                 ox.Literal | ox.Triple]]:
+async def select(
+    backend: QueryBackend, query: str
+) -> list[dict[str, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple]]:
     """A SELECT query's rows as {variable name: term}, unbound variables left out."""
     result = await backend.run(QueryJob(query))
     solutions = ox.parse_query_results(result.body, format=ox.QueryResultsFormat.JSON)

@@ -24,7 +24,7 @@ def _title(text: str, fallback: str) -> str:
         return fallback
     title = first.lstrip("#").strip()
     if title.lower().startswith("title:"):
-        title = title[len("title:"):].strip()
+        title = title[len("title:") :].strip()
     return title or fallback
 
 

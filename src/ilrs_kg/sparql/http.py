@@ -75,8 +75,15 @@ async def read_request(scope: Scope, receive: Receive, max_body_bytes: int) -> H
             more = message.get("more_body", False)
         body = b"".join(chunks)
     peer = scope.get("client")
-    return HttpRequest(method, scope.get("query_string", b""), headers, body, scope.get("scheme", "http"),
-                       scope.get("path", "/sparql"), peer[0] if peer else None)
+    return HttpRequest(
+        method,
+        scope.get("query_string", b""),
+        headers,
+        body,
+        scope.get("scheme", "http"),
+        scope.get("path", "/sparql"),
+        peer[0] if peer else None,
+    )
 
 
 def _too_large(size: int, limit: int) -> QueryTooLarge:

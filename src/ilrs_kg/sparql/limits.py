@@ -18,5 +18,10 @@ class Limits:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Limits:
-        return cls(settings.max_query_chars, settings.max_query_nesting, settings.max_result_bytes,
-                   settings.max_query_operators, settings.screen_service)
+        return cls(
+            settings.max_query_chars,
+            settings.max_query_nesting,
+            settings.max_result_bytes,
+            settings.max_query_operators,
+            settings.screen_service,
+        )

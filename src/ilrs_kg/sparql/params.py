@@ -159,6 +159,4 @@ def parse_post(query_string: bytes, content_type: str | None, body: bytes) -> Pr
             raise BadRequest("the query is in the body; the URL may not carry a query parameter too")
         return _build({**in_url, "query": [_decode(body, "request body")]}, query_required=True)
     got = f"Content-Type {content_type}" if content_type else "no Content-Type"
-    raise UnsupportedMediaType(
-        f"POST a query as {FORM} (query=...) or as {SPARQL_QUERY}; got {got}"
-    )
+    raise UnsupportedMediaType(f"POST a query as {FORM} (query=...) or as {SPARQL_QUERY}; got {got}")

@@ -63,8 +63,15 @@ def etag_matches(if_none_match: str | None, etag: str) -> bool:
 
 
 class SparqlEndpoint:
-    def __init__(self, settings: Settings, backend: QueryBackend, *, examples: tuple[Example, ...] = (),
-                 ui_enabled: bool = True, title: str = "ILRS knowledge graph") -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        backend: QueryBackend,
+        *,
+        examples: tuple[Example, ...] = (),
+        ui_enabled: bool = True,
+        title: str = "ILRS knowledge graph",
+    ) -> None:
         self.settings = settings
         self.backend = backend
         self.base_iri = settings.base_iri
@@ -122,11 +129,13 @@ class SparqlEndpoint:
             return Reply(304, (*_RESULT_HEADERS, ("ETag", etag)))
         if cached is None:
             cached = await self._evaluate(key, job, etag, request.client)
-        return Reply(200, (("Content-Type", cached.content_type), *_RESULT_HEADERS, ("ETag", etag)),
-                     cached.body)
+        return Reply(
+            200, (("Content-Type", cached.content_type), *_RESULT_HEADERS, ("ETag", etag)), cached.body
+        )
 
-    async def _evaluate(self, key: tuple[str, QueryJob], job: QueryJob, etag: str,
-                        client: str | None) -> Cached:
+    async def _evaluate(
+        self, key: tuple[str, QueryJob], job: QueryJob, etag: str, client: str | None
+    ) -> Cached:
         """Run the job once however many clients ask for it at the same time (counted against the
         first one's limits); keep the answer."""
         running = self._running.get(key)
@@ -159,8 +168,10 @@ class SparqlEndpoint:
 
     def _etag(self, job: QueryJob) -> str:
         """From the data version and everything in the request that shapes the answer."""
-        identity = f"{self.backend.data_version}\0{job.query}\0{job.dataset}\0{job.base_iri}\0" \
-                   f"{job.solutions_type}\0{job.graph_type}"
+        identity = (
+            f"{self.backend.data_version}\0{job.query}\0{job.dataset}\0{job.base_iri}\0"
+            f"{job.solutions_type}\0{job.graph_type}"
+        )
         return f'W/"{hashlib.blake2b(identity.encode(), digest_size=16).hexdigest()}"'
 
     def _wants_html(self, request: HttpRequest, params: ProtocolRequest) -> bool:
@@ -197,26 +208,34 @@ class SparqlEndpoint:
         if request.header("access-control-request-method") is None:
             return Reply(204, (*_COMMON, ("Allow", ", ".join(ALLOWED))))
         asked = request.header("access-control-request-headers")
-        return Reply(204, (
-            *_COMMON,
-            ("Access-Control-Allow-Methods", ", ".join(ALLOWED)),
-            ("Access-Control-Allow-Headers", asked or "Accept, Content-Type, If-None-Match"),
-            ("Access-Control-Max-Age", "86400"),
-        ))
+        return Reply(
+            204,
+            (
+                *_COMMON,
+                ("Access-Control-Allow-Methods", ", ".join(ALLOWED)),
+                ("Access-Control-Allow-Headers", asked or "Accept, Content-Type, If-None-Match"),
+                ("Access-Control-Max-Age", "86400"),
+            ),
+        )
 
     def _error(self, error: IlrsKgError) -> Reply:
         status = status_for(error)
         if status >= 500 and isinstance(error, QueryFailed):
             logger.error("query evaluation failed: %s", error)
         extra = tuple(headers_for(error).items())
-        return Reply(status, (("Content-Type", _TEXT), *_COMMON, ("Cache-Control", "no-store"), *extra),
-                     f"{error}\n".encode())
+        return Reply(
+            status,
+            (("Content-Type", _TEXT), *_COMMON, ("Cache-Control", "no-store"), *extra),
+            f"{error}\n".encode(),
+        )
 
     # The query page ---------------------------------------------------------------------------------
 
     async def _page(self, params: ProtocolRequest, client: str | None = None) -> Reply:
-        query = params.query if params.query is not None else (
-            self.examples[0].query if self.examples else "SELECT * WHERE { ?s ?p ?o } LIMIT 10"
+        query = (
+            params.query
+            if params.query is not None
+            else (self.examples[0].query if self.examples else "SELECT * WHERE { ?s ?p ?o } LIMIT 10")
         )
         page = ui.Page(query=query, examples=self.example_links)
         status = 200
@@ -227,14 +246,22 @@ class SparqlEndpoint:
                 status = status_for(exc)
                 page = ui.Page(query=query, examples=self.example_links, error=str(exc))
         body = ui.render(page).encode()
-        return Reply(status, (("Content-Type", "text/html; charset=utf-8"), *_COMMON,
-                              ("Cache-Control", "no-store")), body)
+        return Reply(
+            status,
+            (("Content-Type", "text/html; charset=utf-8"), *_COMMON, ("Cache-Control", "no-store")),
+            body,
+        )
 
-    async def _run_for_page(self, page: ui.Page, params: ProtocolRequest, query: str,
-                            client: str | None) -> ui.Page:
+    async def _run_for_page(
+        self, page: ui.Page, params: ProtocolRequest, query: str, client: str | None
+    ) -> ui.Page:
         screened = self.screen(query)
-        job = QueryJob(query, graph_type=ox.RdfFormat.N_TRIPLES.media_type, base_iri=self.base_iri,
-                       dataset=params.dataset)
+        job = QueryJob(
+            query,
+            graph_type=ox.RdfFormat.N_TRIPLES.media_type,
+            base_iri=self.base_iri,
+            dataset=params.dataset,
+        )
         started = time.perf_counter()
         result = await self.backend.run(job, client)
         elapsed = (time.perf_counter() - started) * 1000

@@ -42,12 +42,22 @@ _IRI = r'<(?:[^<>"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>'
 _LOCAL_CHAR = r"(?:[\w\-:%\u00B7]|\\[_~.\-!$&'()*+,;=/?#@%])"
 _PNAME = rf"(?P<prefix>(?:[^\W\d][\w.\-\u00B7]*)?):(?:(?:{_LOCAL_CHAR}|\.)*{_LOCAL_CHAR})?"
 _TOKEN = re.compile(
-    "|".join((
-        r"(?P<space>\s+)", r"(?P<comment>#[^\r\n]*)", f"(?P<string>{_STRING})", f"(?P<iri>{_IRI})",
-        r"(?P<var>[?$][\w\u00B7]+)", r"(?P<bnode>_:[\w.\-\u00B7]*)", f"(?P<pname>{_PNAME})",
-        r"(?P<number>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)", r"(?P<word>[^\W\d]\w*)",
-        r"(?P<operator>\|\||&&|!=|<=|>=|\^\^|[!+\-*/=<>|^])", r"(?P<bracket>[()\[\]{}])", r"(?P<other>.)",
-    )),
+    "|".join(
+        (
+            r"(?P<space>\s+)",
+            r"(?P<comment>#[^\r\n]*)",
+            f"(?P<string>{_STRING})",
+            f"(?P<iri>{_IRI})",
+            r"(?P<var>[?$][\w\u00B7]+)",
+            r"(?P<bnode>_:[\w.\-\u00B7]*)",
+            f"(?P<pname>{_PNAME})",
+            r"(?P<number>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)",
+            r"(?P<word>[^\W\d]\w*)",
+            r"(?P<operator>\|\||&&|!=|<=|>=|\^\^|[!+\-*/=<>|^])",
+            r"(?P<bracket>[()\[\]{}])",
+            r"(?P<other>.)",
+        )
+    ),
     re.DOTALL,
 )
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
@@ -59,8 +69,7 @@ _PROLOGUE = frozenset({"BASE", "PREFIX"})
 _CHAINING = frozenset({"UNION", "MINUS", "OPTIONAL"})
 _OPERATOR_CHARS = "!+-*/=<>|&^"
 _SERVICE_REFUSED = (
-    "SERVICE is refused: this endpoint never sends requests to other endpoints (federated query is "
-    "disabled)"
+    "SERVICE is refused: this endpoint never sends requests to other endpoints (federated query is disabled)"
 )
 # The fast path, on the lower-cased text: most queries hold no word that could be SERVICE, LOAD or
 # FROM anywhere (comments and strings included), no escape, fewer openers than the nesting limit

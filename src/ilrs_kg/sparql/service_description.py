@@ -22,9 +22,16 @@ PREFIXES = {"sd": SD, "formats": W3C_FORMATS, "void": VOID, "dcterms": DCTERMS}
 
 # Each format's name in the W3C formats namespace.
 _FORMAT_NAMES = {
-    "json": "SPARQL_Results_JSON", "xml": "SPARQL_Results_XML", "csv": "SPARQL_Results_CSV",
-    "tsv": "SPARQL_Results_TSV", "turtle": "Turtle", "ntriples": "N-Triples", "jsonld": "JSON-LD",
-    "rdfxml": "RDF_XML", "trig": "TriG", "nquads": "N-Quads",
+    "json": "SPARQL_Results_JSON",
+    "xml": "SPARQL_Results_XML",
+    "csv": "SPARQL_Results_CSV",
+    "tsv": "SPARQL_Results_TSV",
+    "turtle": "Turtle",
+    "ntriples": "N-Triples",
+    "jsonld": "JSON-LD",
+    "rdfxml": "RDF_XML",
+    "trig": "TriG",
+    "nquads": "N-Quads",
 }
 _GRAPH_SIZES = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
 
@@ -54,18 +61,24 @@ def describe(endpoint: str, graphs: list[tuple[str, int]], title: str) -> list[o
         ox.Triple(service, ox.NamedNode(DCTERMS + "title"), ox.Literal(title, language="en")),
         ox.Triple(service, _sd("supportedLanguage"), _sd("SPARQL11Query")),
         ox.Triple(service, _sd("feature"), _sd("UnionDefaultGraph")),
-        ox.Triple(service, _sd("defaultEntailmentRegime"),
-                  ox.NamedNode("http://www.w3.org/ns/entailment/Simple")),
-        *(ox.Triple(service, _sd("resultFormat"), ox.NamedNode(W3C_FORMATS + _FORMAT_NAMES[f.key]))
-          for f in (*SOLUTIONS.formats, *GRAPHS.formats)),
+        ox.Triple(
+            service, _sd("defaultEntailmentRegime"), ox.NamedNode("http://www.w3.org/ns/entailment/Simple")
+        ),
+        *(
+            ox.Triple(service, _sd("resultFormat"), ox.NamedNode(W3C_FORMATS + _FORMAT_NAMES[f.key]))
+            for f in (*SOLUTIONS.formats, *GRAPHS.formats)
+        ),
         ox.Triple(service, _sd("defaultDataset"), dataset),
         ox.Triple(dataset, RDF_TYPE, _sd("Dataset")),
         # The VoID description says what the dataset is; it is served beside the endpoint.
         ox.Triple(dataset, ox.NamedNode(RDFS_SEE_ALSO), ox.NamedNode(_void_document(endpoint))),
         ox.Triple(dataset, _sd("defaultGraph"), default_graph),
         ox.Triple(default_graph, RDF_TYPE, _sd("Graph")),
-        ox.Triple(default_graph, ox.NamedNode(DCTERMS + "description"),
-                  ox.Literal("the union of all named graphs", language="en")),
+        ox.Triple(
+            default_graph,
+            ox.NamedNode(DCTERMS + "description"),
+            ox.Literal("the union of all named graphs", language="en"),
+        ),
         ox.Triple(default_graph, ox.NamedNode(VOID + "triples"), _count(sum(n for _, n in graphs))),
     ]
     for name, size in graphs:

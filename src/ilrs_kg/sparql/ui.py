@@ -70,14 +70,14 @@ class Page:
 def _curie(iri: str) -> str | None:
     for prefix, namespace in PREFIXES.items():
         if iri.startswith(namespace) and len(iri) > len(namespace):
-            return f"{prefix}:{iri[len(namespace):]}"
+            return f"{prefix}:{iri[len(namespace) :]}"
     return None
 
 
 def iri_link(iri: str, base_iri: str) -> str | None:
     """Where an IRI should link: its path on this server for our own IRIs, itself for web IRIs."""
     if iri.startswith(base_iri):
-        return "/" + iri[len(base_iri):]
+        return "/" + iri[len(base_iri) :]
     if iri.startswith(("http://", "https://")):
         return iri
     return None
@@ -125,8 +125,11 @@ def example_links(examples: Iterable[Example]) -> tuple[Link, ...]:
 
 def download_links(query: str, extra: list[tuple[str, str]], table: FormatTable) -> tuple[Link, ...]:
     return tuple(
-        Link(f.label, "/sparql?" + urlencode([("query", query), *extra, ("format", f.key)]),
-             download=f"results.{f.extension}")
+        Link(
+            f.label,
+            "/sparql?" + urlencode([("query", query), *extra, ("format", f.key)]),
+            download=f"results.{f.extension}",
+        )
         for f in table.formats
     )
 
