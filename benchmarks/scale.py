@@ -31,7 +31,6 @@ import random
 import shlex
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -43,6 +42,8 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from serving import free_port, start_ilrs, stop, wait_answering
 
 from ilrs_kg import synthetic
 from ilrs_kg.settings import default_root
@@ -77,12 +78,6 @@ class Measured:
     ox_lookup_ms: float = 0.0
     ox_qps: float = 0.0
     notes: list[str] = field(default_factory=list)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def timed_child(argv: list[str], log: Path, limit: float) -> tuple[float, float, int]:
@@ -142,30 +137,6 @@ def sparql_url(endpoint: str, query: str) -> str:
     return endpoint + "?" + urllib.parse.urlencode({"query": query})
 
 
-def wait_answering(endpoint: str, process: subprocess.Popen[bytes], limit: float) -> float:
-    started = time.perf_counter()
-    while time.perf_counter() - started < limit:
-        if process.poll() is not None:
-            raise RuntimeError(f"the server exited with status {process.returncode}")
-        try:
-            if get(sparql_url(endpoint, "ASK { ?s ?p ?o }"), timeout=5)[0] == 200:
-                return time.perf_counter() - started
-        except OSError:
-            pass
-        time.sleep(0.05)
-    raise RuntimeError(f"no answer within {limit:g} s")
-
-
-def stop(process: subprocess.Popen[bytes], sig: int = signal.SIGINT) -> None:
-    if process.poll() is None:
-        process.send_signal(sig)
-        try:
-            process.wait(20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
 def p50_ms(urls: list[str], accept: str = ACCEPT) -> float:
     times = []
     for url in urls:
@@ -207,16 +178,11 @@ def lookup_query(units: int, n: int) -> str:
 
 
 def probe_ilrs(m: Measured, root: Path, build: Path, units: int, args: argparse.Namespace, log: Path) -> None:
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    argv = [sys.executable, "-m", "ilrs_kg", "serve", "--root", str(root), "--store", str(build)]
-    argv += ["--port", str(port), "--validator", args.validator, *shlex.split(args.serve_args)]
-    started = time.perf_counter()
-    with log.open("ab") as out:
-        process = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT)
+    options = ["--validator", args.validator, *shlex.split(args.serve_args)]
+    served = start_ilrs(root, build, *options, log=log, limit=START_LIMIT_S)
+    process, base = served.process, served.base
     try:
-        wait_answering(base + "/sparql", process, START_LIMIT_S)
-        m.cold_start_s = time.perf_counter() - started
+        m.cold_start_s = served.cold_start_s
         rng = random.Random(m.size)
         m.lookup_ms = p50_ms([sparql_url(base + "/sparql", lookup_query(units, n)) for n in range(200)])
         pages = [f"{base}/doc/country/synthetic-{rng.randrange(units)}.html" for _ in range(50)]

@@ -18,11 +18,7 @@ import argparse
 import http.client
 import json
 import random
-import signal
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -30,6 +26,8 @@ import urllib.parse
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from serving import start_ilrs, stop
 
 from ilrs_kg.settings import default_root
 
@@ -54,12 +52,6 @@ class Tally:
         with self.lock:
             if len(self.errors) < 10_000:
                 self.errors.append(message)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def tree_rss_kib(pid: int) -> int:
@@ -200,53 +192,6 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))] if ordered else float("nan")
 
 
-def start_server(
-    root: Path, build_dir: Path, port: int, timeout: float, log: Path
-) -> subprocess.Popen[bytes]:
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "ilrs_kg",
-            "serve",
-            "--root",
-            str(root),
-            "--store",
-            str(build_dir),
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--query-timeout",
-            str(timeout),
-        ],
-        stdout=log.open("wb"),
-        stderr=subprocess.STDOUT,
-    )
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"ilrs-kg serve exited ({process.returncode}); see {log}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                break
-        except OSError:
-            time.sleep(0.2)
-    else:
-        process.kill()
-        raise SystemExit("ilrs-kg serve did not start within 180 s")
-    return process
-
-
-def stop_server(process: subprocess.Popen[bytes]) -> None:
-    process.send_signal(signal.SIGINT)
-    try:
-        process.wait(30)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -274,9 +219,11 @@ def main() -> int:
     from ilrs_kg.namespaces import BASE
 
     with tempfile.TemporaryDirectory(prefix="ilrs-soak-") as work:
-        port = free_port()
         log = Path(work) / "serve.log"
-        process = start_server(args.root, Path(work) / "build", port, args.query_timeout, log)
+        served = start_ilrs(
+            args.root, Path(work) / "build", "--query-timeout", str(args.query_timeout), log=log
+        )
+        process, port = served.process, served.port
         try:
             mix = discover(port, args.root, BASE)
             tally, schedule = Tally(), threading.Lock()
@@ -304,7 +251,7 @@ def main() -> int:
             memory_end = tree_rss_kib(process.pid)
             elapsed = time.monotonic() - began
         finally:
-            stop_server(process)
+            stop(process)
     return report(tally, elapsed, memory_start, memory_end, max(samples), args)
 
 

@@ -16,17 +16,16 @@ from __future__ import annotations
 
 import argparse
 import http.client
-import re
+import signal
 import statistics
-import subprocess
-import sys
 import tempfile
 import threading
 import time
 import urllib.parse
 from collections import Counter
 from pathlib import Path
-from typing import IO
+
+from serving import start_ilrs, stop
 
 FIXTURE_ROOT = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "sparql" / "root"
 RUNAWAY = (
@@ -34,49 +33,6 @@ RUNAWAY = (
     " # {n}"
 )
 CHEAP = "SELECT ?s WHERE {{ ?s <http://www.w3.org/2000/01/rdf-schema#label> ?l }} LIMIT 3 # {n}"
-
-
-def start_server(root: Path, store: Path, extra: list[str]) -> tuple[subprocess.Popen[str], int]:
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "ilrs_kg",
-            "serve",
-            "--root",
-            str(root),
-            "--store",
-            str(store),
-            "--port",
-            "0",
-            "--http-processes",
-            "1",
-            *extra,
-        ],
-        stderr=subprocess.PIPE,
-        stdout=subprocess.DEVNULL,
-        text=True,
-    )
-    assert process.stderr is not None
-    port = None
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        line = process.stderr.readline()
-        if not line:
-            break
-        sys.stderr.write(line)
-        found = re.search(r"serving http://127\.0\.0\.1:(\d+)/", line)
-        port = int(found.group(1)) if found else port
-        if port is not None and "Application startup complete" in line:
-            threading.Thread(target=_drain, args=(process.stderr,), daemon=True).start()
-            return process, port
-    process.kill()
-    raise SystemExit("ilrs-kg serve did not start")
-
-
-def _drain(stream: IO[str]) -> None:
-    for _line in stream:
-        pass
 
 
 def post(port: int, source: str, query: str, timeout: float) -> tuple[int, float]:
@@ -116,9 +72,15 @@ def main() -> int:
     parser.add_argument("serve_options", nargs="*", help="options for ilrs-kg serve (after --)")
     args = parser.parse_args()
 
-    with tempfile.TemporaryDirectory(prefix="ilrs-starvation-") as store:
-        process, port = start_server(args.root, Path(store), args.serve_options)
-        stop = threading.Event()
+    with tempfile.TemporaryDirectory(prefix="ilrs-starvation-") as work:
+        log = Path(work) / "serve.log"
+        served = start_ilrs(
+            args.root, Path(work) / "build", "--http-processes", "1", *args.serve_options, log=log
+        )
+        process, port = served.process, served.port
+        # Which protection keeps the workers off the network, as the server reported it.
+        print(*(line for line in log.read_text().splitlines() if "query workers started" in line), sep="\n")
+        done = threading.Event()
         runaway_statuses: Counter[int] = Counter()
         cheap: list[tuple[int, float]] = []
         sent_at: list[float] = []  # seconds into the run, for each cheap query
@@ -126,12 +88,12 @@ def main() -> int:
         counter = iter(range(10**9))
 
         def runaway(source: str) -> None:
-            while not stop.is_set():
+            while not done.is_set():
                 status, _ = post(port, source, RUNAWAY.format(n=next(counter)), timeout=120)
                 runaway_statuses[status] += 1
 
         def cheap_client() -> None:
-            while not stop.is_set():
+            while not done.is_set():
                 sent_at.append(time.monotonic() - began)
                 cheap.append(post(port, "127.0.0.100", CHEAP.format(n=next(counter)), timeout=120))
                 time.sleep(0.05)
@@ -143,11 +105,10 @@ def main() -> int:
                 thread.start()
             time.sleep(args.duration)
         finally:
-            stop.set()
+            done.set()
             for thread in threads:
                 thread.join(150)
-            process.terminate()
-            process.wait(30)
+            stop(process, signal.SIGTERM)
 
     latencies = sorted(seconds * 1000 for _status, seconds in cheap)
     statuses = Counter(status for status, _seconds in cheap)
