@@ -10,7 +10,6 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 import urllib.error
 import urllib.parse
@@ -23,6 +22,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 
 from tests.fixtures.sparql.evasions import evasions
+from tests.fixtures.sparql.listener import loopback_listener
 from tests.fixtures.sparql.support import (
     CHANGE_6,
     CROSS_JOIN,
@@ -115,30 +115,10 @@ def test_queries_that_would_crash_the_parser_get_400_and_the_server_stays_up(ser
 
 
 @pytest.fixture
-def listener() -> Iterator[tuple[int, list[str]]]:
+def listener() -> Iterator[tuple[int, list[bytes]]]:
     """A local TCP listener that records every connection made to it."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    sock.listen()
-    sock.settimeout(0.1)
-    seen: list[str] = []
-    stop = threading.Event()
-
-    def accept() -> None:
-        while not stop.is_set():
-            try:
-                connection, peer = sock.accept()
-            except TimeoutError:
-                continue
-            seen.append(str(peer))
-            connection.close()
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    yield sock.getsockname()[1], seen
-    stop.set()
-    thread.join()
-    sock.close()
+    with loopback_listener() as witness:
+        yield witness
 
 
 def test_service_and_load_are_refused_and_nothing_leaves_the_server(

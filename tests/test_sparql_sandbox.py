@@ -22,6 +22,7 @@ from ilrs_kg.sparql.limits import Limits
 from ilrs_kg.sparql.screen import screen
 from ilrs_kg.sparql.workers import WorkerPool
 from tests.fixtures.sparql.evasions import evasions
+from tests.fixtures.sparql.listener import loopback_listener
 from tests.fixtures.sparql.support import settings
 
 SECRET = b"db_password=hunter2"
@@ -37,32 +38,9 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 @pytest.fixture
 def remote() -> Iterator[tuple[str, list[bytes]]]:
     """A fake admin page on loopback that counts connections and answers 500 with a secret."""
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen()
-    server.settimeout(0.1)
-    seen: list[bytes] = []
-    stop = threading.Event()
-
-    def accept() -> None:
-        while not stop.is_set():
-            try:
-                connection, _ = server.accept()
-            except TimeoutError:
-                continue
-            with connection:
-                connection.settimeout(1)
-                seen.append(connection.recv(4096) or b"(connected)")
-                connection.sendall(
-                    b"HTTP/1.1 500 Oops\r\nContent-Length: %d\r\n\r\n%s" % (len(SECRET), SECRET)
-                )
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.getsockname()[1]}/x", seen
-    stop.set()
-    thread.join()
-    server.close()
+    page = b"HTTP/1.1 500 Oops\r\nContent-Length: %d\r\n\r\n%s" % (len(SECRET), SECRET)
+    with loopback_listener(reply=page) as (port, seen):
+        yield f"http://127.0.0.1:{port}/x", seen
 
 
 def answers(base: Settings, queries: dict[str, str]) -> tuple[str | None, dict[str, str]]:

@@ -8,9 +8,7 @@ import asyncio
 import json
 import os
 import signal
-import socket
 import subprocess
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -33,6 +31,7 @@ from ilrs_kg.settings import Settings
 from ilrs_kg.sparql.backend import select
 from ilrs_kg.sparql.jobs import QueryJob
 from ilrs_kg.sparql.workers import WorkerPool
+from tests.fixtures.sparql.listener import loopback_listener
 from tests.fixtures.sparql.support import CROSS_JOIN, LABELS, PARSER_CRASH, settings
 
 TIMEOUT = 1.0
@@ -285,29 +284,8 @@ def test_results_over_the_limit_are_refused_in_the_worker(tmp_path: Path) -> Non
 @pytest.fixture
 def listener() -> Iterator[tuple[int, list[bytes]]]:
     """A local TCP listener that records every connection made to it."""
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen()
-    server.settimeout(0.1)
-    seen: list[bytes] = []
-    stop = threading.Event()
-
-    def accept() -> None:
-        while not stop.is_set():
-            try:
-                connection, _ = server.accept()
-            except TimeoutError:
-                continue
-            with connection:
-                connection.settimeout(1)
-                seen.append(connection.recv(4096) or b"(connected)")
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    yield server.getsockname()[1], seen
-    stop.set()
-    thread.join()
-    server.close()
+    with loopback_listener() as witness:
+        yield witness
 
 
 def test_service_never_leaves_the_worker(built: Settings, listener: tuple[int, list[bytes]]) -> None:
