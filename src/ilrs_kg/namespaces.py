@@ -11,8 +11,8 @@ ID_NS: Final = BASE + "id/"
 SHAPES_NS: Final = BASE + "shapes#"
 GRAPH_NS: Final = BASE + "graph/"
 
-# The store keeps the ontology and the instance data apart so that a client can ask for either alone;
-# queries without a GRAPH clause see both (union default graph).
+# The store keeps the ontology and every statement graph apart so that a client can ask for any alone;
+# queries without a GRAPH clause read the default graph, which the build writes as the merge of them all.
 ONTOLOGY_GRAPH: Final = GRAPH_NS + "ontology"
 # Where a data file's statements outside any GRAPH block land; the build gate refuses every one of them,
 # since a fact's provenance is the statement graph it sits in.
