@@ -1,4 +1,4 @@
-"""Which format and language a request gets (linked_data.formats, linked_data.languages)."""
+"""Which format and language a request gets (linked_data.formats, web.languages)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 
 from ilrs_kg.errors import NotAcceptable
 from ilrs_kg.linked_data.formats import UnknownFormat, choose_format, format_by_name, is_browser
-from ilrs_kg.linked_data.languages import negotiate_language
+from ilrs_kg.web.languages import negotiate_language
 
 FIREFOX = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
 CHROME_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8"

@@ -14,9 +14,10 @@ from ilrs_kg.linked_data.entity_page import PageFrame
 from ilrs_kg.linked_data.naming import as_text, name_of, pick_literal
 from ilrs_kg.linked_data.source_list import source_entries
 from ilrs_kg.linked_data.values import Citations
-from ilrs_kg.linked_data.viewmodel import Link, PageMeta, SourceEntry, Text
+from ilrs_kg.linked_data.viewmodel import Link, SourceEntry, Text
 from ilrs_kg.namespaces import ONTOLOGY_GRAPH, PREFIXES
 from ilrs_kg.statement_graphs import fact_graphs
+from ilrs_kg.web.frame import PageMeta
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,6 @@ from ilrs_kg.linked_data.schema_org import schema_org
 from ilrs_kg.linked_data.source_list import graph_name, source_entries
 from ilrs_kg.linked_data.values import Citations, ValueContext, earliest_date, points_of, term_value
 from ilrs_kg.linked_data.viewmodel import (
-    Alternate,
     ClaimColumn,
     ClaimGroup,
     ClaimRow,
@@ -27,13 +26,12 @@ from ilrs_kg.linked_data.viewmodel import (
     FactGroup,
     IncomingGroup,
     Link,
-    PageMeta,
-    SiteLinks,
     Text,
     Value,
 )
 from ilrs_kg.linked_data.vocabulary import Vocabulary
 from ilrs_kg.statement_graphs import Provenance
+from ilrs_kg.web.frame import Alternate, PageMeta, SiteLinks
 
 INCOMING_PREVIEW = 12
 

@@ -21,9 +21,10 @@ from ilrs_kg.linked_data.replies import Reply, Request, plain_reply, redirect
 from ilrs_kg.linked_data.service import LinkedData
 from ilrs_kg.linked_data.source_list import graph_name, source_entry
 from ilrs_kg.linked_data.source_page import statement_set
-from ilrs_kg.linked_data.viewmodel import PageMeta, SourceEntry, StatementSet, Text
+from ilrs_kg.linked_data.viewmodel import SourceEntry, StatementSet, Text
 from ilrs_kg.namespaces import ONTOLOGY_GRAPH, PROVENANCE_GRAPH
 from ilrs_kg.statement_graphs import graph_descriptions
+from ilrs_kg.web.frame import PageMeta
 
 GRAPH_FORMATS: tuple[f.DocFormat, ...] = (f.HTML, f.TRIG, f.N_QUADS, f.TURTLE, f.N_TRIPLES)
 MAX_SEGMENTS = 4

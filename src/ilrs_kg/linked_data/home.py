@@ -16,9 +16,10 @@ from ilrs_kg.linked_data.naming import name_of
 from ilrs_kg.linked_data.source_list import source_entries
 from ilrs_kg.linked_data.stats_queries import ClassCount
 from ilrs_kg.linked_data.values import Citations, dating_graphs, earliest_date
-from ilrs_kg.linked_data.viewmodel import Link, PageMeta, SourceEntry, Text
+from ilrs_kg.linked_data.viewmodel import Link, SourceEntry, Text
 from ilrs_kg.namespaces import sparql_prefix_block
 from ilrs_kg.statement_graphs import fact_graphs
+from ilrs_kg.web.frame import PageMeta
 
 LAUNCH_TYPES = ("launch", "planned-launch")
 

@@ -11,8 +11,6 @@ from ilrs_kg.linked_data.describe import Description, Term
 from ilrs_kg.linked_data.viewmodel import Text
 from ilrs_kg.linked_data.vocabulary import Vocabulary, humanize
 
-SUPPORTED_LANGUAGES = ("en", "zh", "ru")
-LANGUAGE_NAMES = {"en": "English", "zh": "中文", "ru": "Русский"}
 NAME_PROPERTIES = (t.LABEL, t.PREF_LABEL, t.TITLE)
 
 

@@ -13,9 +13,10 @@ from ilrs_kg.linked_data.describe import Description, value_of
 from ilrs_kg.linked_data.entity_page import PageFrame
 from ilrs_kg.linked_data.naming import name_of
 from ilrs_kg.linked_data.stats_queries import GraphCounts
-from ilrs_kg.linked_data.viewmodel import Link, PageMeta, Text
+from ilrs_kg.linked_data.viewmodel import Link, Text
 from ilrs_kg.linked_data.vocabulary import curie
 from ilrs_kg.namespaces import ONTOLOGY_GRAPH, ONTOLOGY_IRI, PREFIXES
+from ilrs_kg.web.frame import PageMeta
 
 
 @dataclass(frozen=True)

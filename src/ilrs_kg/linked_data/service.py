@@ -21,8 +21,7 @@ from ilrs_kg.linked_data.describe import Description, describe
 from ilrs_kg.linked_data.documents import serialize_description
 from ilrs_kg.linked_data.entity_page import PageFrame, build_entity_page
 from ilrs_kg.linked_data.iris import EntityRef, IriMap, is_valid_segment
-from ilrs_kg.linked_data.languages import negotiate_language
-from ilrs_kg.linked_data.naming import SUPPORTED_LANGUAGES, name_of
+from ilrs_kg.linked_data.naming import name_of
 from ilrs_kg.linked_data.render import render
 from ilrs_kg.linked_data.replies import (
     LICENSE,
@@ -36,17 +35,10 @@ from ilrs_kg.linked_data.replies import (
 )
 from ilrs_kg.linked_data.snapshot import Snapshot, Snapshots
 from ilrs_kg.linked_data.source_page import statement_sets
-from ilrs_kg.linked_data.viewmodel import (
-    Alternate,
-    IncomingPage,
-    Link,
-    NotFoundPage,
-    PageMeta,
-    SearchPage,
-    SiteLinks,
-    Text,
-)
+from ilrs_kg.linked_data.viewmodel import IncomingPage, Link, NotFoundPage, SearchPage, Text
 from ilrs_kg.settings import Settings
+from ilrs_kg.web.frame import Alternate, PageMeta, SiteLinks
+from ilrs_kg.web.languages import SUPPORTED_LANGUAGES, negotiate_language
 
 INCOMING_PAGE_SIZE = 50
 _PLAIN_IRI = re.compile(r'^https?://[^\s<>"{}|\\^`]+$')

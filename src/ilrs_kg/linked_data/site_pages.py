@@ -26,9 +26,10 @@ from ilrs_kg.linked_data.replies import (
 )
 from ilrs_kg.linked_data.service import HTML_VARY, NEGOTIATED_VARY, Context, LinkedData
 from ilrs_kg.linked_data.stats_queries import GraphCounts, count_graph, ontology_classes
-from ilrs_kg.linked_data.viewmodel import Alternate, Link, PageMeta, Text
+from ilrs_kg.linked_data.viewmodel import Link, Text
 from ilrs_kg.linked_data.void import DESCRIPTION, TITLE, build_void
 from ilrs_kg.namespaces import ONTOLOGY_GRAPH, ONTOLOGY_IRI
+from ilrs_kg.web.frame import Alternate, PageMeta
 
 
 class SitePages:

@@ -6,9 +6,9 @@ Every string here that came from the data is escaped by the templates (Jinja2 au
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from ilrs_kg.linked_data.moon_map import MoonMap
+from ilrs_kg.web.frame import PageMeta
 
 
 @dataclass(frozen=True)
@@ -116,37 +116,6 @@ class StatementSet:
     facts: int
     entities: tuple[Link, ...]
     total: int
-
-
-@dataclass(frozen=True)
-class Alternate:
-    name: str
-    media_type: str
-    href: str
-
-
-@dataclass(frozen=True)
-class SiteLinks:
-    home: str
-    sparql: str
-    ontology: str
-    dumps: str
-    void: str
-    css: str
-
-
-@dataclass(frozen=True)
-class PageMeta:
-    """What every page's frame needs: title, language, alternates, embedded schema.org JSON-LD."""
-
-    title: str
-    lang: str
-    site: SiteLinks
-    canonical: str | None = None
-    alternates: tuple[Alternate, ...] = ()
-    json_ld: dict[str, Any] | None = None
-    languages: tuple[tuple[str, str, bool], ...] = ()  # (code, href, current)
-    description: str | None = None
 
 
 @dataclass(frozen=True)

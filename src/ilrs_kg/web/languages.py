@@ -7,6 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+SUPPORTED_LANGUAGES = ("en", "zh", "ru")
+LANGUAGE_NAMES = {"en": "English", "zh": "中文", "ru": "Русский"}
+
 
 def _parse_q(value: str) -> float:
     try:
