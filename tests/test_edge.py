@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 from fastapi import FastAPI
-from playwright.sync_api import ConsoleMessage, Dialog, sync_playwright
+from playwright.sync_api import ConsoleMessage, Dialog
 
 from ilrs_kg.app import create_app
 from ilrs_kg.edge import PublicBase
@@ -23,6 +23,7 @@ from ilrs_kg.http_server import ConnectionLimits, LimitedH11Protocol
 from ilrs_kg.settings import Settings
 from ilrs_kg.sparql.backend import InProcessBackend
 from ilrs_kg.sparql.limits import Limits
+from tests.fixtures.browser import chromium
 from tests.fixtures.linked_data.support import ROOT, fixture_store, serving
 
 HOSTILE = "https://w3id.org/ilrs/id/country/ruritania"  # labelled "<script>alert(1)</script> & Ruritania"
@@ -207,43 +208,37 @@ HOSTILE_QUERY = (
 
 
 def test_hostile_labels_run_nothing_in_chromium(served: str, tmp_path: Path) -> None:
-    from tests.test_ld_browser import ARGS, CHROMIUM
+    with chromium() as browser:
+        page = browser.new_page()
+        dialogs: list[str] = []
+        violations: list[str] = []
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            page = browser.new_page()
-            dialogs: list[str] = []
-            violations: list[str] = []
+        def dismiss(dialog: Dialog) -> None:
+            dialogs.append(dialog.message)
+            dialog.dismiss()
 
-            def dismiss(dialog: Dialog) -> None:
-                dialogs.append(dialog.message)
-                dialog.dismiss()
+        def note(message: ConsoleMessage) -> None:
+            if "Content Security Policy" in message.text:
+                violations.append(message.text)
 
-            def note(message: ConsoleMessage) -> None:
-                if "Content Security Policy" in message.text:
-                    violations.append(message.text)
-
-            page.on("dialog", dismiss)
-            page.on("console", note)
-            visits = {
-                "entity page": served + "/id/country/ruritania",
-                "entity page, the server reached by another name": served.replace("127.0.0.1", "localhost")
-                + "/doc/country/ruritania.html",
-                "query page": served + "/sparql?" + urllib.parse.urlencode({"query": HOSTILE_QUERY}),
-            }
-            for name, url in visits.items():
-                page.goto(url)
-                page.wait_for_load_state("load")
-                assert "Ruritania" in page.content(), name
-                page.wait_for_timeout(300)  # time for an onerror to fire
-                assert page.evaluate("window.__ran") is None, name
-                assert page.evaluate("document.querySelectorAll('img[src=x], body script').length") == 0, name
-                assert page.evaluate("getComputedStyle(document.body).margin") == "0px", f"{name}: unstyled"
-            assert "<script>alert(1)</script> & Ruritania" in page.locator("table").inner_text()
-            assert page.locator("textarea").input_value() == HOSTILE_QUERY
-        finally:
-            browser.close()
+        page.on("dialog", dismiss)
+        page.on("console", note)
+        visits = {
+            "entity page": served + "/id/country/ruritania",
+            "entity page, the server reached by another name": served.replace("127.0.0.1", "localhost")
+            + "/doc/country/ruritania.html",
+            "query page": served + "/sparql?" + urllib.parse.urlencode({"query": HOSTILE_QUERY}),
+        }
+        for name, url in visits.items():
+            page.goto(url)
+            page.wait_for_load_state("load")
+            assert "Ruritania" in page.content(), name
+            page.wait_for_timeout(300)  # time for an onerror to fire
+            assert page.evaluate("window.__ran") is None, name
+            assert page.evaluate("document.querySelectorAll('img[src=x], body script').length") == 0, name
+            assert page.evaluate("getComputedStyle(document.body).margin") == "0px", f"{name}: unstyled"
+        assert "<script>alert(1)</script> & Ruritania" in page.locator("table").inner_text()
+        assert page.locator("textarea").input_value() == HOSTILE_QUERY
     assert dialogs == []
     assert violations == []  # nothing was even attempted: the pages carry no inline code to block
 

@@ -9,20 +9,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
-from tests.fixtures.linked_data.support import ROOT, fixture_store, make_app, serving
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-ARTIFACTS = ROOT / "test-artifacts"
+from tests.fixtures.browser import chromium, screenshot
+from tests.fixtures.linked_data.support import fixture_store, make_app, serving
 
 
 @pytest.fixture(scope="module")
@@ -33,17 +23,12 @@ def server() -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    with chromium() as launched:
         yield launched
-        launched.close()
 
 
 def _shot(page: Page, name: str) -> Path:
-    ARTIFACTS.mkdir(exist_ok=True)
-    path = ARTIFACTS / f"ld-{name}.png"
-    page.screenshot(path=str(path), full_page=True)
-    return path
+    return screenshot(page, f"ld-{name}")
 
 
 def test_home_then_a_member_with_its_join_date_and_source(browser: Browser, server: str) -> None:

@@ -8,23 +8,14 @@ import urllib.parse
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser
 
-from ilrs_kg.settings import default_root
 from ilrs_kg.sparql.examples import load_examples
 from ilrs_kg.sparql.protocol import SparqlEndpoint
+from tests.fixtures.browser import chromium, screenshot
 from tests.fixtures.sparql.support import BROWSER_ACCEPT, ROOT, Served, endpoint, get, serving, settings
 
-ARTIFACTS = default_root() / "test-artifacts"
 MISSIONS = load_examples(ROOT / "queries")[0]
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 @pytest.fixture(scope="module")
@@ -91,10 +82,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 def test_in_a_browser_an_example_runs_and_shows_its_rows(served: Served, browser: Browser) -> None:
@@ -131,10 +120,7 @@ def test_in_a_browser_an_example_runs_and_shows_its_rows(served: Served, browser
     href = csv_link.get_attribute("href") or ""
     assert urllib.parse.parse_qs(urllib.parse.urlsplit(href).query)["format"] == ["csv"]
 
-    ARTIFACTS.mkdir(exist_ok=True)
-    screenshot = ARTIFACTS / "sparql-ui.png"
-    tab.screenshot(path=str(screenshot), full_page=True)
-    assert screenshot.stat().st_size > 10_000
+    assert screenshot(tab, "sparql-ui").stat().st_size > 10_000
     assert dialogs == []  # no script from the data ran
     assert outside == []  # nothing fetched from anywhere else (works offline)
     context.close()
