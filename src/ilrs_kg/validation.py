@@ -178,7 +178,7 @@ def _pyshacl_violations(store: ox.Store, shapes_graph: rdflib.Graph) -> list[_Fo
         found.append(
             _Found(
                 focus_node=focus.n3() if focus is not None else "(unknown node)",
-                path=path.n3() if isinstance(path, rdflib.term.Node) else None,
+                path=_path_text(path, results_graph, shapes_graph),
                 message=str(message) if message is not None else "(no message)",
                 severity=str(severity).rsplit("#", 1)[-1] if severity is not None else "Violation",
                 shape=shape.n3() if isinstance(shape, rdflib.URIRef) else None,
@@ -186,6 +186,23 @@ def _pyshacl_violations(store: ox.Store, shapes_graph: rdflib.Graph) -> list[_Fo
             )
         )
     return found
+
+
+def _path_text(
+    path: rdflib.term.Node | None, results_graph: rdflib.Graph, shapes_graph: rdflib.Graph
+) -> str | None:
+    """A result's path as the compiled validator writes it: an IRI, or a complex path as SPARQL path text
+    (a blank node's label would say nothing to the reader)."""
+    if path is None:
+        return None
+    if not isinstance(path, rdflib.BNode):
+        return path.n3()
+    for graph in (results_graph, shapes_graph):
+        try:
+            return shacl_core.sparql_path(graph, path)
+        except shacl_core.UnsupportedShape:
+            continue
+    return path.n3()
 
 
 def _compiled_violations(store: ox.Store, shapes_graph: rdflib.Graph) -> list[_Found]:
