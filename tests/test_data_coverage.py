@@ -167,6 +167,7 @@ W, SW, G = WIKI_GRAPH, SPACE_WIKI_GRAPH, "https://w3id.org/ilrs/graph/"
 ID, ILRS = "https://w3id.org/ilrs/id/", "https://w3id.org/ilrs/ontology#"
 RDFS_LABEL, SKOS = "http://www.w3.org/2000/01/rdf-schema#label", "http://www.w3.org/2004/02/skos/core#"
 TIME = "http://www.w3.org/2006/time#"
+ORG, PROV = "http://www.w3.org/ns/org#", "http://www.w3.org/ns/prov#"
 
 # (fact as a VALUES row, the statement graphs that must hold it, and no other)
 PROVENANCE: list[tuple[str, set[str]]] = [
@@ -247,6 +248,25 @@ PROVENANCE: list[tuple[str, set[str]]] = [
         f"<{ID}phase/construction> <{SKOS}note> \"Supported by China's Chang'e 8, Russia's Luna 28, and potential future partner missions.\"@en",
         {f"{SW}ref-2"},
     ),
+    # The lab director is a post of the ILRS's lab, stated in Wikipedia's History; that he heads the lab is
+    # derived from the post by ORG's rule, not stated of the person.
+    (f"<{ID}post/ilrs-lab-director> <{ORG}heldBy> <{ID}person/wu-weiren>", {f"{W}history"}),
+    (f"<{ID}post/ilrs-lab-director> <{ORG}postIn> <{ID}organization/ilrs-lab>", {f"{W}history"}),
+    (f"<{ID}person/wu-weiren> <{ORG}headOf> <{ID}organization/ilrs-lab>", {f"{G}derived/post-holders"}),
+    # Chen Xiaodong acted on behalf of CNSA in that one signing, as the History says.
+    (
+        f"<{ID}participation/south-africa-memorandum-2023-chen-xiaodong> <{ILRS}onBehalfOf> <{ID}agency/cnsa>",
+        {f"{W}history"},
+    ),
+    (
+        f"<{ID}event/azerbaijan-agreement-2023> <{PROV}qualifiedAssociation> <{ID}participation/azerbaijan-agreement-2023-samaddin-asadov>",
+        {f"{W}history"},
+    ),
+    # A page about one entity is derived from the page's citations.
+    (
+        f"<{ID}mission/change-4> <http://xmlns.com/foaf/0.1/page> <https://en.wikipedia.org/wiki/Chang%27e_4>",
+        {f"{G}derived/pages-about"},
+    ),
 ]
 
 
@@ -304,6 +324,26 @@ CORRECTED: list[tuple[str, str]] = [
         """ASK { ?o a ilrs:ScientificObjective ; rdfs:label ?l
               FILTER(?l IN ("Lunar in-situ resource utilization"@en, "Lunar-based Earth observation"@en,
                             "Lunar-based biological and medical experiments"@en, "Lunar physics and internal structure"@en)) }""",
+    ),
+    (
+        "no person carries a title or acts for a body at large: titles are posts, acting for is one signing's",
+        "ASK { ?p a ilrs:Person . { ?p ilrs:positionTitle ?t } UNION { ?p prov:actedOnBehalfOf ?b } }",
+    ),
+    (
+        "no source says for whom Humbulani Mudau or Samaddin Asadov signed (only their posts)",
+        f"""ASK {{ VALUES ?who {{ <{ID}person/humbulani-mudau> <{ID}person/samaddin-asadov> }}
+              ?participation prov:agent ?who ; ilrs:onBehalfOf ?body }}""",
+    ),
+    (
+        "no deputy, vice administrator or ambassador is said to head a body",
+        f"""ASK {{ VALUES ?who {{ <{ID}person/sergei-saveliev> <{ID}person/wu-yanhua> <{ID}person/chen-xiaodong> }}
+              ?who org:headOf ?body }}""",
+    ),
+    (
+        "a programme-wide or list source is no page about one entity, nor is a page cited for several",
+        """ASK { ?entity foaf:page ?page VALUES ?page { <https://en.wikipedia.org/wiki/International_Lunar_Research_Station>
+              <https://pypi.org/project/pycountry/26.2.16/> <https://nation.com.pk/09-May-2024/pak-icube-q-enters-moon-orbit>
+              <https://www.cnsa.gov.cn/english/n6465652/n6465653/c6812150/content.html> } }""",
     ),
     (
         "no instance lists its sources: a fact's source is its statement graph",

@@ -141,12 +141,26 @@ def _project_with_rule(tmp_path: Path, rule: str) -> Settings:
     return Settings(root=root, build_dir=tmp_path / "build")
 
 
-def test_a_rule_producing_malformed_statements_fails_the_build_naming_it(tmp_path: Path) -> None:
-    settings = _project_with_rule(tmp_path, "malformed-date-value.rq")
+@pytest.mark.parametrize(
+    ("rule", "message"),
+    [
+        ("malformed-date-value.rq", "ilrs:dateValue, an xsd:date"),
+        # A deputy made head: org:headOf without a head's post in the organization.
+        (
+            "heads-every-post-holder.rq",
+            "without holding a post in it whose kind has org:roleProperty org:headOf",
+        ),
+        ("page-is-the-source-node.rq", "is not the web page (schema:url) of a declared source document"),
+    ],
+)
+def test_a_rule_producing_malformed_statements_fails_the_build_naming_it(
+    tmp_path: Path, rule: str, message: str
+) -> None:
+    settings = _project_with_rule(tmp_path, rule)
     with pytest.raises(ValidationFailed) as failure:
         build_store(settings)
     report = failure.value.report_text
-    assert "malformed-date-value.trig" in report and "ilrs:dateValue, an xsd:date" in report
+    assert rule.replace(".rq", ".trig") in report and message in report
     assert not settings.store_path.exists(), "nothing is built from a broken rule"
 
 
@@ -192,3 +206,97 @@ def test_cached_patterns_are_the_parsed_ones_and_an_edited_rule_is_parsed_again(
     edited = dataclasses.replace(rule, text=rule.text.replace("?instant time:inXSDDate|", "?instant "))
     assert cache.patterns(edited) != parsed
     assert len(list(tmp_path.glob("mission-dates-*.json"))) == 2
+
+
+def test_who_headed_the_lab_is_one_pattern_from_the_post_the_source_names(graph: ox.Store) -> None:
+    heads = _select(graph, 'SELECT ?who WHERE { ?who org:headOf ?lab . ?lab rdfs:label "ILRS\'s lab"@en }')
+    assert heads == [("https://w3id.org/ilrs/id/person/wu-weiren",)]
+    # ORG's rules: every post in an organization gives its holder's membership; only a head's kind of post
+    # (director, chief executive) gives org:headOf, and a post in no organization (the ambassador's) nothing.
+    rows = _select(
+        graph,
+        """SELECT ?who ?property ?body WHERE { GRAPH <https://w3id.org/ilrs/graph/derived/post-holders> {
+             ?who ?property ?body } } ORDER BY ?who ?property""",
+    )
+    found = {(w.rsplit("/", 1)[1], p.rsplit("#", 1)[1], b.rsplit("/", 1)[1]) for w, p, b in rows}
+    assert ("wu-weiren", "headOf", "ilrs-lab") in found and (
+        "sergei-saveliev",
+        "memberOf",
+        "roscosmos",
+    ) in found
+    assert not {f for f in found if f[0] in ("sergei-saveliev", "wu-yanhua") and f[1] == "headOf"}
+    assert not {f for f in found if f[0] == "chen-xiaodong"}
+    inputs = _select(
+        graph,
+        """SELECT ?input WHERE { GRAPH <https://w3id.org/ilrs/graph/provenance> {
+             <https://w3id.org/ilrs/graph/derived/post-holders> prov:wasDerivedFrom ?input } } ORDER BY ?input""",
+    )
+    # The posts (the History, and the Planned Missions text for Borisov) and the kinds of post.
+    assert [row[0].rsplit("/", 1)[1] for row in inputs] == ["vocabularies", "history", "planned-missions"]
+
+
+def test_who_signed_for_whom_is_said_of_the_signing_not_the_person(graph: ox.Store) -> None:
+    rows = _select(
+        graph,
+        """SELECT ?person ?post ?body WHERE {
+             <https://w3id.org/ilrs/id/event/south-africa-memorandum-2023> prov:qualifiedAssociation ?signing .
+             ?signing prov:hadRole <https://w3id.org/ilrs/id/participation-role/signatory> ; prov:agent ?person ;
+                      ilrs:heldPost ?post . OPTIONAL { ?signing ilrs:onBehalfOf ?body } } ORDER BY ?person""",
+    )
+    assert [(p.rsplit("/", 1)[1], q.rsplit("/", 1)[1], b.rsplit("/", 1)[-1]) for p, q, b in rows] == [
+        ("chen-xiaodong", "chinese-ambassador-to-south-africa", "cnsa"),
+        ("humbulani-mudau", "sansa-ceo", ""),  # the source gives his post, not for whom he signed
+    ]
+    assert not _ask(graph, "ASK { ?person a ilrs:Person ; prov:actedOnBehalfOf ?body }")
+
+
+def test_pages_about_one_entity_come_from_the_pages_cited_for_it_alone(graph: ox.Store) -> None:
+    rows = _select(graph, "SELECT ?e ?page WHERE { ?e foaf:page ?page } ORDER BY ?e ?page")
+    pages: dict[str, set[str]] = {}
+    for entity, page in rows:
+        pages.setdefault(entity.rsplit("/", 1)[1], set()).add(page)
+    assert pages["change-4"] == {
+        "https://en.wikipedia.org/wiki/Chang%27e_4",
+        "https://nssdc.gsfc.nasa.gov/nmc/spacecraft/display.action?id=2018-103A",
+    }
+    assert pages["change-6"] == {
+        "https://simple.wikipedia.org/wiki/Chang%27e_6",
+        "http://lroc.sese.asu.edu/images/1374",
+    }
+    assert pages["roscosmos"] == {"https://en.wikipedia.org/wiki/Roscosmos"}
+    # Programme-wide articles and lists (many entities), and a page cited for several, give no page.
+    every_page = {page for linked in pages.values() for page in linked}
+    assert "https://en.wikipedia.org/wiki/International_Lunar_Research_Station" not in every_page
+    assert "https://nation.com.pk/09-May-2024/pak-icube-q-enters-moon-orbit" not in every_page
+    assert "icube-q" not in pages and "pakistan" not in pages
+    # Derived from exactly the pages' own statement graphs: a pattern inside GRAPH ?g counts in ?g alone.
+    inputs = _select(
+        graph,
+        """SELECT ?input WHERE { GRAPH <https://w3id.org/ilrs/graph/provenance> {
+             <https://w3id.org/ilrs/graph/derived/pages-about> prov:wasDerivedFrom ?input } }""",
+    )
+    assert {row[0] for row in inputs} == {
+        SOURCE_GRAPH_NS + name
+        for name in (
+            "dewiki-cnsa",
+            "dewiki-ilrs",
+            "enwiki-change-4",
+            "enwiki-change-7",
+            "enwiki-change-8",
+            "enwiki-luna-25",
+            "enwiki-roscosmos",
+            "lroc-1374",
+            "nftimes-4604",
+            "nssdca-change-4",
+            "simplewiki-change-6",
+        )
+    }
+
+
+def test_a_pattern_inside_graph_keeps_its_graph_and_one_outside_has_none() -> None:
+    patterns = triple_patterns(read_rule(PROJECT_ROOT / "rules" / "claim-source-parts.rq"))
+    by_predicate = {(str(p), None if g is None else str(g)) for _s, p, _o, g in patterns}
+    rdf_type = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+    assert (rdf_type, "graph") in by_predicate  # GRAPH ?graph { ?claim a ?type }
+    assert (rdf_type, "https://w3id.org/ilrs/graph/provenance") in by_predicate
+    assert (rdf_type, None) in by_predicate  # ?claim a ?class, in the merge

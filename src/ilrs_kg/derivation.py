@@ -169,11 +169,13 @@ def _matching_brace(text: str, opening: int) -> int | None:
     return None
 
 
-_Pattern = tuple[object, object, object]
+# Subject, predicate, object and the graph the pattern is matched in: a `GRAPH ?g { … }` clause's term, or
+# None for the default graph (the merge, whose facts any statement graph holding them states).
+_Pattern = tuple[object, object, object, object]
 
 
 def triple_patterns(rule: Rule) -> list[_Pattern]:
-    """Every triple pattern of the rule's WHERE clause a solution can fill in (rdflib terms).
+    """Every triple pattern of the rule's WHERE clause a solution can fill in (rdflib terms), with its graph.
 
     Paths of one step (`a|b`, `^a`) become their plain patterns; longer paths are left out: the facts they
     walk (the ontology's class hierarchy, for instance) are not instance statements.
@@ -183,23 +185,24 @@ def triple_patterns(rule: Rule) -> list[_Pattern]:
     except Exception as exc:  # pyparsing's ParseException and rdflib's own: both mean "does not parse"
         raise RuleError(rule.path, None, f"does not parse as SPARQL: {exc}") from exc
     patterns: list[_Pattern] = []
-    _collect(algebra.get("p"), patterns)
+    _collect(algebra.get("p"), patterns, None)
     return patterns
 
 
-def _collect(node: object, patterns: list[_Pattern]) -> None:
+def _collect(node: object, patterns: list[_Pattern], graph: object) -> None:
     if isinstance(node, CompValue):
         if node.name in ("BGP", "TriplesBlock"):
             for s, p, o in node.get("triples") or ():
-                patterns.extend(_plain(s, p, o))
+                patterns.extend((*pattern, graph) for pattern in _plain(s, p, o))
+        inner = node.get("term") if node.name == "Graph" else graph
         for value in node.values():
-            _collect(value, patterns)
+            _collect(value, patterns, inner)
     elif isinstance(node, list | tuple):
         for item in node:
-            _collect(item, patterns)
+            _collect(item, patterns, graph)
 
 
-def _plain(s: object, p: object, o: object) -> list[_Pattern]:
+def _plain(s: object, p: object, o: object) -> list[tuple[object, object, object]]:
     if isinstance(p, rdflib.URIRef | rdflib.Variable):
         return [(s, p, o)]
     if isinstance(p, AlternativePath):
@@ -225,6 +228,10 @@ def _term(
     return None  # a blank node of the pattern: nothing to look up
 
 
+# Bumped when what a cached pattern holds changes (2: the graph each pattern is matched in).
+_CACHE_FORMAT = 2
+
+
 class PatternCache:
     """Each rule's triple patterns, kept on disk by the rule text's digest.
 
@@ -238,11 +245,12 @@ class PatternCache:
     def patterns(self, rule: Rule) -> list[_Pattern]:
         if self.directory is None:
             return triple_patterns(rule)
-        digest = hashlib.sha256(f"{rdflib.__version__}\0{rule.text}".encode()).hexdigest()[:24]
+        key = f"{_CACHE_FORMAT}\0{rdflib.__version__}\0{rule.text}"
+        digest = hashlib.sha256(key.encode()).hexdigest()[:24]
         path = self.directory / f"{rule.name}-{digest}.json"
         try:
             rows = json.loads(path.read_text("utf-8"))
-            return [(_decode(s), _decode(p), _decode(o)) for s, p, o in rows]
+            return [(_decode(s), _decode(p), _decode(o), _decode(g)) for s, p, o, g in rows]
         except (OSError, ValueError, KeyError, TypeError):
             pass
         found = triple_patterns(rule)
@@ -254,6 +262,8 @@ class PatternCache:
 
 
 def _encode(term: object) -> list[str | None]:
+    if term is None:
+        return ["default", ""]
     if isinstance(term, rdflib.Variable):
         return ["var", str(term)]
     if isinstance(term, rdflib.URIRef):
@@ -265,6 +275,8 @@ def _encode(term: object) -> list[str | None]:
 
 def _decode(encoded: list[str | None]) -> object:
     kind, value = encoded[0], str(encoded[1])
+    if kind == "default":
+        return None
     if kind == "var":
         return rdflib.Variable(value)
     if kind == "iri":
@@ -280,20 +292,22 @@ def input_graphs(store: ox.Store, rule: Rule, cache: PatternCache | None = None)
     """The statement graphs that hold a triple some solution of the rule's WHERE clause matched."""
     patterns = (cache or PatternCache(None)).patterns(rule)
     statement_graphs = _statement_graphs(store)
-    matched: set[tuple[object, object, object]] = set()
+    matched: set[tuple[object, object, object, object]] = set()
     solutions = store.query(as_select(rule))
     assert isinstance(solutions, ox.QuerySolutions)
     for solution in solutions:
-        for s, p, o in patterns:
+        for s, p, o, g in patterns:
             terms = (_term(s, solution), _term(p, solution), _term(o, solution))
-            if all(t is not None for t in terms):
-                matched.add(terms)
+            # A pattern inside GRAPH ?g matched in that one graph; one outside, in any graph holding it.
+            graph = None if g is None else _term(g, solution)
+            if all(t is not None for t in terms) and (g is None or graph is not None):
+                matched.add((*terms, graph))
     inputs: set[str] = set()
-    for s, p, o in matched:
-        for quad in store.quads_for_pattern(s, p, o, None):  # type: ignore[arg-type]
-            graph = quad.graph_name
-            if isinstance(graph, ox.NamedNode) and graph.value in statement_graphs:
-                inputs.add(graph.value)
+    for s, p, o, g in matched:
+        for quad in store.quads_for_pattern(s, p, o, g):  # type: ignore[arg-type]
+            name = quad.graph_name
+            if isinstance(name, ox.NamedNode) and name.value in statement_graphs:
+                inputs.add(name.value)
     return tuple(sorted(inputs))
 
 
