@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -52,3 +53,21 @@ def test_question_gives_its_expected_answer(graph: ox.Store, query_path: Path) -
     else:
         assert actual[0] == expected[0]
         assert sorted(actual[1:]) == sorted(expected[1:])
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split())
+
+
+COOKBOOK = (PROJECT_ROOT / "docs" / "querying.md").read_text(encoding="utf-8").split("## Questions", 1)[1]
+
+
+def test_every_query_the_cookbook_shows_is_a_checked_query_file() -> None:
+    """The cookbook's snippets are the bodies of queries/*.rq, so the expected answers above check them."""
+    snippets = re.findall(r"```sparql\n(.*?)```", COOKBOOK, re.S)
+    files = [_words(query.read_text(encoding="utf-8")) for query in QUERIES]
+    assert len(snippets) >= 20
+    for snippet in snippets:
+        assert any(_words(snippet) in text for text in files), f"no queries/*.rq holds: {snippet[:80]}"
+    for linked in re.findall(r"\(\.\./queries/([^)]+\.rq)\)", COOKBOOK):
+        assert (PROJECT_ROOT / "queries" / linked).is_file(), linked
