@@ -178,6 +178,7 @@ def _project_with_rule(tmp_path: Path, rule: str) -> Settings:
         ("page-is-the-source-node.rq", "is not the web page (schema:url) of a declared source document"),
         ("types-missions-as-memberships.rq", "which is no superclass of any of its ILRS classes"),
         ("lands-on-a-mission-status.rq", "the far side or the near side"),
+        ("month-ends-on-its-first-day.rq", "is not the last day of the instant's own date"),
     ],
 )
 def test_a_rule_producing_malformed_statements_fails_the_build_naming_it(
