@@ -162,8 +162,20 @@ class NotFoundPage:
 
 
 @dataclass(frozen=True)
+class SearchResult:
+    link: Link  # the entity, by its name in the reader's language
+    kinds: tuple[str, ...]  # its classes, by their labels
+    matched: Text | None  # the name that matched, when it is not the one shown
+
+
+@dataclass(frozen=True)
 class SearchPage:
     meta: PageMeta
-    action: str
     query: str
-    results: tuple[Link, ...]
+    results: tuple[SearchResult, ...]
+    total: int = 0
+    page: int = 1
+    pages: int = 1
+    start: int = 1  # the number of this page's first result
+    previous_href: str | None = None
+    next_href: str | None = None
