@@ -224,7 +224,7 @@ def test_each_cited_graph_opens_as_a_page_and_as_data(app: FastAPI) -> None:
 
 
 def test_incoming_links_and_class_rows_cite_the_facts_they_are(app: FastAPI) -> None:
-    # "country of · Agency: SUPARCO" is SpaceNews's fact, not the Space Wiki table's.
+    # "of this country · Agency: SUPARCO" is SpaceNews's fact, not the Space Wiki table's.
     text = page(app, "/doc/country/pakistan.html")
     incoming = re.search(
         r"<li><a [^>]*>Pakistan Space and Upper Atmosphere Research Commission</a>(.*?)</li>", text
