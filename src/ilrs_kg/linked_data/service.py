@@ -18,6 +18,7 @@ from ilrs_kg.errors import NotAcceptable
 from ilrs_kg.linked_data import formats as f
 from ilrs_kg.linked_data import terms as t
 from ilrs_kg.linked_data.describe import Description, describe
+from ilrs_kg.linked_data.disagreement_view import find_disagreements
 from ilrs_kg.linked_data.documents import serialize_description
 from ilrs_kg.linked_data.entity_page import PageFrame, build_entity_page
 from ilrs_kg.linked_data.iris import EntityRef, IriMap, is_valid_segment
@@ -211,6 +212,7 @@ class LinkedData:
                 entity_path=ref.path,
                 alternates=self.alternates(ctx, ref),
                 languages=language_links(ctx.iris, f"doc/{ref.path}.html", ctx.lang, available),
+                disagreements=find_disagreements(ctx.snapshot.store, description.iri, self.base),
             )
             if description.iri in ctx.snapshot.provenance.documents:
                 sets = statement_sets(ctx.snapshot.store, ctx.frame, description.iri)

@@ -119,6 +119,42 @@ class StatementSet:
 
 
 @dataclass(frozen=True)
+class SummaryRow:
+    label: str
+    values: tuple[Value, ...]  # each citing its own statement graphs
+    disagree: bool = False  # dates that cannot all be right: the sources disagree
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The box of key facts at the top of an entity page."""
+
+    title: str
+    rows: tuple[SummaryRow, ...]
+
+
+@dataclass(frozen=True)
+class DisagreementSide:
+    """One conflicting claim: its page, what it says on the point at issue, the graphs that state it."""
+
+    link: Link
+    says: Value | None
+    citations: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class DisagreementView:
+    """A curator's finding that sources disagree (an ilrs:Disagreement node), as the page shows it."""
+
+    link: Link
+    aspect: Text | None
+    note: Text | None
+    sides: tuple[DisagreementSide, ...]
+    omitted_by: tuple[tuple[Text, tuple[int, ...]], ...]  # sources that leave the claim out
+    citations: tuple[int, ...]  # the editorial graph stating the finding
+
+
+@dataclass(frozen=True)
 class EntityPage:
     meta: PageMeta
     iri: str
@@ -136,6 +172,8 @@ class EntityPage:
     type_citations: tuple[int, ...] = ()
     # A source document's page: what the data takes from it.
     statement_sets: tuple[StatementSet, ...] = ()
+    summary: Summary | None = None
+    disagreements: tuple[DisagreementView, ...] = ()
 
 
 @dataclass(frozen=True)
