@@ -233,6 +233,6 @@ def test_incoming_links_and_class_rows_cite_the_facts_they_are(app: FastAPI) -> 
     assert cited_graphs(text, incoming.group(1)) == {G + "source/spacenews-pakistan"}
     # A class page's row: the graphs that type the entity (and state the description shown).
     countries = page(app, "/class/Country")
-    venezuela = re.search(r"<li><a [^>]*>Venezuela</a>(.*?)</li>", countries)
+    venezuela = re.search(r'<tr><th scope="row"><a [^>]*>Venezuela</a>(.*?)</th>', countries)
     assert venezuela is not None
     assert cited_graphs(countries, venezuela.group(1)) == {SPACE_WIKI_MEMBERS, WIKI_MEMBERS}
