@@ -71,6 +71,11 @@ def test_query_words_are_bounded() -> None:
         ("Китая", "Китай", STEM),  # genitive
         ("Луна 25", "Луна-25", EXACT),
         ("Chang'e 5", "Chang'e 4", None),
+        ("Chang'e 4", "LROC image 1374: Chang'e 6 landing site", None),  # numbers are whole words
+        ("Chang'e 4", "ICUBE-Q launch with Chang'e 6, 3 May 2024", None),
+        ("Luna 2", "Луна-25 / Luna 25", None),
+        ("Luna 25", "Luna 25 landing", PREFIX),
+        ("landing 25", "Luna 25 landing", WORD_STARTS),
         ("mars", "Chang'e 4", None),
         ("Рос", "Российская Федерация", PREFIX),
         ("Россия", "Рис", None),
@@ -94,6 +99,7 @@ def test_index_ranks_exact_names_first_then_shorter_ones() -> None:
     hits = index.search("Chang’e 4")
     assert [h.subject for h in hits] == ["mission", "launch", "article"]
     assert hits[0].rank == EXACT and hits[0].name.text == "Chang'e 4"
+    assert "other" not in {h.subject for h in hits}
     assert [h.subject for h in index.search("嫦娥")] == ["mission"]
     assert index.search("   ") == []
 

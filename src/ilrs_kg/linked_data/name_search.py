@@ -12,6 +12,7 @@ Chinese has no spaces between words, so a Chinese query word matches anywhere in
 Cyrillic word of five letters or more also matches, ranked lower, a name word that starts with its stem
 (its last one or two vowels dropped): "Россия" finds Российская Федерация, "Китая" finds Китай.
 
+Numbers match whole words only: "Chang'e 4" finds neither Chang'e 40 nor a name with "2024" in it.
 Ranks, best first: the whole name equals the query; the name starts with it; every word starts a word of
 the name; every word is inside the name; a Russian stem matches. Within a rank, shorter names first.
 """
@@ -60,6 +61,16 @@ def _stem(word: str) -> str | None:
     return stem if stem != word else None
 
 
+def _found(word: str, name_words: list[str], folded_name: str, *, at_start: bool) -> bool:
+    """Whether one query word is in the name: a number only as a whole word ("4" is not in "2024"),
+    other words at the start of a name word or, unless `at_start`, anywhere in the name."""
+    if word.isdigit():
+        return word in name_words
+    if at_start:
+        return any(n.startswith(word) for n in name_words)
+    return word in folded_name
+
+
 def rank(words: tuple[str, ...], folded_name: str) -> int | None:
     """How well a folded name matches the folded query words (lower is better), or None."""
     if not words or not folded_name:
@@ -67,16 +78,18 @@ def rank(words: tuple[str, ...], folded_name: str) -> int | None:
     query = " ".join(words)
     if folded_name == query:
         return EXACT
-    if folded_name.startswith(query):
+    # "luna 2" is not the start of "luna 25": a query ending in a number ends at a word boundary.
+    if folded_name.startswith(query) and (not query[-1].isdigit() or folded_name[len(query)] == " "):
         return PREFIX
     name_words = folded_name.split()
-    if all(any(n.startswith(w) for n in name_words) for w in words):
+    if all(_found(w, name_words, folded_name, at_start=True) for w in words):
         return WORD_STARTS
-    if all(w in folded_name for w in words):
+    if all(_found(w, name_words, folded_name, at_start=False) for w in words):
         return INSIDE
     stems = [_stem(w) for w in words]
     if all(
-        (w in folded_name) or (s is not None and any(n.startswith(s) for n in name_words))
+        _found(w, name_words, folded_name, at_start=False)
+        or (s is not None and any(n.startswith(s) for n in name_words))
         for w, s in zip(words, stems, strict=True)
     ):
         return STEM
