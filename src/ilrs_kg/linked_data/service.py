@@ -18,7 +18,7 @@ from ilrs_kg.errors import NotAcceptable
 from ilrs_kg.linked_data import formats as f
 from ilrs_kg.linked_data import terms as t
 from ilrs_kg.linked_data.describe import Description, describe
-from ilrs_kg.linked_data.disagreement_view import find_disagreements
+from ilrs_kg.linked_data.disagreement_view import DisagreementRecord, find_disagreements
 from ilrs_kg.linked_data.documents import serialize_description
 from ilrs_kg.linked_data.entity_page import PageFrame, build_entity_page
 from ilrs_kg.linked_data.iris import EntityRef, IriMap, is_valid_segment
@@ -212,7 +212,7 @@ class LinkedData:
                 entity_path=ref.path,
                 alternates=self.alternates(ctx, ref),
                 languages=language_links(ctx.iris, f"doc/{ref.path}.html", ctx.lang, available),
-                disagreements=find_disagreements(ctx.snapshot.store, description.iri, self.base),
+                disagreements=self.disagreements(ctx, description.iri),
             )
             if description.iri in ctx.snapshot.provenance.documents:
                 sets = statement_sets(ctx.snapshot.store, ctx.frame, description.iri)
@@ -283,8 +283,18 @@ class LinkedData:
 
     # -- search -----------------------------------------------------------------------------------
 
+    def disagreements(self, ctx: Context, iri: str) -> tuple[DisagreementRecord, ...]:
+        """The disagreement nodes about an entity: a few store reads per disagreement, kept per store."""
+        found: tuple[DisagreementRecord, ...] = ctx.snapshot.remember(
+            "disagreements:" + iri, lambda: find_disagreements(ctx.snapshot.store, iri, self.base)
+        )
+        return found
+
     def entity_names(self, ctx: Context) -> EntityNames:
-        return ctx.snapshot.remember("search:names", lambda: load_entity_names(ctx.snapshot.store, self.base))  # type: ignore[no-any-return]
+        names: EntityNames = ctx.snapshot.remember(
+            "search:names", lambda: load_entity_names(ctx.snapshot.store, self.base)
+        )
+        return names
 
     def search_links(self, ctx: Context, words: str, limit: int = 50) -> list[Link]:
         """Entities whose names match the words (name_search), best first."""
