@@ -318,6 +318,37 @@ SUMMARIES: tuple[tuple[str, tuple[tuple[str, Rows], ...]], ...] = (
         ),
     ),
     (
+        t.MEMBERSHIP,
+        (
+            ("Member", own(ORG + "member")),
+            ("Of", own(ORG + "organization")),
+            ("Period", own(ORG + "memberDuring")),
+            ("Role", own(ORG + "role")),
+            ("Signed by", own(ILRS + "signatoryBody")),
+            ("Agreement", own(ILRS + "establishedBy")),
+            ("Stated in", own(ILRS + "claimedIn")),
+        ),
+    ),
+    (
+        t.MISSION_EVENT,
+        (
+            ("Mission", own(ILRS + "ofMission")),
+            ("Event", own(ILRS + "eventType")),
+            ("Date", own(t.HAS_TIME)),
+            ("Site", own(ILRS + "site")),
+            ("Stated in", own(ILRS + "claimedIn")),
+        ),
+    ),
+    (
+        t.SOURCE_DOCUMENT,
+        (
+            ("Title", own(t.TITLE)),
+            ("Publisher", own(t.DCTERMS + "publisher")),
+            ("Date", own(t.DCTERMS + "date")),
+            ("Web address", own(t.URL)),
+        ),
+    ),
+    (
         ILRS + "Event",
         (("Date", own(t.HAS_TIME)), ("Type", own(ILRS + "eventType")), ("Place", own(t.PROV + "atLocation"))),
     ),
