@@ -113,6 +113,12 @@ def test_mission_box_shows_both_launch_dates_where_sources_disagree(app: FastAPI
             "/doc/event/azerbaijan-agreement-2023.html",
             {"Date": "3 October 2023", "Signed by": "Samaddin Asadov"},
         ),
+        (
+            "/doc/membership/pakistan-space-wiki.html",
+            {"Period": "since October 2023", "Signed by": "SUPARCO"},
+        ),
+        ("/doc/event/change-6-launch.html", {"Date": "3 May 2024", "Site": "Wenchang"}),
+        ("/doc/source/wikipedia-ilrs.html", {"Publisher": "Wikipedia"}),
     ],
 )
 def test_box_per_class(app: FastAPI, path: str, rows: dict[str, str]) -> None:
