@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, FloatRect, Page
 
 from ilrs_kg.settings import Settings
 from tests.fixtures.browser import chromium, screenshot
@@ -159,7 +159,7 @@ def test_search_works_with_scripts_off(browser: Browser, real_server: str) -> No
     context.close()
 
 
-def _in_first_viewport(page: Page, selector: str, height: int) -> dict[str, float]:
+def _in_first_viewport(page: Page, selector: str, height: int) -> FloatRect:
     box = page.locator(selector).bounding_box()
     assert box is not None, selector
     assert box["y"] < height * 0.5, f"{selector} starts at {box['y']} px"

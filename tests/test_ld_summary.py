@@ -138,7 +138,8 @@ def test_box_speaks_the_readers_language(app: FastAPI) -> None:
 def _disagreement(text: str, title: str) -> str:
     section = re.search(r'<section class="disagreements" id="disagreements">(.*?)</section>', text, re.S)
     assert section is not None, "no disagreements section"
-    for block in re.findall(r'<div class="disagreement">(.*?)</div>', section.group(1), re.S):
+    blocks: list[str] = re.findall(r'<div class="disagreement">(.*?)</div>', section.group(1), re.S)
+    for block in blocks:
         if title in html.unescape(block):
             return block
     raise AssertionError(f"no disagreement {title!r}")
