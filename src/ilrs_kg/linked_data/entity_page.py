@@ -281,6 +281,17 @@ def _map_sites(ctx: ValueContext, frame: PageFrame) -> list[MapSite]:
     return sites
 
 
+def _type_links(description: Description, frame: PageFrame) -> tuple[Link, ...]:
+    """The classes above the heading: the ontology's own first (what the entity is, "Agency"), then the
+    reused vocabularies' ("Organization", "Agent"); one link per name (Interval and ProperInterval both
+    read "Interval")."""
+    links: dict[str, Link] = {}
+    for cls in sorted(description.types(description.node), key=lambda c: (not c.startswith(t.ILRS), c)):
+        name = name_of(description, ox.NamedNode(cls), frame.lang, frame.vocabulary)
+        links.setdefault(name.value.casefold(), Link(frame.iris.page(cls), name, cls))
+    return tuple(links.values())
+
+
 def build_entity_page(
     description: Description,
     frame: PageFrame,
@@ -296,10 +307,7 @@ def build_entity_page(
     citations = Citations(description, frame.provenance)
     ctx = ValueContext(description, frame.iris, frame.lang, frame.vocabulary, citations)
     heading = name_of(description, node, frame.lang, frame.vocabulary)
-    types = tuple(
-        Link(frame.iris.page(c), name_of(description, ox.NamedNode(c), frame.lang, frame.vocabulary), c)
-        for c in sorted(description.types(node))
-    )
+    types = _type_links(description, frame)
     lead = pick_literal(
         [o for o in description.objects(node, t.DESCRIPTION) if isinstance(o, ox.Literal)], frame.lang
     )
