@@ -224,7 +224,7 @@ def test_each_cited_graph_opens_as_a_page_and_as_data(app: FastAPI) -> None:
 
 
 def test_incoming_links_and_class_rows_cite_the_facts_they_are(app: FastAPI) -> None:
-    # "country of · Agency: SUPARCO" is SpaceNews's fact, not the Space Wiki table's.
+    # "of this country · Agency: SUPARCO" is SpaceNews's fact, not the Space Wiki table's.
     text = page(app, "/doc/country/pakistan.html")
     incoming = re.search(
         r"<li><a [^>]*>Pakistan Space and Upper Atmosphere Research Commission</a>(.*?)</li>", text
@@ -233,6 +233,6 @@ def test_incoming_links_and_class_rows_cite_the_facts_they_are(app: FastAPI) -> 
     assert cited_graphs(text, incoming.group(1)) == {G + "source/spacenews-pakistan"}
     # A class page's row: the graphs that type the entity (and state the description shown).
     countries = page(app, "/class/Country")
-    venezuela = re.search(r"<li><a [^>]*>Venezuela</a>(.*?)</li>", countries)
+    venezuela = re.search(r'<tr><th scope="row"><a [^>]*>Venezuela</a>(.*?)</th>', countries)
     assert venezuela is not None
     assert cited_graphs(countries, venezuela.group(1)) == {SPACE_WIKI_MEMBERS, WIKI_MEMBERS}

@@ -62,7 +62,7 @@ def test_member_page_shows_both_join_dates_side_by_side_with_sources(app: FastAP
     assert 'href="http://testserver/doc/source/wikipedia-ilrs.html"' in text
     assert 'href="https://en.wikipedia.org/wiki/International_Lunar_Research_Station"' in text
     # Who points here, by label.
-    assert "country of" in seen and "Bolivarian Agency for Space Activities" in seen
+    assert "of this country" in seen and "Bolivarian Agency for Space Activities" in seen
 
 
 def test_conflicting_membership_claims_are_marked(app: FastAPI) -> None:
@@ -172,7 +172,7 @@ def test_high_degree_entity_is_grouped_and_paged() -> None:
     app = make_app(fixture_store(many))
     text = page(app, "/doc/site/apollo-basin.html")
     seen = visible(text)
-    assert "target site of · Mission (60)" in seen
+    assert "missions aimed here · Mission (60)" in seen
     assert "Mission 011" in seen and "Mission 012" not in seen
     more = re.search(r'<a href="([^"]+)">All 60 →</a>', text)
     assert more is not None

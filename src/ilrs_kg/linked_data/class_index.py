@@ -1,4 +1,9 @@
-"""Class index pages: every instance of one class, by name."""
+"""Class index pages: every instance of one class, as a table that sorts by its columns.
+
+Sorting is server-side (`?sort=launch&order=desc`, links in the column headings), so it works with
+scripts off and across pages: the pages' Content-Security-Policy runs no script at all. Dates sort
+chronologically at mixed precision because their ISO text does ("2024-05-03" < "2026" < "2028-08").
+"""
 
 from __future__ import annotations
 
@@ -13,17 +18,74 @@ from ilrs_kg.linked_data.describe import Description
 from ilrs_kg.linked_data.entity_page import PageFrame
 from ilrs_kg.linked_data.naming import as_text, name_of, pick_literal
 from ilrs_kg.linked_data.source_list import source_entries
-from ilrs_kg.linked_data.values import Citations
-from ilrs_kg.linked_data.viewmodel import Link, SourceEntry, Text
+from ilrs_kg.linked_data.values import Citations, ValueContext, cited_values
+from ilrs_kg.linked_data.viewmodel import Link, SourceEntry, Text, Value
 from ilrs_kg.namespaces import ONTOLOGY_GRAPH, PREFIXES
 from ilrs_kg.statement_graphs import fact_graphs
 from ilrs_kg.web.frame import PageMeta
 
 
 @dataclass(frozen=True)
+class Column:
+    """A column of a class's table: the first of `props` that an instance has gives its values."""
+
+    key: str
+    label: str
+    props: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Sort:
+    key: str = "name"
+    descending: bool = False
+
+
+@dataclass(frozen=True)
+class ColumnHead:
+    label: str
+    href: str  # sorts by this column (the other way round when it is the sort column already)
+    sorted: str | None  # "ascending", "descending" (aria-sort) or None
+
+
+@dataclass(frozen=True)
 class IndexEntry:
     link: Link
     note: Text | None
+    cells: tuple[tuple[Value, ...], ...] = ()
+
+
+_ILRS, _ORG = t.ILRS, t.ORG
+_JOINED = Column("joined", "Joined", (_ILRS + "joinDate",))
+# The columns of a class's table, besides the name (classes without columns are a list of names).
+COLUMNS: dict[str, tuple[Column, ...]] = {
+    _ILRS + "Mission": (
+        Column("launch", "Launch", (_ILRS + "launchDate", _ILRS + "plannedLaunchDate")),
+        Column("status", "Status", (_ILRS + "missionStatus",)),
+        Column("vehicle", "Launch vehicle", (_ILRS + "launchVehicle", _ILRS + "candidateLaunchVehicle")),
+        Column("operator", "Operator", (_ILRS + "operator",)),
+        Column("phase", "Phase", (_ILRS + "phase",)),
+    ),
+    _ILRS + "Country": (_JOINED, Column("iso", "ISO 3166-1", (_ILRS + "iso3166Alpha2",))),
+    _ILRS + "Agency": (Column("country", "Country", (_ILRS + "country",)), _JOINED),
+    _ILRS + "Organization": (Column("country", "Country", (_ILRS + "country",)), _JOINED),
+    _ILRS + "Person": (
+        Column("position", "Position", (_ILRS + "positionTitle",)),
+        Column("member-of", "Member of", (_ORG + "memberOf",)),
+    ),
+    _ILRS + "LaunchVehicle": (
+        Column("built-by", "Built by", (_ILRS + "builtBy",)),
+        Column("variant-of", "Variant of", (_ILRS + "variantOf",)),
+    ),
+}
+
+
+def parse_sort(cls: str, sort: str | None, order: str | None) -> Sort | None:
+    """`?sort=<column>&order=asc|desc` for this class's table; None when either names nothing."""
+    keys = {"name", *(c.key for c in COLUMNS.get(cls, ()))}
+    key = sort or "name"
+    if key not in keys or order not in (None, "asc", "desc"):
+        return None
+    return Sort(key, order == "desc")
 
 
 @dataclass(frozen=True)
@@ -35,6 +97,8 @@ class ClassIndexPage:
     documentation: str
     entries: tuple[IndexEntry, ...]
     sources: tuple[SourceEntry, ...] = ()
+    # A table's headings (the name first); empty for a plain list of names.
+    columns: tuple[ColumnHead, ...] = ()
     # Paging: how many instances there are in all, this page's number of how many, and the neighbours.
     total: int = 0
     page: int = 1
@@ -78,22 +142,48 @@ def _select(store: ox.Store, query: str) -> list[ox.QuerySolution]:
     return list(solutions)
 
 
+def _sort_clause(column: Column | None, lang: str) -> tuple[str, str]:
+    """The pattern binding ?k, the column's sort text for ?s (a literal's text, a linked thing's name),
+    and the aggregate of it per instance."""
+    if column is None:
+        return "", ""
+    parts, keys = [], []
+    for i, prop in enumerate(column.props):
+        parts.append(
+            f"""OPTIONAL {{ ?s <{prop}> ?v{i}
+                  OPTIONAL {{ ?v{i} <{t.LABEL}> ?l{i} FILTER(LANGMATCHES(LANG(?l{i}), "{lang}")) }}
+                  OPTIONAL {{ ?v{i} <{t.LABEL}> ?e{i} FILTER(LANGMATCHES(LANG(?e{i}), "en")) }} }}"""
+        )
+        keys += [f"STR(?l{i})", f"STR(?e{i})", f"STR(?v{i})"]
+    pattern = " ".join(parts) + f" BIND(LCASE(COALESCE({', '.join(keys)})) AS ?k)"
+    return pattern, "(MIN(?k) AS ?sortkey)"
+
+
 def _page_of_instances(
-    store: ox.Store, cls: str, base: str, lang: str, page: int
+    store: ox.Store, cls: str, base: str, lang: str, page: int, sort: Sort = Sort()
 ) -> tuple[list[ox.NamedNode], int]:
-    """One page of the class's instances, in the order of their names in the page's language (then in
-    English, then by IRI), and how many instances there are."""
+    """One page of the class's instances, in the order asked for: by a column (instances without a
+    value last, either way round), then by their names in the page's language (then in English, then by
+    IRI); and how many instances there are."""
     where = _instances_where(cls, base)
     rows = _select(store, f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ {where} }}")
     total = int(rows[0]["n"].value) if rows and isinstance(rows[0]["n"], ox.Literal) else 0
+    column = next((c for c in COLUMNS.get(cls, ()) if c.key == sort.key), None)
+    pattern, aggregate = _sort_clause(column, lang)
+    direction = "DESC" if sort.descending else "ASC"
+    if column is not None:
+        order = f"(!BOUND(?sortkey)) {direction}(?sortkey) ?key ?s"
+    else:
+        order = f"{direction}(?key) {direction}(?s)"
     chosen = _select(
         store,
-        f"""SELECT ?s (MIN(?name) AS ?key) WHERE {{
+        f"""SELECT ?s (MIN(?name) AS ?key) {aggregate} WHERE {{
               {{ SELECT DISTINCT ?s WHERE {{ {where} }} }}
               OPTIONAL {{ ?s <{t.LABEL}> ?own FILTER(LANGMATCHES(LANG(?own), "{lang}")) }}
               OPTIONAL {{ ?s <{t.LABEL}> ?en FILTER(LANGMATCHES(LANG(?en), "en")) }}
               BIND(LCASE(STR(COALESCE(?own, ?en, ?s))) AS ?name)
-            }} GROUP BY ?s ORDER BY ?key ?s
+              {pattern}
+            }} GROUP BY ?s ORDER BY {order}
             LIMIT {CLASS_PAGE_SIZE} OFFSET {(page - 1) * CLASS_PAGE_SIZE}""",
     )
     return [r["s"] for r in chosen if isinstance(r["s"], ox.NamedNode)], total
@@ -112,13 +202,35 @@ def _index_graph(store: ox.Store, cls: str, nodes: list[ox.NamedNode]) -> Descri
             named = quad.graph_name
             if isinstance(named, ox.NamedNode) and named.value != ONTOLOGY_GRAPH and quad.object in kinds:
                 triples.append(quad.triple)
-        for prop in _SHOWN:
-            triples += [q.triple for q in store.quads_for_pattern(node, ox.NamedNode(prop), None, _DEFAULT)]
+        for prop in (*_SHOWN, *(p for c in COLUMNS.get(cls, ()) for p in c.props)):
+            for quad in store.quads_for_pattern(node, ox.NamedNode(prop), None, _DEFAULT):
+                triples.append(quad.triple)
+                if isinstance(quad.object, ox.NamedNode):  # what a cell shows of a linked thing: its names
+                    triples += [
+                        q.triple
+                        for q in store.quads_for_pattern(quad.object, ox.NamedNode(t.LABEL), None, _DEFAULT)
+                    ]
     unique = list(dict.fromkeys(triples))
     return Description(cls, unique, graphs=fact_graphs(store, unique))
 
 
 _DEFAULT = ox.DefaultGraph()
+
+
+def _cell(ctx: ValueContext, node: ox.NamedNode, column: Column) -> tuple[Value, ...]:
+    """The values of the first of the column's properties the instance has, each citing its graphs; a
+    fallback property's values say which it is ("2028 (planned launch date)")."""
+    for index, prop in enumerate(column.props):
+        objects = ctx.description.objects(node, prop)
+        if objects:
+            values = cited_values(ctx, node, prop, objects)
+            if index:
+                label = ctx.vocabulary.label(prop)
+                values = tuple(
+                    replace(v, text=Text(f"{v.text.value} ({label})", v.text.lang)) for v in values
+                )
+            return values
+    return ()
 
 
 def build_class_index(
@@ -128,13 +240,16 @@ def build_class_index(
     meta: PageMeta,
     page: int = 1,
     page_href: Callable[[int], str] | None = None,
+    sort: Sort = Sort(),
+    sort_href: Callable[[Sort], str] | None = None,
 ) -> ClassIndexPage | None:
-    """Page `page` of the class's instances (the last page when it is beyond); None if it has none."""
-    nodes, total = _page_of_instances(store, cls, frame.iris.base, frame.lang, page)
+    """Page `page` of the class's instances (the last page when it is beyond), sorted by `sort`; None
+    if it has none. `page_href` and `sort_href` give the addresses of other pages and orders."""
+    nodes, total = _page_of_instances(store, cls, frame.iris.base, frame.lang, page, sort)
     pages = max(1, math.ceil(total / CLASS_PAGE_SIZE))
     if total and page > pages:
         page = pages
-        nodes, total = _page_of_instances(store, cls, frame.iris.base, frame.lang, page)
+        nodes, total = _page_of_instances(store, cls, frame.iris.base, frame.lang, page, sort)
     graph = _index_graph(store, cls, nodes)
     citations = Citations(graph, frame.provenance)
     instances = {
@@ -154,15 +269,32 @@ def build_class_index(
         if note is not None:
             stated += graph.graphs_of(node, t.DESCRIPTION, note)
         rows.append((Link(frame.iris.page(node.value), name, node.value), note, stated))
-    rows.sort(key=lambda row: (row[0].text.value.casefold(), row[0].href))
+    if sort.key == "name":
+        rows.sort(key=lambda row: (row[0].text.value.casefold(), row[0].href), reverse=sort.descending)
+    else:  # the store's order, by the column
+        position = {node.value: i for i, node in enumerate(nodes)}
+        rows.sort(key=lambda row: position.get(row[0].hint or "", len(position)))
+    columns = COLUMNS.get(cls, ())
+    ctx = ValueContext(graph, frame.iris, frame.lang, frame.vocabulary, citations)
     # Numbered in reading order.
     entries = [
         IndexEntry(
             replace(link, citations=citations.cite_graphs(stated)),
             as_text(note) if note is not None else None,
+            tuple(_cell(ctx, ox.NamedNode(link.hint or ""), column) for column in columns),
         )
         for link, note, stated in rows
     ]
+    heads: tuple[ColumnHead, ...] = ()
+    if columns and sort_href is not None:
+        heads = tuple(
+            ColumnHead(
+                label,
+                sort_href(Sort(key, descending=not sort.descending if sort.key == key else False)),
+                ("descending" if sort.descending else "ascending") if sort.key == key else None,
+            )
+            for key, label in (("name", "Name"), *((c.key, c.label) for c in columns))
+        )
     local = cls.removeprefix(t.ILRS)
     documentation = frame.iris.url("ontology") + (f"#{local}" if cls.startswith(t.ILRS) else "")
     return ClassIndexPage(
@@ -173,6 +305,7 @@ def build_class_index(
         documentation,
         tuple(entries),
         source_entries(citations.numbers, frame.provenance, frame.iris, frame.lang),
+        columns=heads,
         total=total,
         page=page,
         pages=pages,

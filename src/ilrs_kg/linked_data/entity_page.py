@@ -11,12 +11,21 @@ import pyoxigraph as ox
 from ilrs_kg.linked_data import terms as t
 from ilrs_kg.linked_data.dates import PartialDate, compatible
 from ilrs_kg.linked_data.describe import Description, Term
+from ilrs_kg.linked_data.disagreement_view import DisagreementRecord, disagreement_views
 from ilrs_kg.linked_data.iris import IriMap
 from ilrs_kg.linked_data.moon_map import MapSite, moon_map
 from ilrs_kg.linked_data.naming import as_text, name_of, pick_literal
 from ilrs_kg.linked_data.schema_org import schema_org
 from ilrs_kg.linked_data.source_list import graph_name, source_entries
-from ilrs_kg.linked_data.values import Citations, ValueContext, earliest_date, points_of, term_value
+from ilrs_kg.linked_data.summary import build_summary
+from ilrs_kg.linked_data.values import (
+    Citations,
+    ValueContext,
+    cited_values,
+    earliest_date,
+    points_of,
+    term_value,
+)
 from ilrs_kg.linked_data.viewmodel import (
     ClaimColumn,
     ClaimGroup,
@@ -81,18 +90,6 @@ class PageFrame:
     vocabulary: Vocabulary
     site: SiteLinks
     provenance: Provenance = field(default_factory=Provenance)
-
-
-def _sort_key(value: Value) -> tuple[str, str]:
-    return (value.hint or "", value.text.value.casefold())
-
-
-def cited_values(ctx: ValueContext, node: Term, prop: str, objects: Sequence[Term]) -> tuple[Value, ...]:
-    """The values of one property of `node`, each citing the graphs that state it."""
-    values = (
-        replace(term_value(ctx, o, prop), citations=ctx.citations.cite_fact(node, prop, o)) for o in objects
-    )
-    return tuple(sorted(values, key=_sort_key))
 
 
 def _facts(ctx: ValueContext, node: Term, skip: set[str], heading: Text | None) -> list[Fact]:
@@ -284,6 +281,17 @@ def _map_sites(ctx: ValueContext, frame: PageFrame) -> list[MapSite]:
     return sites
 
 
+def _type_links(description: Description, frame: PageFrame) -> tuple[Link, ...]:
+    """The classes above the heading: the ontology's own first (what the entity is, "Agency"), then the
+    reused vocabularies' ("Organization", "Agent"); one link per name (Interval and ProperInterval both
+    read "Interval")."""
+    links: dict[str, Link] = {}
+    for cls in sorted(description.types(description.node), key=lambda c: (not c.startswith(t.ILRS), c)):
+        name = name_of(description, ox.NamedNode(cls), frame.lang, frame.vocabulary)
+        links.setdefault(name.value.casefold(), Link(frame.iris.page(cls), name, cls))
+    return tuple(links.values())
+
+
 def build_entity_page(
     description: Description,
     frame: PageFrame,
@@ -291,15 +299,15 @@ def build_entity_page(
     entity_path: str | None,
     alternates: tuple[Alternate, ...],
     languages: tuple[tuple[str, str, bool], ...],
+    disagreements: tuple[DisagreementRecord, ...] = (),
 ) -> EntityPage:
+    """The page's view-model; `disagreements` are the disagreement nodes about the entity
+    (`disagreement_view.find_disagreements`), read from the store by the caller."""
     node = description.node
     citations = Citations(description, frame.provenance)
     ctx = ValueContext(description, frame.iris, frame.lang, frame.vocabulary, citations)
     heading = name_of(description, node, frame.lang, frame.vocabulary)
-    types = tuple(
-        Link(frame.iris.page(c), name_of(description, ox.NamedNode(c), frame.lang, frame.vocabulary), c)
-        for c in sorted(description.types(node))
-    )
+    types = _type_links(description, frame)
     lead = pick_literal(
         [o for o in description.objects(node, t.DESCRIPTION) if isinstance(o, ox.Literal)], frame.lang
     )
@@ -312,8 +320,11 @@ def build_entity_page(
     type_cites = citations.cite_graphs(
         g for o in description.objects(node, t.TYPE) for g in description.graphs_of(node, t.TYPE, o)
     )
+    # Numbered in reading order: the box at the top first.
+    summary = build_summary(ctx)
     facts = _facts(ctx, node, _NOT_FACTS, heading)
     groups = _groups(facts)
+    disagreement_list = disagreement_views(disagreements, ctx)
     claims = _claim_groups(ctx)
     incoming = _incoming(ctx, frame, entity_path)
     page_map = moon_map(_map_sites(ctx, frame))
@@ -343,4 +354,6 @@ def build_entity_page(
         incoming_truncated=description.incoming_truncated,
         heading_citations=heading_cites,
         type_citations=type_cites,
+        summary=summary,
+        disagreements=disagreement_list,
     )

@@ -18,9 +18,11 @@ from ilrs_kg.errors import NotAcceptable
 from ilrs_kg.linked_data import formats as f
 from ilrs_kg.linked_data import terms as t
 from ilrs_kg.linked_data.describe import Description, describe
+from ilrs_kg.linked_data.disagreement_view import DisagreementRecord, find_disagreements
 from ilrs_kg.linked_data.documents import serialize_description
 from ilrs_kg.linked_data.entity_page import PageFrame, build_entity_page
 from ilrs_kg.linked_data.iris import EntityRef, IriMap, is_valid_segment
+from ilrs_kg.linked_data.name_search import MAX_QUERY
 from ilrs_kg.linked_data.naming import name_of
 from ilrs_kg.linked_data.render import render
 from ilrs_kg.linked_data.replies import (
@@ -33,9 +35,16 @@ from ilrs_kg.linked_data.replies import (
     plain_reply,
     redirect,
 )
+from ilrs_kg.linked_data.search_page import (
+    SEARCH_PAGE_SIZE,
+    EntityNames,
+    load_entity_names,
+    page_number,
+    search_entities,
+)
 from ilrs_kg.linked_data.snapshot import Snapshot, Snapshots
 from ilrs_kg.linked_data.source_page import statement_sets
-from ilrs_kg.linked_data.viewmodel import IncomingPage, Link, NotFoundPage, SearchPage, Text
+from ilrs_kg.linked_data.viewmodel import IncomingPage, Link, NotFoundPage, SearchPage
 from ilrs_kg.settings import Settings
 from ilrs_kg.web.frame import Alternate, PageMeta, SiteLinks
 from ilrs_kg.web.languages import SUPPORTED_LANGUAGES, negotiate_language
@@ -203,6 +212,7 @@ class LinkedData:
                 entity_path=ref.path,
                 alternates=self.alternates(ctx, ref),
                 languages=language_links(ctx.iris, f"doc/{ref.path}.html", ctx.lang, available),
+                disagreements=self.disagreements(ctx, description.iri),
             )
             if description.iri in ctx.snapshot.provenance.documents:
                 sets = statement_sets(ctx.snapshot.store, ctx.frame, description.iri)
@@ -273,39 +283,60 @@ class LinkedData:
 
     # -- search -----------------------------------------------------------------------------------
 
-    def search_links(self, ctx: Context, words: str, limit: int = 50) -> list[Link]:
-        """Entities whose names or IRIs contain every word, best (shortest) names first."""
-        tokens = [w for w in words.lower().split() if w][:6]
-        if not tokens:
-            return []
-        words_found = (
-            f"CONTAINS(LCASE(STR(?name)), {w}) || CONTAINS(LCASE(STR(?s)), {w})"
-            for w in map(_sparql_string, tokens)
+    def disagreements(self, ctx: Context, iri: str) -> tuple[DisagreementRecord, ...]:
+        """The disagreement nodes about an entity: a few store reads per disagreement, kept per store."""
+        found: tuple[DisagreementRecord, ...] = ctx.snapshot.remember(
+            "disagreements:" + iri, lambda: find_disagreements(ctx.snapshot.store, iri, self.base)
         )
-        filters = " && ".join(f"({clause})" for clause in words_found)
-        query = f"""SELECT ?s (SAMPLE(?name) AS ?n) WHERE {{
-            ?s <{t.LABEL}>|<{t.ALT_LABEL}> ?name
-            FILTER(STRSTARTS(STR(?s), "{self.base}id/") && {filters})
-        }} GROUP BY ?s ORDER BY STRLEN(STR(?n)) ?n LIMIT {limit}"""
-        rows = ctx.snapshot.store.query(query)
-        assert isinstance(rows, ox.QuerySolutions)
-        links = []
-        for row in rows:
-            subject, name = row["s"], row["n"]
-            if isinstance(subject, ox.NamedNode) and isinstance(name, ox.Literal):
-                links.append(
-                    Link(ctx.iris.page(subject.value), Text(name.value, name.language), subject.value)
-                )
-        return links
+        return found
+
+    def entity_names(self, ctx: Context) -> EntityNames:
+        names: EntityNames = ctx.snapshot.remember(
+            "search:names", lambda: load_entity_names(ctx.snapshot.store, self.base)
+        )
+        return names
+
+    def search_links(self, ctx: Context, words: str, limit: int = 50) -> list[Link]:
+        """Entities whose names match the words (name_search), best first."""
+        found = search_entities(
+            self.entity_names(ctx), words, ctx.iris, ctx.lang, ctx.snapshot.vocabulary, page_size=limit
+        )
+        return [result.link for result in found.results]
 
     def search(self, request: Request) -> Reply:
+        """GET /search?q=…[&page=n]: one page of the entities whose names match, best first."""
         ctx = self.context(request)
-        words = request.query.get("q", "").strip()[:200]
+        words = request.query.get("q", "").strip()[:MAX_QUERY]
+        number = page_number(request.query.get("page"))
+        if number is None:
+            return plain_reply(400, "page must be a positive whole number")
+        found = search_entities(
+            self.entity_names(ctx), words, ctx.iris, ctx.lang, ctx.snapshot.vocabulary, number
+        )
+
+        def href(n: int) -> str:
+            return ctx.iris.url(
+                "search", q=words, page=str(n), **({"lang": ctx.lang} if ctx.lang != "en" else {})
+            )
+
         view = SearchPage(
-            meta=PageMeta(title=f"Search: {words}" if words else "Search", lang=ctx.lang, site=ctx.site),
-            action=ctx.iris.url("search"),
+            meta=PageMeta(
+                title=f"Search: {words}" if words else "Search",
+                lang=ctx.lang,
+                site=ctx.site,
+                languages=tuple(
+                    (code, ctx.iris.url("search", q=words, lang=code), code == ctx.lang)
+                    for code in SUPPORTED_LANGUAGES
+                ),
+            ),
             query=words,
-            results=tuple(self.search_links(ctx, words)),
+            results=found.results,
+            total=found.total,
+            page=found.page,
+            pages=found.pages,
+            start=(found.page - 1) * SEARCH_PAGE_SIZE + 1,
+            previous_href=href(found.page - 1) if found.page > 1 else None,
+            next_href=href(found.page + 1) if found.page < found.pages else None,
         )
         return self.html_page(request, ctx, "search.html", view)
 
@@ -373,8 +404,3 @@ class LinkedData:
 def _is_plain_iri(text: str) -> bool:
     """An absolute http(s) IRI with nothing that could end an IRI in SPARQL text."""
     return bool(_PLAIN_IRI.match(text))
-
-
-def _sparql_string(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ").replace("\r", " ")
-    return f'"{escaped}"'

@@ -7,7 +7,7 @@ import pyoxigraph as ox
 
 from ilrs_kg.errors import NotAcceptable
 from ilrs_kg.linked_data import formats as f
-from ilrs_kg.linked_data.class_index import build_class_index, class_iri
+from ilrs_kg.linked_data.class_index import Sort, build_class_index, class_iri, parse_sort
 from ilrs_kg.linked_data.describe import value_of
 from ilrs_kg.linked_data.documents import serialize
 from ilrs_kg.linked_data.dumps import DUMPS, SHAPES_FILE
@@ -109,12 +109,27 @@ class SitePages:
         except ValueError:
             return plain_reply(400, "page must be a positive whole number")
 
-        def page_href(n: int) -> str:
-            return ctx.iris.url(
-                f"class/{name}", page=str(n), **({"lang": ctx.lang} if ctx.lang != "en" else {})
-            )
+        sort = parse_sort(cls or "", request.query.get("sort"), request.query.get("order"))
+        if sort is None:
+            return plain_reply(400, "sort must name a column of this table, and order be asc or desc")
+        lang = {"lang": ctx.lang} if ctx.lang != "en" else {}
 
-        page = build_class_index(ctx.snapshot.store, cls, ctx.frame, meta, number, page_href) if cls else None
+        def sort_query(chosen: Sort) -> dict[str, str]:
+            if chosen == Sort():
+                return {}
+            return {"sort": chosen.key, **({"order": "desc"} if chosen.descending else {})}
+
+        def page_href(n: int) -> str:
+            return ctx.iris.url(f"class/{name}", **sort_query(sort), page=str(n), **lang)
+
+        def sort_href(chosen: Sort) -> str:
+            return ctx.iris.url(f"class/{name}", **sort_query(chosen), **lang)
+
+        page = (
+            build_class_index(ctx.snapshot.store, cls, ctx.frame, meta, number, page_href, sort, sort_href)
+            if cls
+            else None
+        )
         if page is None:
             return plain_reply(404, f"No class {name!r} has instances here. See {ctx.site.ontology}.")
         meta = self._meta(ctx, f"{page.label} — all instances", f"class/{name}")

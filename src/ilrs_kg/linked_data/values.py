@@ -3,8 +3,8 @@ a linked name, a number with its unit."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
 
 import pyoxigraph as ox
 
@@ -178,3 +178,15 @@ def term_value(ctx: ValueContext, node: Term, prop: str) -> Value:
         href=href,
         hint=node.value if isinstance(node, ox.NamedNode) else None,
     )
+
+
+def _sort_key(value: Value) -> tuple[str, str]:
+    return (value.hint or "", value.text.value.casefold())
+
+
+def cited_values(ctx: ValueContext, node: Term, prop: str, objects: Sequence[Term]) -> tuple[Value, ...]:
+    """The values of one property of `node`, each citing the graphs that state it."""
+    values = (
+        replace(term_value(ctx, o, prop), citations=ctx.citations.cite_fact(node, prop, o)) for o in objects
+    )
+    return tuple(sorted(values, key=_sort_key))

@@ -119,6 +119,42 @@ class StatementSet:
 
 
 @dataclass(frozen=True)
+class SummaryRow:
+    label: str
+    values: tuple[Value, ...]  # each citing its own statement graphs
+    disagree: bool = False  # dates that cannot all be right: the sources disagree
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The box of key facts at the top of an entity page."""
+
+    title: str
+    rows: tuple[SummaryRow, ...]
+
+
+@dataclass(frozen=True)
+class DisagreementSide:
+    """One conflicting claim: its page, what it says on the point at issue, the graphs that state it."""
+
+    link: Link
+    says: Value | None
+    citations: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class DisagreementView:
+    """A curator's finding that sources disagree (an ilrs:Disagreement node), as the page shows it."""
+
+    link: Link
+    aspect: Text | None
+    note: Text | None
+    sides: tuple[DisagreementSide, ...]
+    omitted_by: tuple[tuple[Text, tuple[int, ...]], ...]  # sources that leave the claim out
+    citations: tuple[int, ...]  # the editorial graph stating the finding
+
+
+@dataclass(frozen=True)
 class EntityPage:
     meta: PageMeta
     iri: str
@@ -136,6 +172,8 @@ class EntityPage:
     type_citations: tuple[int, ...] = ()
     # A source document's page: what the data takes from it.
     statement_sets: tuple[StatementSet, ...] = ()
+    summary: Summary | None = None
+    disagreements: tuple[DisagreementView, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -162,8 +200,20 @@ class NotFoundPage:
 
 
 @dataclass(frozen=True)
+class SearchResult:
+    link: Link  # the entity, by its name in the reader's language
+    kinds: tuple[str, ...]  # its classes, by their labels
+    matched: Text | None  # the name that matched, when it is not the one shown
+
+
+@dataclass(frozen=True)
 class SearchPage:
     meta: PageMeta
-    action: str
     query: str
-    results: tuple[Link, ...]
+    results: tuple[SearchResult, ...]
+    total: int = 0
+    page: int = 1
+    pages: int = 1
+    start: int = 1  # the number of this page's first result
+    previous_href: str | None = None
+    next_href: str | None = None

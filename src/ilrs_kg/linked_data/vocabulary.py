@@ -3,7 +3,7 @@ for the reused W3C terms that the ontology declares without labels."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
@@ -68,15 +68,19 @@ _BUILTIN: dict[str, str] = {
     t.OWL + "Class": "Class",
 }
 
-# How a link reads from the entity it points to: "China — country of: CNSA".
+# How a link reads from the entity it points to, where the ontology declares no inverse property with a
+# label of its own: on CNSA's page, "operates: Chang'e 6" (not "operator of"), on Long March 5's, "launched".
 _INVERSE: dict[str, str] = {
     t.DERIVED_FROM: "cited by",
-    t.ILRS + "citedIn": "cites",
+    t.PROV + "atLocation": "events here",
+    t.PROV + "actedOnBehalfOf": "represented by",
+    t.PROV + "wasAssociatedWith": "activities associated with it",
+    t.PROV + "wasInfluencedBy": "influenced",
     t.ORG + "organization": "membership claims",
     t.ORG + "member": "membership claims",
-    t.ILRS + "involvedAgent": "involvement claims",
-    t.ILRS + "involvedIn": "involvement claims",
-    t.ILRS + "ofMission": "mission events",
+    t.ORG + "memberOf": "members",
+    t.ORG + "role": "memberships in this role",
+    t.ORG + "memberDuring": "period of",
     t.GEO + "sfWithin": "contains",
     t.HAS_GEOMETRY: "position of",
     t.HAS_TIME: "date of",
@@ -85,21 +89,62 @@ _INVERSE: dict[str, str] = {
     t.SKOS + "inScheme": "concepts",
     t.SKOS + "topConceptOf": "top concepts",
     t.SKOS + "hasTopConcept": "in scheme",
+    t.SKOS + "broader": "narrower",
+    t.DCTERMS + "isPartOf": "parts",
+    t.DCTERMS + "references": "referenced by",
+    t.URL: "web address of",
     t.TYPE: "instances",
+    t.ILRS + "citedIn": "cites",
+    t.ILRS + "claimedIn": "claims it states",
+    t.ILRS + "datePrecision": "dates at this precision",
+    t.ILRS + "firstToJoinAmong": "first to join",
+    t.ILRS + "landedOnSide": "missions that landed on it",
+    t.ILRS + "lunarSide": "sites on this side",
+    t.ILRS + "omittedBy": "disagreements over claims it leaves out",
+    t.ILRS + "conflictingStatements": "disagreements it takes a side in",
+    t.ILRS + "conflictingClaim": "disagreements over it",
+    t.ILRS + "disagreementAspect": "disagreements on this",
+    t.ILRS + "disagreementAbout": "disagreements",
+    t.ILRS + "derivationRule": "statements derived by it",
+    t.ILRS + "memberIdentifiedBy": "memberships it identifies",
+    t.ILRS + "involvedAgent": "involvement claims",
+    t.ILRS + "involvedIn": "involvement claims",
+    t.ILRS + "involvementRole": "involvements in this role",
+    t.ILRS + "throughEvent": "involvements through it",
+    t.ILRS + "partOfEvent": "events within it",
+    t.ILRS + "facility": "planned by",
+    t.ILRS + "objective": "objective of",
+    t.ILRS + "missionCategory": "missions in this category",
+    t.ILRS + "missionStatus": "missions with this status",
     t.ILRS + "phase": "missions in this phase",
     t.ILRS + "stage": "missions in this stage",
     t.ILRS + "stageOf": "stages",
     t.ILRS + "phaseOf": "phases",
-    t.ILRS + "partOfMission": "spacecraft",
+    t.ILRS + "launchSite": "launches from here",
+    t.ILRS + "targetSite": "missions aimed here",
     t.ILRS + "variantOf": "variants",
-    t.ILRS + "partOfEvent": "events within it",
-    t.ILRS + "concerns": "events about it",
-    t.ILRS + "party": "party to",
-    t.ILRS + "signedBy": "signed",
-    t.ILRS + "establishedBy": "established",
-    t.ILRS + "throughEvent": "involvements through it",
+    t.ILRS + "candidateLaunchVehicle": "candidate vehicle for",
+    t.ILRS + "launchVehicle": "launched",
+    t.ILRS + "builtBy": "built",
+    t.ILRS + "operator": "operates",
+    t.ILRS + "carriedPayload": "carried by",
+    t.ILRS + "partOfMission": "spacecraft",
     t.ILRS + "site": "events here",
+    t.ILRS + "spacecraft": "events of this spacecraft",
+    t.ILRS + "ofMission": "mission events",
+    t.ILRS + "concerns": "events about it",
+    t.ILRS + "eventType": "events of this type",
+    t.ILRS + "agreementType": "agreements of this type",
+    t.ILRS + "signedBy": "signed",
+    t.ILRS + "party": "party to",
+    t.ILRS + "signatoryBody": "signed for",
+    t.ILRS + "establishedBy": "memberships it established",
+    t.ILRS + "country": "of this country",
+    t.ILRS + "foundingAgreement": "founding agreement of",
+    t.ILRS + "leadAgency": "lead agency of",
 }
+# A label that already ends in a preposition ("built by") cannot take another "of".
+_PREPOSITIONS = ("of", "by", "in", "to", "for", "from", "with", "on", "at", "among", "about")
 
 
 def humanize(iri: str) -> str:
@@ -119,6 +164,8 @@ def curie(iri: str) -> str:
 class Vocabulary:
     labels: dict[str, str]
     definitions: dict[str, str]
+    # p -> q where the ontology says `p owl:inverseOf q` (either way round): p's inverse reads as q's label.
+    inverses: dict[str, str] = field(default_factory=dict)
 
     def label(self, iri: str) -> str:
         return self.labels.get(iri) or _BUILTIN.get(iri) or humanize(iri)
@@ -127,7 +174,17 @@ class Vocabulary:
         return iri in self.labels or iri in _BUILTIN
 
     def inverse_label(self, iri: str) -> str:
-        return _INVERSE.get(iri) or f"{self.label(iri)} of"
+        """How a link of property `iri` reads from its object: the ontology's inverse property's label,
+        else this module's table, else "<label> of", or "<label> (inverse)" after a preposition."""
+        inverse = self.inverses.get(iri)
+        if inverse is not None and inverse in self.labels:
+            return self.labels[inverse]
+        if iri in _INVERSE:
+            return _INVERSE[iri]
+        label = self.label(iri)
+        if label.rsplit(" ", 1)[-1] in _PREPOSITIONS:
+            return f"{label} (inverse)"
+        return f"{label} of"
 
     def definition(self, iri: str) -> str | None:
         return self.definitions.get(iri)
@@ -149,4 +206,9 @@ def load_vocabulary(store: ox.Store) -> Vocabulary:
     for quad in store.quads_for_pattern(None, ox.NamedNode(t.DEFINITION), None, graph):
         if isinstance(quad.subject, ox.NamedNode) and isinstance(quad.object, ox.Literal):
             definitions[quad.subject.value] = quad.object.value
-    return Vocabulary(labels, definitions)
+    inverses: dict[str, str] = {}
+    for quad in store.quads_for_pattern(None, ox.NamedNode(t.OWL + "inverseOf"), None, graph):
+        if isinstance(quad.subject, ox.NamedNode) and isinstance(quad.object, ox.NamedNode):
+            inverses[quad.subject.value] = quad.object.value
+            inverses.setdefault(quad.object.value, quad.subject.value)
+    return Vocabulary(labels, definitions, inverses)

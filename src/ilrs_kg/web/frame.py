@@ -34,6 +34,11 @@ class SiteLinks:
     void: str
     css: str
 
+    @property
+    def search(self) -> str:
+        """The header's search form submits here: /search beside the home page, on every front."""
+        return self.home + "search"
+
 
 @dataclass(frozen=True)
 class PageMeta:
