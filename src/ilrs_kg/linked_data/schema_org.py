@@ -43,6 +43,8 @@ SCHEMA_TYPES = {
     ILRS + "MissionEvent": "Event",
     ILRS + "Membership": "OrganizationRole",
     ILRS + "Involvement": "Role",
+    ILRS + "Post": "OrganizationRole",
+    ILRS + "Participation": "Role",
     ILRS + "SourceDocument": "CreativeWork",
     ILRS + "Disagreement": "CreativeWork",
     ILRS + "Objective": "DefinedTerm",

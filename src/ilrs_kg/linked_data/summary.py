@@ -212,6 +212,9 @@ _BODY_ROWS: tuple[tuple[str, Rows], ...] = (
     ("Lead agency of", linking(ILRS + "leadAgency")),
     ("Operates", linking(ILRS + "operator")),
     ("Party to", linking(ILRS + "party")),
+    ("Part of", own(ORG + "subOrganizationOf")),
+    ("Headed by", linking(ORG + "headOf")),
+    ("Pages about it", own(t.FOAF + "page")),
 )
 _CONCEPT_ROWS: tuple[tuple[str, Rows], ...] = (
     ("Definition", own(t.DEFINITION)),
@@ -234,10 +237,28 @@ SUMMARIES: tuple[tuple[str, tuple[tuple[str, Rows], ...]], ...] = (
     (
         ILRS + "Person",
         (
-            ("Position", own(ILRS + "positionTitle")),
+            ("Position", linking(ORG + "heldBy", ILRS + "Post")),
+            ("Head of", own(ORG + "headOf")),
             ("Member of", own(ORG + "memberOf")),
-            ("On behalf of", own(t.PROV + "actedOnBehalfOf")),
             ("Signed", linking(ILRS + "signedBy")),
+        ),
+    ),
+    (
+        ILRS + "Post",
+        (
+            ("In", own(ORG + "postIn")),
+            ("Kind of post", own(ORG + "role")),
+            ("Held by", own(ORG + "heldBy")),
+        ),
+    ),
+    (
+        ILRS + "Participation",
+        (
+            ("Who", own(t.PROV + "agent")),
+            ("Role", own(t.PROV + "hadRole")),
+            ("As", own(ILRS + "heldPost")),
+            ("On behalf of", own(ILRS + "onBehalfOf")),
+            ("In", linking(t.PROV + "qualifiedAssociation")),
         ),
     ),
     (
@@ -258,6 +279,7 @@ SUMMARIES: tuple[tuple[str, tuple[tuple[str, Rows], ...]], ...] = (
             ("Phase", own(ILRS + "phase")),
             ("Stage", own(ILRS + "stage")),
             ("COSPAR ID", own(ILRS + "cosparId")),
+            ("Pages about it", own(t.FOAF + "page")),
         ),
     ),
     (
@@ -314,6 +336,7 @@ SUMMARIES: tuple[tuple[str, tuple[tuple[str, Rows], ...]], ...] = (
             ("Type", own(ILRS + "agreementType")),
             ("Parties", own(ILRS + "party")),
             ("Signed by", own(ILRS + "signedBy")),
+            ("Who took part", own(t.PROV + "qualifiedAssociation")),
             ("Place", own(t.PROV + "atLocation")),
         ),
     ),
@@ -350,7 +373,12 @@ SUMMARIES: tuple[tuple[str, tuple[tuple[str, Rows], ...]], ...] = (
     ),
     (
         ILRS + "Event",
-        (("Date", own(t.HAS_TIME)), ("Type", own(ILRS + "eventType")), ("Place", own(t.PROV + "atLocation"))),
+        (
+            ("Date", own(t.HAS_TIME)),
+            ("Type", own(ILRS + "eventType")),
+            ("Who took part", own(t.PROV + "qualifiedAssociation")),
+            ("Place", own(t.PROV + "atLocation")),
+        ),
     ),
 )
 
