@@ -11,7 +11,6 @@ import pyoxigraph as ox
 from ilrs_kg.linked_data import terms as t
 from ilrs_kg.linked_data.dates import PartialDate, compatible
 from ilrs_kg.linked_data.describe import Description, Term
-from ilrs_kg.linked_data.iris import IriMap
 from ilrs_kg.linked_data.moon_map import MapSite, moon_map
 from ilrs_kg.linked_data.naming import as_text, name_of, pick_literal
 from ilrs_kg.linked_data.schema_org import schema_org
@@ -32,6 +31,7 @@ from ilrs_kg.linked_data.viewmodel import (
 from ilrs_kg.linked_data.vocabulary import Vocabulary
 from ilrs_kg.statement_graphs import Provenance
 from ilrs_kg.web.frame import Alternate, PageMeta, SiteLinks
+from ilrs_kg.web.iris import IriMap
 
 INCOMING_PREVIEW = 12
 

@@ -8,10 +8,10 @@ import pyoxigraph as ox
 
 from ilrs_kg.linked_data import terms as t
 from ilrs_kg.linked_data.describe import Description
-from ilrs_kg.linked_data.iris import IriMap
 from ilrs_kg.linked_data.naming import pick_literal
 from ilrs_kg.linked_data.values import earliest_date
 from ilrs_kg.statement_graphs import Provenance
+from ilrs_kg.web.iris import IriMap
 
 SCHEMA_TYPES = {
     t.ILRS + "Programme": "Project",

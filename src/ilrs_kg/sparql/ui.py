@@ -18,8 +18,8 @@ import pyoxigraph as ox
 
 from ilrs_kg.namespaces import PREFIXES
 from ilrs_kg.sparql.examples import Example
-from ilrs_kg.sparql.formats import FormatTable
 from ilrs_kg.sparql.jobs import QueryResult
+from ilrs_kg.web.formats import Offer
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
@@ -123,14 +123,14 @@ def example_links(examples: Iterable[Example]) -> tuple[Link, ...]:
     return tuple(Link(e.title, "/sparql?" + urlencode({"query": e.query})) for e in examples)
 
 
-def download_links(query: str, extra: list[tuple[str, str]], table: FormatTable) -> tuple[Link, ...]:
+def download_links(query: str, extra: list[tuple[str, str]], offer: Offer) -> tuple[Link, ...]:
     return tuple(
         Link(
             f.label,
             "/sparql?" + urlencode([("query", query), *extra, ("format", f.key)]),
             download=f"results.{f.extension}",
         )
-        for f in table.formats
+        for f in offer.formats
     )
 
 
