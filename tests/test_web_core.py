@@ -81,6 +81,8 @@ def frame_of(html: str) -> _Frame:
 # The same mistake on every route: a ?format= naming nothing on offer.
 UNKNOWN_FORMAT = [
     SPARQL + "&format=pdf",
+    "/class/Mission?format=pdf",  # HTML only: a ?format= naming anything else is refused the same way
+    "/search?q=chang&format=pdf",
     "/doc/mission/change-6?format=pdf",
     "/id/mission/change-6?format=pdf",
     "/dumps/?format=pdf",
@@ -98,12 +100,9 @@ def test_an_unknown_format_is_406_naming_what_is_on_offer_on_every_route(app: Fa
     assert reply.headers["content-type"] == "text/plain; charset=utf-8"
 
 
-@pytest.mark.parametrize("path", [*UNKNOWN_FORMAT[1:], "/class/Mission?format=pdf"])
+@pytest.mark.parametrize("path", UNKNOWN_FORMAT[1:])
 def test_a_browser_is_told_in_a_page_of_the_site(app: FastAPI, path: str) -> None:
     reply = fetch(app, path, BROWSER)
-    if path.startswith("/class/"):  # class pages come in HTML only: ?format= means nothing there
-        assert reply.status_code == 200
-        return
     assert reply.status_code == 406
     assert reply.headers["content-type"] == "text/html; charset=utf-8"
     frame = frame_of(reply.text)
@@ -149,6 +148,11 @@ def test_robots_txt_keeps_crawlers_off_the_query_endpoints(app: FastAPI) -> None
     rules = reply.text.splitlines()
     assert "User-agent: *" in rules and "Disallow: /sparql" in rules and "Disallow: /search" in rules
     assert "Disallow: /" not in rules  # the pages themselves may be indexed
+
+
+def test_html_only_pages_take_format_html(app: FastAPI) -> None:
+    assert fetch(app, "/class/Mission?format=html", BROWSER).status_code == 200
+    assert fetch(app, "/class/Mission?format=turtle", BROWSER).status_code == 406
 
 
 def test_a_bad_page_number_is_400_on_every_paged_list(app: FastAPI) -> None:

@@ -14,6 +14,8 @@ DOCUMENT = Offer((HTML, *GRAPH_FORMATS))
 ENTITY = Offer((*DOCUMENT.formats, *DATASET_FORMATS))
 GRAPH = Offer((HTML, *DATASET_FORMATS, *GRAPH_FORMATS[:2]))
 ENTITY_RDF_FORMATS = (*GRAPH_FORMATS, *DATASET_FORMATS)
+# Class indexes, search and incoming-link lists exist as HTML only.
+PAGE = Offer((HTML,))
 
 
 def is_browser(user_agent: str | None) -> bool:
@@ -26,3 +28,10 @@ def pick(request: Request, offer: Offer = DOCUMENT, extension: str | None = None
     preferred = HTML if is_browser(request.user_agent) else TURTLE
     default = preferred if preferred in offer.formats else None
     return choose(offer, request.accept, request.query.get("format") or extension, default)
+
+
+def require_html(request: Request) -> None:
+    """For a page that exists only as HTML: a `?format=` naming anything else is UnknownFormat (406), as
+    everywhere. The Accept header is not consulted (the page is the one representation, so it does not
+    vary by Accept)."""
+    choose(PAGE, None, request.query.get("format") or None)

@@ -193,6 +193,7 @@ class LinkedData:
 
     def html_page(self, request: Request, ctx: Context, template: str, view: Any) -> Reply:
         """A page that exists only as HTML (search, incoming links): it varies by language alone."""
+        f.require_html(request)
         body = render(template, page=view, meta=view.meta).encode()
         return document_reply(
             request,

@@ -92,6 +92,7 @@ class SitePages:
     # -- class indexes ----------------------------------------------------------------------------
 
     def class_index(self, request: Request, name: str) -> Reply:
+        f.require_html(request)
         ctx = self.service.context(request)
         cls = class_iri(name)
         meta = self._meta(ctx, name, f"class/{name}")
