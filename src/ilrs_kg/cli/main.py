@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 import pyoxigraph as ox
 
@@ -23,6 +24,7 @@ from ilrs_kg.web.formats import GRAPH_FORMATS, RESULTS_FORMATS
 # The formats' registry keys (ilrs_kg.web.formats), as ?format= takes them on the endpoint.
 QUERY_RESULT_FORMATS = {f.key: f.results for f in RESULTS_FORMATS if f.results is not None}
 GRAPH_RESULT_FORMATS = {f.key: f.rdf for f in GRAPH_FORMATS if f.rdf is not None}
+F = TypeVar("F", ox.RdfFormat, ox.QueryResultsFormat)
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
@@ -43,6 +45,15 @@ def _cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _named(formats: Mapping[str, F], name: str | None, default: str, other_forms: str) -> F | None:
+    """The format `--format` names among this query form's; None, after saying so, for another form's."""
+    chosen = formats.get(name or default)
+    if chosen is None:
+        choices = ", ".join(formats)
+        print(f"error: --format {name} is for {other_forms}; use one of {choices}", file=sys.stderr)
+    return chosen
+
+
 def _cmd_query(args: argparse.Namespace) -> int:
     settings = settings_from_args(args)
     text = Path(args.sparql[1:]).read_text(encoding="utf-8") if args.sparql.startswith("@") else args.sparql
@@ -55,23 +66,13 @@ def _cmd_query(args: argparse.Namespace) -> int:
         return 2
     out = sys.stdout.buffer
     if isinstance(result, ox.QueryTriples):
-        fmt = GRAPH_RESULT_FORMATS.get(args.format or "turtle")
+        fmt = _named(GRAPH_RESULT_FORMATS, args.format, "turtle", "SELECT/ASK")
         if fmt is None:
-            print(
-                f"error: --format {args.format} is for SELECT/ASK; use one of "
-                f"{', '.join(GRAPH_RESULT_FORMATS)}",
-                file=sys.stderr,
-            )
             return 2
         result.serialize(out, fmt)
     else:
-        results_fmt = QUERY_RESULT_FORMATS.get(args.format or "json")
+        results_fmt = _named(QUERY_RESULT_FORMATS, args.format, "json", "CONSTRUCT/DESCRIBE")
         if results_fmt is None:
-            print(
-                f"error: --format {args.format} is for CONSTRUCT/DESCRIBE; use one of "
-                f"{', '.join(QUERY_RESULT_FORMATS)}",
-                file=sys.stderr,
-            )
             return 2
         write_results(result, out, results_fmt)
     out.write(b"\n")
