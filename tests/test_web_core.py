@@ -15,10 +15,12 @@ import pytest
 from fastapi import FastAPI
 
 from ilrs_kg.app import create_app
+from ilrs_kg.errors import NotFound
 from ilrs_kg.exports.catalog import DUMP_FORMATS
 from ilrs_kg.settings import Settings
 from ilrs_kg.sparql.backend import InProcessBackend
 from ilrs_kg.sparql.limits import Limits
+from ilrs_kg.web.errors import answer
 from ilrs_kg.web.formats import GRAPH_FORMATS, RESULTS_FORMATS, W3C_FORMATS
 from ilrs_kg.web.reply import Reply, Request
 from tests.fixtures.linked_data.support import BROWSER, ROOT, fixture_store
@@ -252,3 +254,15 @@ def test_dumps_listing_is_a_page_of_the_site(app: FastAPI) -> None:
     assert 'href="http://127.0.0.1:8000/dumps/ilrs.ttl"' in reply.text
     listing = json.loads(fetch(app, "/dumps/?format=json").text)
     assert listing[0]["url"] == "http://127.0.0.1:8000/dumps/ilrs.ttl"
+
+
+def test_a_handler_called_anywhere_answers_its_mistakes_through_the_table() -> None:
+    def handler(_request: Request, kind: str) -> Reply:
+        raise NotFound(f"no {kind} here")
+
+    browser = answer(handler, Request(headers={"accept": BROWSER["Accept"], "host": "h.example"}), kind="x")
+    assert browser.status == 404 and browser.header("content-type") == "text/html; charset=utf-8"
+    assert frame_of(browser.body.decode()).site_header and "no x here" in browser.body.decode()
+    program = answer(handler, Request(headers={"accept": "application/json"}), kind="x")
+    assert json.loads(program.body) == {"status": 404, "error": "Not Found", "message": "no x here"}
+    assert pickle.loads(pickle.dumps(program)) == program

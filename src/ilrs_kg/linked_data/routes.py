@@ -13,8 +13,9 @@ from ilrs_kg.linked_data.service import LinkedData
 from ilrs_kg.linked_data.site_pages import SitePages
 from ilrs_kg.linked_data.snapshot import Clock, Snapshots, StoreProvider
 from ilrs_kg.settings import Settings
-from ilrs_kg.web.asgi import Handler, endpoint
+from ilrs_kg.web.asgi import endpoint
 from ilrs_kg.web.cors import CORS
+from ilrs_kg.web.errors import Handler
 
 _METHODS = ["GET", "HEAD"]
 

@@ -1,5 +1,6 @@
 """The only code that speaks ASGI: requests read into `Request` values, `Reply` values sent back, and
-the glue that serves a plain handler as a Starlette route.
+the glue that serves a plain handler as a Starlette route (or wherever a handler runs, a page worker
+included, `ilrs_kg.web.errors.answer` calls it).
 
 The SPARQL endpoint reads and sends raw ASGI (`read_request`, `send_reply`: nothing between the socket
 and the handler); the other fronts' handlers sit behind Starlette routing (`endpoint`). Either way a
@@ -14,15 +15,14 @@ from typing import Any
 from starlette.requests import Request as StarletteRequest
 from starlette.responses import FileResponse, Response
 
-from ilrs_kg.errors import IlrsKgError, QueryTooLarge
-from ilrs_kg.web.errors import error_reply
+from ilrs_kg.errors import QueryTooLarge
+from ilrs_kg.web.errors import Handler, answer
 from ilrs_kg.web.reply import Reply, Request
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
-Handler = Callable[..., Reply]
 
 
 def request_headers(scope: Scope) -> tuple[tuple[str, str], ...]:
@@ -97,18 +97,10 @@ def response(reply: Reply) -> Response:
     return Response(content=reply.body, status_code=reply.status, headers=headers)
 
 
-def call(handler: Handler, request: Request, **path_params: str) -> Reply:
-    """The handler's reply, or the rendered error it raised."""
-    try:
-        return handler(request, **path_params)
-    except IlrsKgError as exc:
-        return error_reply(request, exc)
-
-
 def endpoint(handler: Handler) -> Callable[[StarletteRequest], Awaitable[Response]]:
     """`handler(Request, **path_params) -> Reply` as a Starlette endpoint."""
 
     async def serve(http: StarletteRequest) -> Response:
-        return response(call(handler, starlette_request(http), **http.path_params))
+        return response(answer(handler, starlette_request(http), **http.path_params))
 
     return serve

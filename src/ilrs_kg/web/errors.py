@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from http import HTTPStatus
 
 from ilrs_kg.errors import IlrsKgError, NotAcceptable
@@ -20,6 +21,8 @@ from ilrs_kg.web.reply import Headers, Reply, Request
 from ilrs_kg.web.statuses import headers_for, status_for
 
 logger = logging.getLogger(__name__)
+
+Handler = Callable[..., Reply]  # handler(Request, **path_params) -> Reply
 
 TEXT = Format("text", "Plain text", "text/plain", "text/plain; charset=utf-8", "txt")
 _FORMS = Offer((TEXT, JSON, HTML))
@@ -67,3 +70,12 @@ def error_page(request: Request, status: int, message: str) -> str:
     lang = reader_language(request.query, request.accept_language)
     meta = PageMeta(title=reason(status), lang=lang, site=site_links(IriMap(request.server)))
     return render("ilrs_kg.web", "error.html", meta=meta, status=status, message=message)
+
+
+def answer(handler: Handler, request: Request, **path_params: str) -> Reply:
+    """The handler's reply, or the reply for the client's mistake it raised: how every handler is called,
+    in the HTTP process or a page worker."""
+    try:
+        return handler(request, **path_params)
+    except IlrsKgError as exc:
+        return error_reply(request, exc)
