@@ -266,3 +266,33 @@ def test_a_handler_called_anywhere_answers_its_mistakes_through_the_table() -> N
     program = answer(handler, Request(headers={"accept": "application/json"}), kind="x")
     assert json.loads(program.body) == {"status": 404, "error": "Not Found", "message": "no x here"}
     assert pickle.loads(pickle.dumps(program)) == program
+
+
+ODD_REQUESTS = [
+    ("/doc/mission/change-6?format=%FF", "*/*"),
+    ("/id/mission/change-6?format=", "*/*"),
+    ("/doc/mission/change-6.", "*/*"),
+    ("/doc/mission/.ttl", "*/*"),
+    ("/ontology.", "*/*"),
+    ("/ontology/", "*/*"),
+    ("/ontology/..%2F..%2Fetc", "*/*"),
+    ("/class/%2E%2E", "*/*"),
+    ("/class/Mission?page=-1", "*/*"),
+    ("/class/Mission?page=99999999999999999999", "*/*"),
+    ("/incoming/mission/change-6?property=", "*/*"),
+    ("/graph/" + "a/" * 50, "*/*"),
+    ("/search?q=" + "%22" * 300, "*/*"),
+    ("/doc/mission/change-6", ";;;, text/html;q=2, */*;q=nope"),
+    ("/doc/mission/change-6", "text/html;q=0, */*;q=0"),
+    ("/dumps/..%2Fstore", "*/*"),
+    ("/dumps/?format=json,html", "*/*"),
+    (SPARQL + "&format=", "text/html;q=0"),
+    ("/sparql?query=&format=pdf", "*/*"),
+]
+
+
+@pytest.mark.parametrize(("path", "accept"), ODD_REQUESTS)
+def test_a_clients_odd_request_is_never_a_server_error(app: FastAPI, path: str, accept: str) -> None:
+    for headers in ({"Accept": accept}, {**BROWSER, "Accept": accept}):
+        reply = fetch(app, path, headers)
+        assert reply.status_code < 500, (path, reply.status_code, reply.text[:300])

@@ -25,6 +25,8 @@ from ilrs_kg.web.formats import HTML, TURTLE
 from ilrs_kg.web.frame import Alternate, PageMeta
 from ilrs_kg.web.reply import Reply, Request
 
+_LAST_PAGE = 1_000_000_000
+
 
 class SitePages:
     def __init__(self, service: LinkedData) -> None:
@@ -97,7 +99,9 @@ class SitePages:
         cls = class_iri(name)
         meta = self._meta(ctx, name, f"class/{name}")
         try:
-            number = max(1, int(request.query.get("page", "1")))
+            # A page past the last shows the last, so a larger number than any OFFSET the engine reads
+            # means the same page: bounded here rather than failing in the query.
+            number = min(max(1, int(request.query.get("page", "1"))), _LAST_PAGE)
         except ValueError:
             raise BadRequest("page must be a positive whole number") from None
 
