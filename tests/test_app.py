@@ -9,9 +9,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from fastapi import APIRouter, FastAPI
+from fastapi import FastAPI
 
-import ilrs_kg.app as app_module
 from ilrs_kg.app import create_app
 from ilrs_kg.errors import NotAcceptable, QueryTimeout
 from ilrs_kg.settings import Settings
@@ -99,43 +98,20 @@ def test_linked_data_and_downloads_are_served_beside_the_endpoint(base: Settings
     exchange(create_app(base, RecordingBackend(base)), scenario)
 
 
-def test_without_linked_data_the_root_leads_to_the_query_page(
-    base: Settings, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(app_module, "_optional_module", lambda name: None)
+def test_package_errors_raised_by_other_routes_map_to_statuses(base: Settings) -> None:
+    app = create_app(base, RecordingBackend(base))
 
-    async def scenario(client: httpx.AsyncClient) -> None:
-        root = await client.get("/")
-        assert root.status_code == 303 and root.headers["location"] == "/sparql"
-        assert (await client.get("/dumps/")).status_code == 404
-
-    exchange(create_app(base, RecordingBackend(base)), scenario)
-
-
-def test_package_errors_raised_by_other_routes_map_to_statuses(
-    base: Settings, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    router = APIRouter()
-
-    @router.get("/picky")
     async def picky() -> None:
         raise NotAcceptable("Accept: image/png", ("text/html",))
 
-    class Module:
-        @staticmethod
-        def build_router(_settings: Settings, *_args: object) -> APIRouter:
-            return router
-
-    monkeypatch.setattr(
-        app_module, "_optional_module", lambda name: Module if name.endswith("linked_data.routes") else None
-    )
+    app.add_api_route("/picky", picky)
 
     async def scenario(client: httpx.AsyncClient) -> None:
         reply = await client.get("/picky")
         assert reply.status_code == 406
         assert "on offer: text/html" in reply.text
 
-    exchange(create_app(base, RecordingBackend(base)), scenario)
+    exchange(app, scenario)
 
 
 def test_the_default_backend_needs_a_built_store(tmp_path: Path) -> None:

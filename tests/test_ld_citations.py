@@ -18,11 +18,11 @@ from fastapi import FastAPI
 from ilrs_kg.linked_data import terms as t
 from ilrs_kg.linked_data.describe import describe
 from ilrs_kg.linked_data.entity_page import PageFrame, build_entity_page
-from ilrs_kg.linked_data.iris import IriMap
 from ilrs_kg.linked_data.service import site_links
 from ilrs_kg.linked_data.values import value_graphs
 from ilrs_kg.linked_data.vocabulary import load_vocabulary
 from ilrs_kg.statement_graphs import load_provenance
+from ilrs_kg.web.iris import IriMap
 from tests.fixtures.linked_data.support import BROWSER, ID, fetch, fixture_store, make_app
 
 BASE = "https://w3id.org/ilrs/"
@@ -154,10 +154,10 @@ def test_no_row_on_any_page_cites_a_graph_that_does_not_state_it(store: ox.Store
     """For every entity, every fact row's citations are exactly the graphs of its own quads."""
     provenance = load_provenance(store)
     frame = PageFrame(
-        IriMap(BASE, "http://testserver/"),
+        IriMap("http://testserver/"),
         "en",
         load_vocabulary(store),
-        site_links(IriMap(BASE, "http://testserver/")),
+        site_links(IriMap("http://testserver/")),
         provenance,
     )
     subjects = {

@@ -49,10 +49,11 @@ def test_format_parameter_overrides_accept(app: FastAPI, fmt: str, extension: st
     assert response.headers["location"].endswith(f"/doc/mission/change-6.{extension}")
 
 
-def test_unknown_format_parameter_is_a_400_naming_the_formats(app: FastAPI) -> None:
+def test_unknown_format_parameter_is_a_406_naming_the_formats(app: FastAPI) -> None:
     response = fetch(app, "/doc/mission/change-6?format=pdf")
-    assert response.status_code == 400
-    assert "html, ttl, jsonld, nt, rdf" in response.text
+    assert response.status_code == 406  # as on /sparql and /dumps/ (ilrs_kg.web.statuses)
+    assert "format=pdf" in response.text
+    assert "?format=html|turtle|ntriples|jsonld|rdfxml|trig|nquads" in response.text
 
 
 @pytest.mark.parametrize(

@@ -1,12 +1,23 @@
-"""Which format and language a request gets (linked_data.formats, web.languages)."""
+"""Which format and language a request gets (linked_data.formats over web.formats, web.languages)."""
 
 from __future__ import annotations
 
+import urllib.parse
+
 import pytest
 
-from ilrs_kg.errors import NotAcceptable
-from ilrs_kg.linked_data.formats import UnknownFormat, choose_format, format_by_name, is_browser
+from ilrs_kg.errors import NotAcceptable, UnknownFormat
+from ilrs_kg.linked_data.formats import DOCUMENT, is_browser, pick
+from ilrs_kg.web.formats import Format
 from ilrs_kg.web.languages import negotiate_language
+from ilrs_kg.web.reply import Request
+
+
+def choose_format(accept: str | None, user_agent: str | None, format_name: str | None = None) -> Format:
+    headers = {"accept": accept, "user-agent": user_agent}
+    query = urllib.parse.urlencode({"format": format_name}).encode() if format_name is not None else b""
+    return pick(Request("GET", query, {k: v for k, v in headers.items() if v is not None}))
+
 
 FIREFOX = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
 CHROME_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8"
@@ -38,6 +49,9 @@ CHROME_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avi
         ("text/n3, */*;q=0.1", None, "ttl"),
         ("text/rdf+n3", None, "ttl"),
         ("application/rdf+xml, */*;q=0.1", None, "rdf"),
+        ("application/xml", None, "rdf"),
+        ("application/turtle", None, "ttl"),
+        ("text/plain", "curl/8.5.0", "nt"),
     ],
 )
 def test_choose_format(accept: str | None, user_agent: str | None, expected: str) -> None:
@@ -64,15 +78,27 @@ def test_nothing_acceptable_names_the_formats(accept: str) -> None:
         ("nt", "nt"),
         ("text/plain", "nt"),
         ("text/n3", "ttl"),
+        # one canonical key each, every other spelling an alias, as on every route
+        ("turtle", "ttl"),
+        ("application/turtle", "ttl"),
+        ("rdfxml", "rdf"),
+        ("rdf+xml", "rdf"),
+        ("xml", "rdf"),
+        ("application/xml", "rdf"),
+        ("ntriples", "nt"),
+        ("json-ld", "jsonld"),
+        ("application/json", "jsonld"),
     ],
 )
 def test_format_parameter(name: str, expected: str) -> None:
-    assert format_by_name(name).extension == expected
+    assert choose_format("image/png", "curl/8", name).extension == expected
+    found = DOCUMENT.named(name)
+    assert found is not None and found.extension == expected
 
 
 def test_unknown_format_parameter_lists_the_formats() -> None:
-    with pytest.raises(UnknownFormat, match="html, ttl, jsonld, nt, rdf"):
-        format_by_name("pdf")
+    with pytest.raises(UnknownFormat, match=r"format=pdf.*text/html.*text/turtle.*html\|turtle\|"):
+        choose_format(None, None, "pdf")
 
 
 @pytest.mark.parametrize(

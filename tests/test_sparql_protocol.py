@@ -12,9 +12,9 @@ import pyoxigraph as ox
 import pytest
 
 from ilrs_kg.namespaces import DATA_GRAPH, ONTOLOGY_GRAPH
-from ilrs_kg.sparql.http import HttpRequest, Reply
 from ilrs_kg.sparql.jobs import QueryJob, QueryResult
 from ilrs_kg.sparql.protocol import SparqlEndpoint
+from ilrs_kg.web.reply import Reply, Request
 from tests.fixtures.sparql.support import (
     CHANGE_6,
     FIXTURE_GRAPH,
@@ -53,7 +53,7 @@ def post(
         headers["content-type"] = content_type
     if accept is not None:
         headers["accept"] = accept
-    return handle(ep, HttpRequest("POST", query_string, headers, body))
+    return handle(ep, Request("POST", query_string, headers, body))
 
 
 def test_get_answers_in_sparql_json_by_default(ep: SparqlEndpoint) -> None:
@@ -257,24 +257,24 @@ def test_bad_queries_are_client_errors_that_say_why(
 @pytest.mark.parametrize(
     ("request_", "status", "says"),
     [
-        (HttpRequest("GET", b"query=a&query=b"), 400, "given 2 times"),
-        (HttpRequest("GET", b"query=%FF"), 400, "UTF-8"),
-        (HttpRequest("GET", b"default-graph-uri=" + DATA_GRAPH.encode()), 400, "query parameter is missing"),
-        (HttpRequest("POST", b"", {"content-type": FORM}, b"format=json"), 400, "query parameter is missing"),
-        (HttpRequest("POST", b"", {}, LABELS.encode()), 415, "no Content-Type"),
-        (HttpRequest("POST", b"", {"content-type": "text/plain"}, LABELS.encode()), 415, "text/plain"),
+        (Request("GET", b"query=a&query=b"), 400, "given 2 times"),
+        (Request("GET", b"query=%FF"), 400, "UTF-8"),
+        (Request("GET", b"default-graph-uri=" + DATA_GRAPH.encode()), 400, "query parameter is missing"),
+        (Request("POST", b"", {"content-type": FORM}, b"format=json"), 400, "query parameter is missing"),
+        (Request("POST", b"", {}, LABELS.encode()), 415, "no Content-Type"),
+        (Request("POST", b"", {"content-type": "text/plain"}, LABELS.encode()), 415, "text/plain"),
         (
-            HttpRequest("POST", b"", {"content-type": "application/sparql-query"}, b"SELECT \xff"),
+            Request("POST", b"", {"content-type": "application/sparql-query"}, b"SELECT \xff"),
             400,
             "UTF-8",
         ),
         (
-            HttpRequest("POST", b"", {"content-type": "application/sparql-update"}, b"CLEAR ALL"),
+            Request("POST", b"", {"content-type": "application/sparql-update"}, b"CLEAR ALL"),
             403,
             "read-only",
         ),
-        (HttpRequest("PUT", b"", {}, b""), 405, "PUT is not allowed"),
-        (HttpRequest("DELETE", b"", {}, b""), 405, "DELETE is not allowed"),
+        (Request("PUT", b"", {}, b""), 405, "PUT is not allowed"),
+        (Request("DELETE", b"", {}, b""), 405, "DELETE is not allowed"),
     ],
     ids=[
         "duplicate",
@@ -290,7 +290,7 @@ def test_bad_queries_are_client_errors_that_say_why(
     ],
 )
 def test_bad_requests_are_client_errors_that_say_why(
-    ep: SparqlEndpoint, request_: HttpRequest, status: int, says: str
+    ep: SparqlEndpoint, request_: Request, status: int, says: str
 ) -> None:
     reply = handle(ep, request_)
     assert reply.status == status
@@ -335,16 +335,16 @@ def test_etag_revalidation_answers_304(ep: SparqlEndpoint) -> None:
     assert get(ep, LABELS, "text/csv").header("etag") != etag
     headers = {"if-none-match": etag}
     query_string = urllib.parse.urlencode({"query": LABELS}).encode()
-    revalidated = handle(ep, HttpRequest("GET", query_string, headers))
+    revalidated = handle(ep, Request("GET", query_string, headers))
     assert revalidated.status == 304 and revalidated.body == b""
     assert revalidated.header("etag") == etag and revalidated.header("vary") == "Accept"
-    stale = handle(ep, HttpRequest("GET", query_string, {"if-none-match": 'W/"other"'}))
+    stale = handle(ep, Request("GET", query_string, {"if-none-match": 'W/"other"'}))
     assert stale.status == 200
 
 
 def test_head_has_the_headers_of_get(ep: SparqlEndpoint) -> None:
     query_string = urllib.parse.urlencode({"query": LABELS}).encode()
-    head = handle(ep, HttpRequest("HEAD", query_string))
+    head = handle(ep, Request("HEAD", query_string))
     assert head.status == 200
     assert head.header("content-type") == "application/sparql-results+json"
 
@@ -376,7 +376,7 @@ def test_simultaneous_identical_queries_run_once(tmp_path: Path) -> None:
         return await run(job, client)
 
     counting.backend.run = slow  # type: ignore[method-assign]
-    request = HttpRequest("GET", urllib.parse.urlencode({"query": LABELS}).encode())
+    request = Request("GET", urllib.parse.urlencode({"query": LABELS}).encode())
 
     async def burst() -> list[Reply]:
         return await asyncio.gather(*(counting.handle(request) for _ in range(5)))
@@ -390,7 +390,7 @@ def test_simultaneous_identical_queries_run_once(tmp_path: Path) -> None:
 def test_cors_preflight(ep: SparqlEndpoint) -> None:
     reply = handle(
         ep,
-        HttpRequest(
+        Request(
             "OPTIONS",
             b"",
             {
@@ -404,7 +404,7 @@ def test_cors_preflight(ep: SparqlEndpoint) -> None:
     assert reply.header("access-control-allow-origin") == "*"
     assert "POST" in (reply.header("access-control-allow-methods") or "")
     assert reply.header("access-control-allow-headers") == "content-type"
-    plain = handle(ep, HttpRequest("OPTIONS"))
+    plain = handle(ep, Request("OPTIONS"))
     assert plain.status == 204 and plain.header("allow") == "GET, HEAD, POST, OPTIONS"
 
 

@@ -1,9 +1,10 @@
 """The web app: `create_app(settings)` wires the SPARQL endpoint, the linked-data pages and the dumps.
 
     /sparql      SPARQL 1.1 Protocol endpoint and query UI        ilrs_kg.sparql
-    /id/..., /   linked-data pages (when ilrs_kg.linked_data is there)
-    /dumps/      downloads (when ilrs_kg.exports is there)
-    /static/     the stylesheets of the query page and the downloads listing
+    /id/..., /   linked-data pages                                ilrs_kg.linked_data
+    /dumps/      downloads                                        ilrs_kg.exports
+    /static/     the query page's stylesheet
+    /robots.txt  what crawlers may fetch
 
 Every request and reply passes through ilrs_kg.edge (outermost): links from the configured public
 base, never the Host header; the body's deadline; the security headers.
@@ -12,12 +13,13 @@ Queries go through one QueryBackend (by default a LiveBackend, ilrs_kg.live: wor
 release of the built store, started and stopped with the app, and swapped for the next release when a
 build moves `current`). The linked-data pages read a pyoxigraph store through a provider (by default the
 LiveBackend's in-memory copy of the same release); every request is pinned to one release. Errors from
-the package's tree (ilrs_kg.errors) become statuses in one place, ilrs_kg.sparql.statuses.
+the package's tree (ilrs_kg.errors), and the framework's own 404 and 405 for an address no route
+answers, become statuses in one place, ilrs_kg.web.statuses, and are rendered for whoever asked by
+ilrs_kg.web.errors (an HTML page in the site frame for a browser).
 """
 
 from __future__ import annotations
 
-import importlib
 import threading
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -25,23 +27,32 @@ from importlib import resources
 
 import pyoxigraph as ox
 from fastapi import FastAPI, Request
-from fastapi.responses import PlainTextResponse, RedirectResponse, Response
+from fastapi.exception_handlers import http_exception_handler
+from fastapi.responses import Response
+from starlette.exceptions import HTTPException
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ilrs_kg.edge import Edge
-from ilrs_kg.errors import IlrsKgError
+from ilrs_kg.errors import IlrsKgError, MethodNotAllowed, NotFound
+from ilrs_kg.exports.routes import build_router as dumps_router
+from ilrs_kg.linked_data.routes import build_router as linked_data_router
 from ilrs_kg.live import LiveBackend, PinVersion
 from ilrs_kg.settings import Settings
 from ilrs_kg.sparql.backend import InProcessBackend, QueryBackend
 from ilrs_kg.sparql.examples import load_examples
 from ilrs_kg.sparql.protocol import SparqlEndpoint
-from ilrs_kg.sparql.statuses import headers_for, status_for
 from ilrs_kg.store import load_in_memory
+from ilrs_kg.web.asgi import response, starlette_request
+from ilrs_kg.web.cors import EXPOSED
+from ilrs_kg.web.errors import error_reply
 
 StoreProvider = Callable[[], ox.Store]
 SPARQL_PATH = "/sparql"
-_STYLESHEETS = ("sparql.css", "downloads.css")
+_STYLESHEETS = ("sparql.css",)
+# Crawlers may read every page about the graph; not the endpoint (each example link on the query page
+# is a query to run) nor search and incoming-link lists (queries too, and endless).
+ROBOTS = b"User-agent: *\nDisallow: /sparql\nDisallow: /search\nDisallow: /incoming/\n"
 
 
 class SparqlFirst:
@@ -72,16 +83,6 @@ def _memoized_store(settings: Settings) -> StoreProvider:
     return provide
 
 
-def _optional_module(name: str) -> object | None:
-    """A part of the product built separately; the app works without it."""
-    try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError as exc:
-        if exc.name is not None and name.startswith(exc.name):
-            return None
-        raise
-
-
 def create_app(
     settings: Settings, backend: QueryBackend | None = None, *, store_provider: StoreProvider | None = None
 ) -> FastAPI:
@@ -109,42 +110,39 @@ def create_app(
     app.state.settings = settings
     app.state.backend = backend
 
-    linked_data = _optional_module("ilrs_kg.linked_data.routes")
-    if linked_data is not None:
-        modified = live.modified if live else None
-        app.include_router(linked_data.build_router(settings, store_provider, modified))  # type: ignore[attr-defined]
-    exports = _optional_module("ilrs_kg.exports.routes")
-    if exports is not None:
-        dumps = live.dumps_dir if live else None
-        app.include_router(exports.build_router(settings, dumps))  # type: ignore[attr-defined]
-    if not any(getattr(route, "path", None) == "/" for route in app.routes):
-        app.add_api_route(
-            "/",
-            lambda: RedirectResponse(SPARQL_PATH, status_code=303),
-            methods=["GET", "HEAD"],
-            include_in_schema=False,
-        )
-
+    app.include_router(linked_data_router(settings, store_provider, live.modified if live else None))
+    app.include_router(dumps_router(settings, live.dumps_dir if live else None))
     _add_stylesheets(app)
+    app.add_api_route(
+        "/robots.txt",
+        _serving(ROBOTS, "text/plain; charset=utf-8"),
+        methods=["GET", "HEAD"],
+        include_in_schema=False,
+    )
 
     @app.exception_handler(IlrsKgError)
-    async def package_error(_request: Request, exc: IlrsKgError) -> Response:
-        return PlainTextResponse(f"{exc}\n", status_code=status_for(exc), headers=headers_for(exc))
+    async def package_error(request: Request, exc: IlrsKgError) -> Response:
+        return response(error_reply(starlette_request(request), exc))
+
+    @app.exception_handler(HTTPException)
+    async def routing_error(request: Request, exc: HTTPException) -> Response:
+        """No route answers the address (404) or the method (405): the same table, the same pages."""
+        error: IlrsKgError
+        if exc.status_code == 404:
+            error = NotFound(f"nothing is at {request.url.path}; the site starts at /")
+        elif exc.status_code == 405:
+            allowed = (exc.headers or {}).get("Allow", "GET, HEAD")
+            error = MethodNotAllowed(request.method, tuple(m.strip() for m in allowed.split(",")))
+        else:
+            return await http_exception_handler(request, exc)
+        return response(error_reply(starlette_request(request), error))
 
     app.add_middleware(
         CORSMiddleware,
         allow_origins=["*"],
         allow_methods=["GET", "HEAD", "OPTIONS"],
         allow_headers=["*"],
-        expose_headers=[
-            "ETag",
-            "Link",
-            "Content-Location",
-            "Location",
-            "Last-Modified",
-            "Vary",
-            "Data-Version",
-        ],
+        expose_headers=list(EXPOSED),
     )
     endpoint = SparqlEndpoint(settings, backend, examples=load_examples(settings.root / "queries"))
     app.add_middleware(SparqlFirst, endpoint=endpoint)
@@ -158,11 +156,13 @@ def _add_stylesheets(app: FastAPI) -> None:
     """Styles live in files, not in the pages: the pages' Content-Security-Policy allows no inline style."""
     for name in _STYLESHEETS:
         css = resources.files("ilrs_kg").joinpath(f"static/{name}").read_bytes()
-        app.add_api_route(f"/static/{name}", _serving(css), methods=["GET", "HEAD"], include_in_schema=False)
+        app.add_api_route(
+            f"/static/{name}", _serving(css, "text/css"), methods=["GET", "HEAD"], include_in_schema=False
+        )
 
 
-def _serving(css: bytes) -> Callable[[], Response]:
-    def stylesheet() -> Response:
-        return Response(css, media_type="text/css", headers={"Cache-Control": "public, max-age=300"})
+def _serving(content: bytes, media_type: str) -> Callable[[], Response]:
+    def serve() -> Response:
+        return Response(content, media_type=media_type, headers={"Cache-Control": "public, max-age=300"})
 
-    return stylesheet
+    return serve

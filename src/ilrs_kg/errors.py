@@ -10,6 +10,8 @@
     │   ├── BadRequest         a parameter missing, repeated or malformed; a body that is not UTF-8
     │   ├── UnsupportedMediaType  the body's Content-Type is not one the endpoint reads
     │   ├── NotAcceptable      no format on offer matches the Accept header (names those on offer)
+    │   │   └── UnknownFormat  a `?format=` value or file extension names no format on offer here
+    │   ├── NotFound           nothing is at this address (an unknown path, entity, class or file)
     │   ├── MethodNotAllowed   the method is not one the resource answers (names those allowed)
     │   ├── RequestTimeout     the request's head or body did not arrive within its time limit
     │   ├── UrlTooLong         the request target is longer than the URL limit (a query should be POSTed)
@@ -29,7 +31,7 @@
         ├── ClientBusy         the client has as many queries in flight as it may (429)
         └── QueryFailed        evaluation failed for a reason that is not the client's (a server fault)
 
-HTTP statuses for these are chosen in one place: ilrs_kg.sparql.statuses.
+HTTP statuses for these are chosen in one place: ilrs_kg.web.statuses.
 """
 
 from __future__ import annotations
@@ -92,6 +94,16 @@ class NotAcceptable(RequestError):
         self.wanted = wanted
         self.offered = offered
         super().__init__(f"no format on offer matches {wanted}; on offer: {', '.join(offered)}")
+
+
+class UnknownFormat(NotAcceptable):
+    def __init__(self, requested: str, offered: tuple[str, ...]) -> None:
+        self.requested = requested
+        super().__init__(f"format={requested}", offered)
+
+
+class NotFound(RequestError):
+    pass
 
 
 class MethodNotAllowed(RequestError):

@@ -38,7 +38,7 @@ from ilrs_kg.errors import (
     UrlTooLong,
 )
 from ilrs_kg.settings import Settings
-from ilrs_kg.sparql.statuses import headers_for, status_for
+from ilrs_kg.web.statuses import headers_for, status_for
 
 # Room for the method, the HTTP version and line ends around the target, in the buffer h11 keeps.
 _REQUEST_LINE_SLACK = 64

@@ -51,3 +51,12 @@ def sparql_prefix_block(names: tuple[str, ...] | None = None) -> str:
     """PREFIX declarations for SPARQL text, for all known prefixes or the ones named."""
     chosen = names if names is not None else tuple(PREFIXES)
     return "".join(f"PREFIX {name}: <{PREFIXES[name]}>\n" for name in chosen)
+
+
+def curie(iri: str, *, instances: bool = True) -> str | None:
+    """`prefix:local` for an IRI in one of the known namespaces, else None; with `instances=False` an
+    instance IRI (under ID_NS) is left whole, where its full address is what a reader needs."""
+    for name, namespace in PREFIXES.items():
+        if iri.startswith(namespace) and len(iri) > len(namespace) and (instances or name != "id"):
+            return f"{name}:{iri[len(namespace) :]}"
+    return None

@@ -1,14 +1,14 @@
 """One frozen Settings object, built once at the edge (CLI or test) and passed explicitly.
 
-Nothing here reads the environment at import time.
+Nothing here reads the environment at import time. The data's IRI base is not a setting: it is a
+promise (ilrs_kg.namespaces.BASE) the data files, shapes, rules and dumps spell; the server maps it onto
+wherever it runs (`public_base`, ilrs_kg.web.iris).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-
-from ilrs_kg.namespaces import BASE
 
 
 def default_root() -> Path:
@@ -29,8 +29,6 @@ class Settings:
     root: Path = field(default_factory=default_root)
     # Where built artefacts go; None means <root>/build.
     build_dir: Path | None = None
-    # The canonical base of the data's IRIs; the server maps it onto wherever it runs.
-    base_iri: str = BASE
     # Which engine checks the SHACL core shapes (validation.VALIDATORS): "sparql", compiled to SPARQL and
     # run by Oxigraph (linear, no rdflib copy of the graph), or "pyshacl", the reference it agrees with.
     validator: str = "sparql"

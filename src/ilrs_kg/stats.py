@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from ilrs_kg.namespaces import ID_NS, PREFIXES
+from ilrs_kg.namespaces import ID_NS, PREFIXES, curie
 from ilrs_kg.statement_graphs import STATEMENT_KINDS, Kind, load_provenance
 
 _TYPE = PREFIXES["rdf"] + "type"
@@ -103,10 +103,4 @@ def compute(store: ox.Store) -> GraphStats:
 
 
 def _shorten(by_iri: dict[str, int]) -> dict[str, int]:
-    def curie(iri: str) -> str:
-        for prefix, namespace in PREFIXES.items():
-            if iri.startswith(namespace):
-                return f"{prefix}:{iri[len(namespace) :]}"
-        return iri
-
-    return {curie(iri): n for iri, n in by_iri.items()}
+    return {curie(iri) or iri: n for iri, n in by_iri.items()}

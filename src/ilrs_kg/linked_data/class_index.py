@@ -20,7 +20,7 @@ from ilrs_kg.linked_data.naming import as_text, name_of, pick_literal
 from ilrs_kg.linked_data.source_list import source_entries
 from ilrs_kg.linked_data.values import Citations, ValueContext, cited_values
 from ilrs_kg.linked_data.viewmodel import Link, SourceEntry, Text, Value
-from ilrs_kg.namespaces import ONTOLOGY_GRAPH, PREFIXES
+from ilrs_kg.namespaces import ID_NS, ONTOLOGY_GRAPH, PREFIXES
 from ilrs_kg.statement_graphs import fact_graphs
 from ilrs_kg.web.frame import PageMeta
 
@@ -133,7 +133,7 @@ def _instances_where(cls: str, base: str) -> str:
     # statement graphs (and, for source documents, the provenance graph) type, never the ontology.
     return f"""?type <{RDFS_SUBCLASS_OF}>* <{cls}>
         GRAPH ?g {{ ?s a ?type }}
-        FILTER(?g != <{ONTOLOGY_GRAPH}> && STRSTARTS(STR(?s), "{base}id/"))"""
+        FILTER(?g != <{ONTOLOGY_GRAPH}> && STRSTARTS(STR(?s), "{ID_NS}"))"""
 
 
 def _select(store: ox.Store, query: str) -> list[ox.QuerySolution]:

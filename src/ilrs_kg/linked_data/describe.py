@@ -21,6 +21,7 @@ from itertools import islice
 import pyoxigraph as ox
 
 from ilrs_kg.linked_data import terms as t
+from ilrs_kg.namespaces import ID_NS
 from ilrs_kg.statement_graphs import fact_graphs, graph_descriptions
 
 # Incoming links beyond this many are left out of a document (the HTML pages them separately).
@@ -52,7 +53,7 @@ def _is_dependent(term: object, base: str) -> bool:
     if isinstance(term, ox.BlankNode):
         return True
     return isinstance(term, ox.NamedNode) and any(
-        term.value.startswith(f"{base}id/{kind}/") for kind in t.DEPENDENT_KINDS
+        term.value.startswith(f"{ID_NS}{kind}/") for kind in t.DEPENDENT_KINDS
     )
 
 
@@ -89,7 +90,7 @@ def _context(store: ox.Store, iris: Iterable[str], base: str) -> list[ox.Triple]
         node = ox.NamedNode(iri)
         for predicate in _NAMING:
             triples += _facts(store, node, predicate)
-        if not iri.startswith(base + "id/"):
+        if not iri.startswith(ID_NS):
             continue
         triples += _facts(store, node, t.TYPE)
         for geometry in _facts(store, node, t.HAS_GEOMETRY):

@@ -19,9 +19,9 @@ import pyoxigraph as ox
 
 from ilrs_kg.linked_data import terms as t
 from ilrs_kg.linked_data.describe import Description
-from ilrs_kg.linked_data.formats import DATASET_FORMATS, DocFormat
 from ilrs_kg.linked_data.replies import LICENSE
-from ilrs_kg.namespaces import ONTOLOGY_GRAPH, PREFIXES, PROVENANCE_GRAPH
+from ilrs_kg.namespaces import ID_NS, ONTOLOGY_GRAPH, PREFIXES, PROVENANCE_GRAPH
+from ilrs_kg.web.formats import DATASET_FORMATS, Format
 
 _SKIPPED_PREFIXES = {"id", "sh", "vann"}
 
@@ -32,13 +32,13 @@ def prefixes_for(triples: list[ox.Triple], base: str) -> dict[str, str]:
     kinds: set[str] = set()
     for triple in triples:
         for term in (triple.subject, triple.object):
-            if isinstance(term, ox.NamedNode) and term.value.startswith(base + "id/"):
-                kind, sep, _ = term.value[len(base) + 3 :].partition("/")
+            if isinstance(term, ox.NamedNode) and term.value.startswith(ID_NS):
+                kind, sep, _ = term.value[len(ID_NS) :].partition("/")
                 if sep and kind.replace("-", "").isalnum():
                     kinds.add(kind)
     for kind in sorted(kinds):
         if kind not in chosen:
-            chosen[kind] = f"{base}id/{kind}/"
+            chosen[kind] = f"{ID_NS}{kind}/"
     used: set[str] = set()
     for triple in triples:
         for term in (triple.subject, triple.predicate, triple.object):
@@ -122,7 +122,7 @@ def document_quads(description: Description, document_iri: str, dataset_iri: str
     return quads
 
 
-def serialize(triples: list[ox.Triple] | list[ox.Quad], fmt: DocFormat, base: str) -> bytes:
+def serialize(triples: list[ox.Triple] | list[ox.Quad], fmt: Format, base: str) -> bytes:
     assert fmt.rdf is not None
     prefixes = (
         prefixes_for([q.triple if isinstance(q, ox.Quad) else q for q in triples], base)
@@ -135,7 +135,7 @@ def serialize(triples: list[ox.Triple] | list[ox.Quad], fmt: DocFormat, base: st
 
 
 def serialize_description(
-    description: Description, document_iri: str, dataset_iri: str, fmt: DocFormat, base: str
+    description: Description, document_iri: str, dataset_iri: str, fmt: Format, base: str
 ) -> bytes:
     # JSON-LD could carry named graphs too, but most JSON-LD readers (rdflib's Graph, schema tools) read
     # one graph: it is written like Turtle, and the dataset formats are TriG and N-Quads.

@@ -12,7 +12,6 @@ from ilrs_kg.linked_data import terms as t
 from ilrs_kg.linked_data.dates import PartialDate, compatible
 from ilrs_kg.linked_data.describe import Description, Term
 from ilrs_kg.linked_data.disagreement_view import DisagreementRecord, disagreement_views
-from ilrs_kg.linked_data.iris import IriMap
 from ilrs_kg.linked_data.moon_map import MapSite, moon_map
 from ilrs_kg.linked_data.naming import as_text, name_of, pick_literal
 from ilrs_kg.linked_data.schema_org import schema_org
@@ -39,8 +38,10 @@ from ilrs_kg.linked_data.viewmodel import (
     Value,
 )
 from ilrs_kg.linked_data.vocabulary import Vocabulary
+from ilrs_kg.namespaces import ID_NS
 from ilrs_kg.statement_graphs import Provenance
 from ilrs_kg.web.frame import Alternate, PageMeta, SiteLinks
+from ilrs_kg.web.iris import IriMap
 
 INCOMING_PREVIEW = 12
 
@@ -217,7 +218,7 @@ def _incoming(ctx: ValueContext, frame: PageFrame, entity_path: str | None) -> t
     for subject, prop in description.incoming(description.node):
         if not isinstance(subject, ox.NamedNode) or (subject in owned and prop in owner_links):
             continue
-        if not subject.value.startswith(frame.iris.base + "id/"):
+        if not subject.value.startswith(ID_NS):
             continue  # a statement graph citing a source: the source page lists those itself
         kinds = sorted(description.types(subject)) or [""]
         buckets[(prop, kinds[0])].add(subject)

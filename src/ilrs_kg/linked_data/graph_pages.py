@@ -12,21 +12,22 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from ilrs_kg.errors import NotAcceptable
+from ilrs_kg.errors import NotFound
 from ilrs_kg.linked_data import formats as f
 from ilrs_kg.linked_data.documents import serialize
-from ilrs_kg.linked_data.iris import is_valid_segment
 from ilrs_kg.linked_data.render import render
-from ilrs_kg.linked_data.replies import Reply, Request, plain_reply, redirect
+from ilrs_kg.linked_data.replies import redirect
 from ilrs_kg.linked_data.service import LinkedData
 from ilrs_kg.linked_data.source_list import graph_name, source_entry
 from ilrs_kg.linked_data.source_page import statement_set
 from ilrs_kg.linked_data.viewmodel import SourceEntry, StatementSet, Text
 from ilrs_kg.namespaces import ONTOLOGY_GRAPH, PROVENANCE_GRAPH
 from ilrs_kg.statement_graphs import graph_descriptions
+from ilrs_kg.web.formats import DATASET_FORMATS, HTML
 from ilrs_kg.web.frame import PageMeta
+from ilrs_kg.web.iris import is_valid_segment
+from ilrs_kg.web.reply import Reply, Request
 
-GRAPH_FORMATS: tuple[f.DocFormat, ...] = (f.HTML, f.TRIG, f.N_QUADS, f.TURTLE, f.N_TRIPLES)
 MAX_SEGMENTS = 4
 
 
@@ -48,13 +49,13 @@ class GraphPages:
         ctx = self.service.context(request)
         graph = f"{self.service.base}graph/derived/{name}"
         if not is_valid_segment(name) or graph not in ctx.snapshot.provenance.graphs:
-            return plain_reply(404, "No such derivation rule.")
+            raise NotFound("No such derivation rule.")
         return redirect(ctx.iris.local(graph), vary="Accept")
 
     def graph(self, request: Request, path: str) -> Reply:
         segments = path.split("/")
         if len(segments) > MAX_SEGMENTS or not all(is_valid_segment(s) for s in segments):
-            return plain_reply(404, "No such statement graph.")
+            raise NotFound("No such statement graph.")
         ctx = self.service.context(request)
         iri = f"{self.service.base}graph/{path}"
         provenance = ctx.snapshot.provenance
@@ -62,16 +63,11 @@ class GraphPages:
             # The ontology graph has its own documentation, in every format, at /ontology.
             return redirect(ctx.site.ontology, vary="Accept")
         if iri not in provenance.graphs:
-            return plain_reply(404, f"No statement graph <{iri}> is described here. See {ctx.site.sparql}.")
-        try:
-            fmt = self.service.pick_format(request, GRAPH_FORMATS)
-        except f.UnknownFormat as exc:
-            return self.service.unknown_format(exc)
-        except NotAcceptable:
-            return self.service.not_acceptable(GRAPH_FORMATS)
+            raise NotFound(f"No statement graph <{iri}> is described here. See {ctx.site.sparql}.")
+        fmt = f.pick(request, f.GRAPH)
         store = ctx.snapshot.store
         graph = provenance.graph(iri)
-        if fmt is f.HTML:
+        if fmt is HTML:
             heading = graph_name(provenance, graph, ctx.lang)
             view = GraphPage(
                 meta=PageMeta(title=heading.value, lang=ctx.lang, site=ctx.site, canonical=iri),
@@ -85,7 +81,7 @@ class GraphPages:
             node = ox.NamedNode(iri)
             facts = [q.triple for q in store.quads_for_pattern(None, None, None, node)]
             described = graph_descriptions(store, [iri])
-            if fmt in f.DATASET_FORMATS:
+            if fmt in DATASET_FORMATS:
                 quads = [ox.Quad(tr.subject, tr.predicate, tr.object, node) for tr in facts]
                 quads += [
                     ox.Quad(tr.subject, tr.predicate, tr.object, ox.NamedNode(PROVENANCE_GRAPH))

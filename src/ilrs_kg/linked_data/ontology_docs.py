@@ -14,8 +14,7 @@ from ilrs_kg.linked_data.entity_page import PageFrame
 from ilrs_kg.linked_data.naming import name_of
 from ilrs_kg.linked_data.stats_queries import GraphCounts
 from ilrs_kg.linked_data.viewmodel import Link, Text
-from ilrs_kg.linked_data.vocabulary import curie
-from ilrs_kg.namespaces import ONTOLOGY_GRAPH, ONTOLOGY_IRI, PREFIXES
+from ilrs_kg.namespaces import ONTOLOGY_GRAPH, ONTOLOGY_IRI, PREFIXES, curie
 from ilrs_kg.web.frame import PageMeta
 
 
@@ -72,7 +71,7 @@ def _term_link(iri: str, frame: PageFrame) -> Link:
     if iri.startswith(t.ILRS):
         local = iri.removeprefix(t.ILRS)
         return Link(f"#{local}", Text(frame.vocabulary.label(iri)), iri)
-    return Link(iri, Text(curie(iri)), iri)
+    return Link(iri, Text(curie(iri, instances=False) or iri), iri)
 
 
 def _links(graph: Description, node: ox.NamedNode, prop: str, frame: PageFrame) -> tuple[Link, ...]:

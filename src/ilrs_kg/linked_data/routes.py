@@ -1,38 +1,23 @@
-"""The FastAPI edge of the linked-data front end: turn requests into `replies.Request`, replies back."""
+"""The linked-data front end's routes: each a plain handler (`handler(Request, **path_params) -> Reply`)
+served through the web core's glue (ilrs_kg.web.asgi), which renders what a handler raises."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from importlib import resources
 
 from fastapi import APIRouter, Response
-from fastapi import Request as HttpRequest
 
 from ilrs_kg.linked_data.graph_pages import GraphPages
-from ilrs_kg.linked_data.replies import CACHE_CONTROL, CORS, Reply, Request
+from ilrs_kg.linked_data.replies import CACHE_CONTROL
 from ilrs_kg.linked_data.service import LinkedData
 from ilrs_kg.linked_data.site_pages import SitePages
 from ilrs_kg.linked_data.snapshot import Clock, Snapshots, StoreProvider
 from ilrs_kg.settings import Settings
+from ilrs_kg.web.asgi import endpoint
+from ilrs_kg.web.cors import CORS
+from ilrs_kg.web.errors import Handler
 
 _METHODS = ["GET", "HEAD"]
-
-
-def _request(http: HttpRequest) -> Request:
-    headers = http.headers
-    return Request(
-        server=str(http.base_url),
-        accept=headers.get("accept"),
-        user_agent=headers.get("user-agent"),
-        accept_language=headers.get("accept-language"),
-        if_none_match=headers.get("if-none-match"),
-        if_modified_since=headers.get("if-modified-since"),
-        query=dict(http.query_params),
-    )
-
-
-def _response(reply: Reply) -> Response:
-    return Response(content=reply.body, status_code=reply.status, headers=dict(reply.headers))
 
 
 def build_router(
@@ -46,11 +31,10 @@ def build_router(
     service = LinkedData(settings, Snapshots(settings, store_provider, modified))
     router = APIRouter()
 
-    def route(path: str, handler: Callable[..., Reply]) -> None:
-        async def endpoint(request: HttpRequest) -> Response:
-            return _response(handler(_request(request), **request.path_params))
-
-        router.add_api_route(path, endpoint, methods=_METHODS, include_in_schema=False, name=f"ld:{path}")
+    def route(path: str, handler: Handler) -> None:
+        router.add_api_route(
+            path, endpoint(handler), methods=_METHODS, include_in_schema=False, name=f"ld:{path}"
+        )
 
     route("/id/{kind}/{slug}", service.entity)
     route("/doc/{kind}/{name}", service.document)
@@ -73,6 +57,6 @@ def build_router(
 
     @router.api_route("/static/ld/ld.css", methods=_METHODS, include_in_schema=False)
     async def stylesheet() -> Response:
-        return Response(css, media_type="text/css", headers={"Cache-Control": CACHE_CONTROL, **CORS})
+        return Response(css, media_type="text/css", headers={"Cache-Control": CACHE_CONTROL, **dict(CORS)})
 
     return router

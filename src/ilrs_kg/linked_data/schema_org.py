@@ -19,10 +19,10 @@ import pyoxigraph as ox
 
 from ilrs_kg.linked_data import terms as t
 from ilrs_kg.linked_data.describe import Description, Term
-from ilrs_kg.linked_data.iris import IriMap
 from ilrs_kg.linked_data.naming import pick_literal
 from ilrs_kg.linked_data.values import date_of, earliest_date, span_of
 from ilrs_kg.statement_graphs import Provenance
+from ilrs_kg.web.iris import IriMap
 
 ILRS = t.ILRS
 SCHEMA_TYPES = {

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from ilrs_kg.linked_data import terms as t
-from ilrs_kg.linked_data.iris import IriMap
 from ilrs_kg.linked_data.name_search import Hit, Name, NameIndex
 from ilrs_kg.linked_data.naming import pick_literal
 from ilrs_kg.linked_data.viewmodel import Link, SearchResult, Text
 from ilrs_kg.linked_data.vocabulary import Vocabulary
+from ilrs_kg.web.iris import IriMap
 
 SEARCH_PAGE_SIZE = 20
 

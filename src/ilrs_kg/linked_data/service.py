@@ -14,27 +14,17 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from ilrs_kg.errors import NotAcceptable
+from ilrs_kg.errors import BadRequest, NotFound
 from ilrs_kg.linked_data import formats as f
 from ilrs_kg.linked_data import terms as t
 from ilrs_kg.linked_data.describe import Description, describe
 from ilrs_kg.linked_data.disagreement_view import DisagreementRecord, find_disagreements
 from ilrs_kg.linked_data.documents import serialize_description
 from ilrs_kg.linked_data.entity_page import PageFrame, build_entity_page
-from ilrs_kg.linked_data.iris import EntityRef, IriMap, is_valid_segment
 from ilrs_kg.linked_data.name_search import MAX_QUERY
 from ilrs_kg.linked_data.naming import name_of
 from ilrs_kg.linked_data.render import render
-from ilrs_kg.linked_data.replies import (
-    LICENSE,
-    LinkSpec,
-    Reply,
-    Request,
-    document_reply,
-    link_header,
-    plain_reply,
-    redirect,
-)
+from ilrs_kg.linked_data.replies import LICENSE, LinkSpec, document_reply, link_header, redirect
 from ilrs_kg.linked_data.search_page import (
     SEARCH_PAGE_SIZE,
     EntityNames,
@@ -45,9 +35,15 @@ from ilrs_kg.linked_data.search_page import (
 from ilrs_kg.linked_data.snapshot import Snapshot, Snapshots
 from ilrs_kg.linked_data.source_page import statement_sets
 from ilrs_kg.linked_data.viewmodel import IncomingPage, Link, NotFoundPage, SearchPage
+from ilrs_kg.namespaces import BASE
 from ilrs_kg.settings import Settings
-from ilrs_kg.web.frame import Alternate, PageMeta, SiteLinks
-from ilrs_kg.web.languages import SUPPORTED_LANGUAGES, negotiate_language
+from ilrs_kg.web import languages as web_languages
+from ilrs_kg.web.errors import error_reply
+from ilrs_kg.web.formats import HTML, Format
+from ilrs_kg.web.frame import Alternate, PageMeta, SiteLinks, site_links
+from ilrs_kg.web.iris import EntityRef, IriMap, is_valid_segment
+from ilrs_kg.web.languages import SUPPORTED_LANGUAGES
+from ilrs_kg.web.reply import Reply, Request
 
 INCOMING_PAGE_SIZE = 50
 _PLAIN_IRI = re.compile(r'^https?://[^\s<>"{}|\\^`]+$')
@@ -69,22 +65,8 @@ class Context:
         return PageFrame(self.iris, self.lang, self.snapshot.vocabulary, self.site, self.snapshot.provenance)
 
 
-def site_links(iris: IriMap) -> SiteLinks:
-    return SiteLinks(
-        home=iris.url(""),
-        sparql=iris.url("sparql"),
-        ontology=iris.url("ontology"),
-        dumps=iris.url("dumps/"),
-        void=iris.url(".well-known/void"),
-        css=iris.url("static/ld/ld.css"),
-    )
-
-
 def reader_language(request: Request) -> str:
-    wanted = request.query.get("lang")
-    if wanted in SUPPORTED_LANGUAGES:
-        return wanted
-    return negotiate_language(request.accept_language, SUPPORTED_LANGUAGES, "en")
+    return web_languages.reader_language(request.query, request.accept_language)
 
 
 def language_links(
@@ -104,33 +86,15 @@ class LinkedData:
 
     @property
     def base(self) -> str:
-        return self.settings.base_iri
+        return BASE
 
     @property
     def dataset_iri(self) -> str:
         return self.base + "dataset"
 
     def context(self, request: Request) -> Context:
-        iris = IriMap(self.base, request.server)
+        iris = IriMap(request.server)
         return Context(self.snapshots.current(), iris, reader_language(request), site_links(iris))
-
-    # -- negotiation ------------------------------------------------------------------------------
-
-    @staticmethod
-    def pick_format(request: Request, available: tuple[f.DocFormat, ...] = f.DOCUMENT_FORMATS) -> f.DocFormat:
-        """`?format=` first, then Accept (raising NotAcceptable or UnknownFormat)."""
-        requested = request.query.get("format")
-        if requested:
-            return f.format_by_name(requested, available)
-        return f.choose_format(request.accept, request.user_agent, available)
-
-    def not_acceptable(self, offered: tuple[f.DocFormat, ...] = f.DOCUMENT_FORMATS) -> Reply:
-        names = ", ".join(fmt.media_type for fmt in offered)
-        return plain_reply(406, f"Not acceptable. This resource is available as: {names}.")
-
-    def unknown_format(self, exc: f.UnknownFormat) -> Reply:
-        names = ", ".join(fmt.extension for fmt in exc.available)
-        return plain_reply(400, f"Unknown format {exc.requested!r}. Use one of: {names}.")
 
     # -- entities ---------------------------------------------------------------------------------
 
@@ -141,12 +105,7 @@ class LinkedData:
 
     def entity(self, request: Request, kind: str, slug: str) -> Reply:
         """GET /id/{kind}/{slug}: 303 See Other to the description in the negotiated format."""
-        try:
-            fmt = self.pick_format(request, f.ENTITY_FORMATS)
-        except f.UnknownFormat as exc:
-            return self.unknown_format(exc)
-        except NotAcceptable:
-            return self.not_acceptable(f.ENTITY_FORMATS)
+        fmt = f.pick(request, f.ENTITY)
         ctx = self.context(request)
         ref = EntityRef(kind, slug)
         if not (is_valid_segment(kind) and is_valid_segment(slug)) or not self.exists(
@@ -154,7 +113,7 @@ class LinkedData:
         ):
             return self.not_found(request, ctx, ref, fmt)
         location = ctx.iris.document(ref, fmt.extension)
-        if fmt is f.HTML and "lang" in request.query:
+        if fmt is HTML and "lang" in request.query:
             location = ctx.iris.url(f"doc/{ref.path}.html", lang=ctx.lang)
         links = [(location, "describedby", fmt.media_type), (LICENSE, "license", None)]
         return redirect(location, vary=NEGOTIATED_VARY, extra=[("Link", link_header(links))])
@@ -162,18 +121,11 @@ class LinkedData:
     def document(self, request: Request, kind: str, name: str) -> Reply:
         """GET /doc/{kind}/{slug}.{ext} (that format) or /doc/{kind}/{slug} (negotiated)."""
         slug, dot, extension = name.rpartition(".")
-        negotiated = not (dot and extension in f.ENTITY_BY_EXTENSION)
+        # An unknown extension is part of the name: /doc/mission/x.pdf is the entity `x.pdf` (404).
+        negotiated = not dot or f.ENTITY.by_extension(extension) is None
         if negotiated:
             slug = name
-        try:
-            if "format" in request.query or negotiated:
-                fmt = self.pick_format(request, f.ENTITY_FORMATS)
-            else:
-                fmt = f.ENTITY_BY_EXTENSION[extension]
-        except f.UnknownFormat as exc:
-            return self.unknown_format(exc)
-        except NotAcceptable:
-            return self.not_acceptable(f.ENTITY_FORMATS)
+        fmt = f.pick(request, f.ENTITY, None if negotiated else extension)
         ctx = self.context(request)
         ref = EntityRef(kind, slug)
         if not (is_valid_segment(kind) and is_valid_segment(slug)):
@@ -185,7 +137,7 @@ class LinkedData:
 
     def alternates(self, ctx: Context, ref: EntityRef) -> tuple[Alternate, ...]:
         return tuple(
-            Alternate(fmt.name, fmt.media_type, ctx.iris.document(ref, fmt.extension))
+            Alternate(fmt.label, fmt.media_type, ctx.iris.document(ref, fmt.extension))
             for fmt in f.ENTITY_RDF_FORMATS
         )
 
@@ -195,12 +147,12 @@ class LinkedData:
         ctx: Context,
         ref: EntityRef,
         description: Description,
-        fmt: f.DocFormat,
+        fmt: Format,
         *,
         negotiated: bool,
     ) -> Reply:
         location = ctx.iris.document(ref, fmt.extension)
-        if fmt is f.HTML:
+        if fmt is HTML:
             available = {
                 lit.language
                 for lit in description.objects(description.node, t.LABEL)
@@ -225,19 +177,19 @@ class LinkedData:
             vary = NEGOTIATED_VARY if negotiated else "Accept"
         links: list[LinkSpec] = [
             (ctx.iris.document(ref, other.extension), "alternate", other.media_type)
-            for other in f.ENTITY_FORMATS
+            for other in f.ENTITY.formats
             if other is not fmt
         ]
         links += [(ctx.iris.local(description.iri), "about", None), (LICENSE, "license", None)]
         extra = [("Content-Location", location), ("Link", link_header(links))]
-        if fmt is f.HTML:
+        if fmt is HTML:
             extra.append(("Content-Language", ctx.lang))
         return document_reply(
             request, body, fmt.content_type, last_modified=ctx.snapshot.modified, vary=vary, extra=extra
         )
 
     def negotiated_reply(
-        self, request: Request, ctx: Context, body: bytes, fmt: f.DocFormat, extra: list[tuple[str, str]]
+        self, request: Request, ctx: Context, body: bytes, fmt: Format, extra: list[tuple[str, str]]
     ) -> Reply:
         """A document picked by content negotiation alone (no extension in its URL)."""
         return document_reply(
@@ -251,25 +203,24 @@ class LinkedData:
 
     def html_page(self, request: Request, ctx: Context, template: str, view: Any) -> Reply:
         """A page that exists only as HTML (search, incoming links): it varies by language alone."""
+        f.require_html(request)
         body = render(template, page=view, meta=view.meta).encode()
         return document_reply(
             request,
             body,
-            f.HTML.content_type,
+            HTML.content_type,
             last_modified=ctx.snapshot.modified,
             vary="Accept-Language",
             extra=[],
         )
 
-    def not_found(self, request: Request, ctx: Context, ref: EntityRef, fmt: f.DocFormat) -> Reply:
-        iri = f"{self.base}id/{ref.path}"
-        if fmt is not f.HTML:
-            return plain_reply(
-                404,
-                f"Nothing is known about <{iri}>. Search at {ctx.iris.url('search')} "
-                f"or query {ctx.site.sparql}.",
-                vary=NEGOTIATED_VARY,
-            )
+    def not_found(self, request: Request, ctx: Context, ref: EntityRef, fmt: Format) -> Reply:
+        iri = ctx.iris.entity_iri(ref)
+        error = NotFound(
+            f"Nothing is known about <{iri}>. Search at {ctx.iris.url('search')} or query {ctx.site.sparql}."
+        )
+        if fmt is not HTML:
+            raise error
         words = ref.slug.replace("-", " ")
         page = NotFoundPage(
             meta=PageMeta(title="Not found", lang=ctx.lang, site=ctx.site),
@@ -278,8 +229,7 @@ class LinkedData:
             query=words,
             suggestions=tuple(self.search_links(ctx, words, limit=10)),
         )
-        body = render("not_found.html", page=page, meta=page.meta).encode()
-        return plain_reply(404, "", vary=HTML_VARY, content_type=f.HTML.content_type, body=body)
+        return error_reply(request, error, page=render("not_found.html", page=page, meta=page.meta))
 
     # -- search -----------------------------------------------------------------------------------
 
@@ -309,7 +259,7 @@ class LinkedData:
         words = request.query.get("q", "").strip()[:MAX_QUERY]
         number = page_number(request.query.get("page"))
         if number is None:
-            return plain_reply(400, "page must be a positive whole number")
+            raise BadRequest("page must be a positive whole number")
         found = search_entities(
             self.entity_names(ctx), words, ctx.iris, ctx.lang, ctx.snapshot.vocabulary, number
         )
@@ -350,13 +300,13 @@ class LinkedData:
         try:
             page_number = max(1, int(request.query.get("page", "1")))
         except ValueError:
-            return plain_reply(400, "page must be a positive whole number")
+            raise BadRequest("page must be a positive whole number") from None
         if (
             not (is_valid_segment(kind) and is_valid_segment(slug))
             or not _is_plain_iri(prop)
             or (kind_filter is not None and not _is_plain_iri(kind_filter))
         ):
-            return plain_reply(404, "No such list of links.")
+            raise NotFound("No such list of links.")
         iri = ctx.iris.entity_iri(ref)
         type_clause = f"?s a <{kind_filter}> ." if kind_filter else ""
         query = f"""SELECT DISTINCT ?s WHERE {{ ?s <{prop}> <{iri}> . {type_clause} FILTER(isIRI(?s)) }}
@@ -365,7 +315,7 @@ class LinkedData:
         assert isinstance(rows, ox.QuerySolutions)
         subjects = [row["s"].value for row in rows if row["s"] is not None]
         if not subjects:
-            return plain_reply(404, "No such list of links.")
+            raise NotFound("No such list of links.")
         pages = math.ceil(len(subjects) / INCOMING_PAGE_SIZE)
         page_number = min(page_number, pages)
         names = describe(ctx.snapshot.store, iri, self.base)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from ilrs_kg.errors import NotAcceptable
+from ilrs_kg.errors import BadRequest, NotFound
 from ilrs_kg.linked_data import formats as f
 from ilrs_kg.linked_data.class_index import Sort, build_class_index, class_iri, parse_sort
 from ilrs_kg.linked_data.describe import value_of
@@ -14,22 +14,18 @@ from ilrs_kg.linked_data.dumps import DUMPS, SHAPES_FILE
 from ilrs_kg.linked_data.home import build_home_page
 from ilrs_kg.linked_data.ontology_docs import build_ontology_page
 from ilrs_kg.linked_data.render import render
-from ilrs_kg.linked_data.replies import (
-    LICENSE,
-    LinkSpec,
-    Reply,
-    Request,
-    document_reply,
-    link_header,
-    plain_reply,
-    redirect,
-)
+from ilrs_kg.linked_data.replies import LICENSE, LinkSpec, document_reply, link_header, redirect
 from ilrs_kg.linked_data.service import HTML_VARY, NEGOTIATED_VARY, Context, LinkedData
 from ilrs_kg.linked_data.stats_queries import GraphCounts, count_graph, ontology_classes
 from ilrs_kg.linked_data.viewmodel import Link, Text
 from ilrs_kg.linked_data.void import DESCRIPTION, TITLE, build_void
-from ilrs_kg.namespaces import ONTOLOGY_GRAPH, ONTOLOGY_IRI
+from ilrs_kg.namespaces import ID_NS, ONTOLOGY_GRAPH, ONTOLOGY_IRI
+from ilrs_kg.web.formats import GRAPH_FORMATS as RDF_FORMATS
+from ilrs_kg.web.formats import HTML, TURTLE
 from ilrs_kg.web.frame import Alternate, PageMeta
+from ilrs_kg.web.reply import Reply, Request
+
+_LAST_PAGE = 1_000_000_000
 
 
 class SitePages:
@@ -59,7 +55,7 @@ class SitePages:
         if links:
             extra.append(("Link", link_header(links)))
         return document_reply(
-            request, body, f.HTML.content_type, last_modified=ctx.snapshot.modified, vary=vary, extra=extra
+            request, body, HTML.content_type, last_modified=ctx.snapshot.modified, vary=vary, extra=extra
         )
 
     def _meta(self, ctx: Context, title: str, path: str, **extra: object) -> PageMeta:
@@ -72,11 +68,8 @@ class SitePages:
 
     def home(self, request: Request) -> Reply:
         ctx = self.service.context(request)
-        try:
-            fmt = self.service.pick_format(request)
-        except (NotAcceptable, f.UnknownFormat):
-            return self.service.not_acceptable((f.HTML, *f.RDF_FORMATS))
-        if fmt is not f.HTML:
+        fmt = f.pick(request)
+        if fmt is not HTML:
             # A program asking the site root for data gets the dataset description.
             return redirect(ctx.iris.url(".well-known/void", format=fmt.extension), vary=NEGOTIATED_VARY)
         counts = self.counts(ctx)
@@ -85,7 +78,7 @@ class SitePages:
             "ILRS knowledge graph",
             "",
             description=DESCRIPTION,
-            alternates=(Alternate("VoID (Turtle)", "text/turtle", ctx.site.void),),
+            alternates=(Alternate("VoID (Turtle)", TURTLE.media_type, ctx.site.void),),
         )
 
         def build() -> bytes:
@@ -95,23 +88,26 @@ class SitePages:
             return render("home.html", page=page, meta=meta).encode()
 
         body = ctx.snapshot.remember(f"home|{request.server}|{ctx.lang}", build)
-        links = [(ctx.site.void, "describedby", "text/turtle"), (LICENSE, "license", None)]
+        links = [(ctx.site.void, "describedby", TURTLE.media_type), (LICENSE, "license", None)]
         return self._html(request, ctx, body, links=links)
 
     # -- class indexes ----------------------------------------------------------------------------
 
     def class_index(self, request: Request, name: str) -> Reply:
+        f.require_html(request)
         ctx = self.service.context(request)
         cls = class_iri(name)
         meta = self._meta(ctx, name, f"class/{name}")
         try:
-            number = max(1, int(request.query.get("page", "1")))
+            # A page past the last shows the last, so a larger number than any OFFSET the engine reads
+            # means the same page: bounded here rather than failing in the query.
+            number = min(max(1, int(request.query.get("page", "1"))), _LAST_PAGE)
         except ValueError:
-            return plain_reply(400, "page must be a positive whole number")
+            raise BadRequest("page must be a positive whole number") from None
 
         sort = parse_sort(cls or "", request.query.get("sort"), request.query.get("order"))
         if sort is None:
-            return plain_reply(400, "sort must name a column of this table, and order be asc or desc")
+            raise BadRequest("sort must name a column of this table, and order be asc or desc")
         lang = {"lang": ctx.lang} if ctx.lang != "en" else {}
 
         def sort_query(chosen: Sort) -> dict[str, str]:
@@ -131,7 +127,7 @@ class SitePages:
             else None
         )
         if page is None:
-            return plain_reply(404, f"No class {name!r} has instances here. See {ctx.site.ontology}.")
+            raise NotFound(f"No class {name!r} has instances here. See {ctx.site.ontology}.")
         meta = self._meta(ctx, f"{page.label} — all instances", f"class/{name}")
         body = render("class_index.html", page=page, meta=meta).encode()
         return self._html(request, ctx, body, vary="Accept-Language")
@@ -143,7 +139,7 @@ class SitePages:
         path, version, fmt_name = "ontology", None, None
         if name is not None:
             stem, dot, ext = name.rpartition(".")
-            if dot and ext in f.BY_EXTENSION:
+            if dot and f.DOCUMENT.by_extension(ext) is not None:
                 name, fmt_name = stem, ext
             if name:
                 version, path = name, f"ontology/{name}"
@@ -159,32 +155,21 @@ class SitePages:
             if value_of(tr.subject) == ONTOLOGY_IRI and value_of(tr.predicate).endswith("#versionInfo")
         }
         if version is not None and version not in versions:
-            return plain_reply(
-                404, f"No ontology version {version!r}; this server has {', '.join(sorted(versions))}."
-            )
+            raise NotFound(f"No ontology version {version!r}; this server has {', '.join(sorted(versions))}.")
         negotiated = fmt_name is None
-        try:
-            fmt = (
-                self.service.pick_format(request)
-                if negotiated or "format" in request.query
-                else f.BY_EXTENSION[fmt_name or ""]
-            )
-        except f.UnknownFormat as exc:
-            return self.service.unknown_format(exc)
-        except NotAcceptable:
-            return self.service.not_acceptable()
+        fmt = f.pick(request, f.DOCUMENT, fmt_name)
         alternates = tuple(
-            Alternate(o.name, o.media_type, ctx.iris.url(f"{path}.{o.extension}")) for o in f.RDF_FORMATS
+            Alternate(o.label, o.media_type, ctx.iris.url(f"{path}.{o.extension}")) for o in RDF_FORMATS
         )
         links: list[LinkSpec] = [
             (ctx.iris.url(f"{path}.{o.extension}"), "alternate", o.media_type)
-            for o in f.DOCUMENT_FORMATS
+            for o in f.DOCUMENT.formats
             if o is not fmt
         ]
         links.append((LICENSE, "license", None))
         extra = [("Content-Location", ctx.iris.url(f"{path}.{fmt.extension}")), ("Link", link_header(links))]
         vary = NEGOTIATED_VARY if negotiated else "Accept"
-        if fmt is f.HTML:
+        if fmt is HTML:
             meta = self._meta(ctx, "ILRS ontology", path, alternates=alternates, canonical=ONTOLOGY_IRI)
 
             def build() -> bytes:
@@ -216,23 +201,18 @@ class SitePages:
 
     def void(self, request: Request) -> Reply:
         ctx = self.service.context(request)
-        try:
-            fmt = self.service.pick_format(request)
-        except f.UnknownFormat as exc:
-            return self.service.unknown_format(exc)
-        except NotAcceptable:
-            return self.service.not_acceptable()
+        fmt = f.pick(request)
         counts = self.counts(ctx)
         void = build_void(ctx.snapshot.store, self.base, counts)
         alternates = tuple(
-            Alternate(o.name, o.media_type, ctx.iris.url(".well-known/void", format=o.extension))
-            for o in f.RDF_FORMATS
+            Alternate(o.label, o.media_type, ctx.iris.url(".well-known/void", format=o.extension))
+            for o in RDF_FORMATS
         )
         links: list[LinkSpec] = [
             (a.href, "alternate", a.media_type) for a in alternates if a.media_type != fmt.media_type
         ]
         links.append((LICENSE, "license", None))
-        if fmt is f.HTML:
+        if fmt is HTML:
             meta = self._meta(
                 ctx, "Dataset description", ".well-known/void", alternates=alternates, canonical=void.dataset
             )
@@ -242,14 +222,14 @@ class SitePages:
                 "dataset": void.dataset,
                 "license": LICENSE,
                 "sparql": ctx.site.sparql,
-                "uri_space": self.base + "id/",
+                "uri_space": ID_NS,
                 "dumps": [(ctx.iris.url(d.path), d.title) for d in DUMPS],
                 "triples": counts.triples,
                 "entities": counts.entities,
                 "examples": [
                     Link(
                         ctx.iris.page(value_of(tr.object)),
-                        Text(value_of(tr.object).removeprefix(self.base + "id/")),
+                        Text(value_of(tr.object).removeprefix(ID_NS)),
                     )
                     for tr in void.triples
                     if value_of(tr.predicate).endswith("exampleResource")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from ilrs_kg.linked_data.iris import IriMap
 from ilrs_kg.linked_data.naming import as_text, pick_literal
 from ilrs_kg.linked_data.viewmodel import Link, SourceEntry, Text
 from ilrs_kg.statement_graphs import Kind, Provenance, StatementGraph
+from ilrs_kg.web.iris import IriMap
 
 # How an entry that is not a source reads; sourced entries name their document instead.
 _KIND_WORDS = {

@@ -13,6 +13,7 @@ from ilrs_kg.linked_data.entity_page import PageFrame
 from ilrs_kg.linked_data.naming import as_text, pick_literal
 from ilrs_kg.linked_data.viewmodel import Link, StatementSet, Text
 from ilrs_kg.linked_data.vocabulary import humanize
+from ilrs_kg.namespaces import ID_NS
 from ilrs_kg.statement_graphs import Kind, StatementGraph
 
 MAX_ENTITIES = 60
@@ -54,7 +55,7 @@ def statement_set(store: ox.Store, frame: PageFrame, graph: StatementGraph) -> S
     subjects: set[ox.NamedNode] = set()
     for quad in store.quads_for_pattern(None, None, None, ox.NamedNode(graph.iri)):
         facts += 1
-        if isinstance(quad.subject, ox.NamedNode) and quad.subject.value.startswith(frame.iris.base + "id/"):
+        if isinstance(quad.subject, ox.NamedNode) and quad.subject.value.startswith(ID_NS):
             subjects.add(quad.subject)
     links = sorted(
         (Link(frame.iris.page(s.value), _name(store, s, frame.lang), s.value) for s in subjects),

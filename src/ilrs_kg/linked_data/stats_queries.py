@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from ilrs_kg.linked_data import terms as t
-from ilrs_kg.namespaces import ONTOLOGY_GRAPH
+from ilrs_kg.namespaces import ID_NS, ONTOLOGY_GRAPH
 
 # The instance data: every graph but the ontology (the statement graphs, and the provenance graph with its
 # source documents). A fact stated by two sources is in two graphs and counted once.
@@ -55,12 +55,12 @@ def count_graph(store: ox.Store, base: str) -> GraphCounts:
     data = _select(store, f"SELECT (COUNT(*) AS ?n) WHERE {{ {distinct} }}")
     entities = _select(
         store,
-        f"""SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ {_DATA} FILTER(STRSTARTS(STR(?s), "{base}id/")) }}""",
+        f"""SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ {_DATA} FILTER(STRSTARTS(STR(?s), "{ID_NS}")) }}""",
     )
     classes = _select(
         store,
         f"""SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{
-        GRAPH ?g {{ ?s a ?c }} FILTER(?g != <{ONTOLOGY_GRAPH}> && STRSTARTS(STR(?s), "{base}id/")) }}
+        GRAPH ?g {{ ?s a ?c }} FILTER(?g != <{ONTOLOGY_GRAPH}> && STRSTARTS(STR(?s), "{ID_NS}")) }}
         GROUP BY ?c ORDER BY DESC(?n) ?c""",
     )
     properties = _select(

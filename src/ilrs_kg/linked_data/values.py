@@ -12,11 +12,11 @@ from ilrs_kg.linked_data import terms as t
 from ilrs_kg.linked_data.coordinates import LunarPoint, format_point, parse_wkt_point
 from ilrs_kg.linked_data.dates import PartialDate, format_date, format_span, parse_date
 from ilrs_kg.linked_data.describe import Description, Term
-from ilrs_kg.linked_data.iris import IriMap
 from ilrs_kg.linked_data.naming import NAME_PROPERTIES, name_of
 from ilrs_kg.linked_data.viewmodel import Text, Value
 from ilrs_kg.linked_data.vocabulary import Vocabulary
 from ilrs_kg.statement_graphs import Provenance
+from ilrs_kg.web.iris import IriMap
 
 UNITS = {t.ILRS + "payloadMassKg": "kg"}
 _NUMERIC = {

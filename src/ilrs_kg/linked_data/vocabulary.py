@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from ilrs_kg.linked_data import terms as t
-from ilrs_kg.namespaces import ONTOLOGY_GRAPH, PREFIXES
+from ilrs_kg.namespaces import ONTOLOGY_GRAPH
 
 _BUILTIN: dict[str, str] = {
     t.TYPE: "type",
@@ -169,13 +169,6 @@ def humanize(iri: str) -> str:
     """A readable fallback from an IRI's last segment: '.../mission-status/planned' -> 'planned'."""
     tail = iri.rstrip("/#").replace("#", "/").rsplit("/", 1)[-1]
     return tail.replace("-", " ").replace("_", " ") or iri
-
-
-def curie(iri: str) -> str:
-    for prefix, namespace in PREFIXES.items():
-        if iri.startswith(namespace) and prefix != "id":
-            return f"{prefix}:{iri[len(namespace) :]}"
-    return iri
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from ilrs_kg.linked_data import terms as t
 from ilrs_kg.linked_data.dumps import DUMPS
 from ilrs_kg.linked_data.replies import LICENSE
 from ilrs_kg.linked_data.stats_queries import GraphCounts
-from ilrs_kg.namespaces import ONTOLOGY_GRAPH, ONTOLOGY_IRI
+from ilrs_kg.namespaces import ID_NS, ONTOLOGY_GRAPH, ONTOLOGY_IRI
 
 TITLE = "International Lunar Research Station knowledge graph"
 DESCRIPTION = (
@@ -66,7 +66,7 @@ def build_void(store: ox.Store, base: str, counts: GraphCounts) -> VoidDescripti
         triple(dataset, t.DCTERMS + "license", iri(LICENSE)),
         triple(dataset, t.FOAF + "homepage", iri(base)),
         triple(dataset, t.VOID + "sparqlEndpoint", iri(base + "sparql")),
-        triple(dataset, t.VOID + "uriSpace", ox.Literal(base + "id/")),
+        triple(dataset, t.VOID + "uriSpace", ox.Literal(ID_NS)),
         triple(dataset, t.VOID + "vocabulary", iri(ONTOLOGY_IRI)),
         triple(dataset, t.VOID + "feature", iri("http://www.w3.org/ns/formats/Turtle")),
         triple(dataset, t.VOID + "feature", iri("http://www.w3.org/ns/formats/N-Triples")),

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from ilrs_kg.errors import BadRequest, UnsupportedMediaType, UpdateRefused
-from ilrs_kg.sparql.formats import same_format
+from ilrs_kg.sparql.formats import GRAPHS, SOLUTIONS
 
 FORM = "application/x-www-form-urlencoded"
 SPARQL_QUERY = "application/sparql-query"
@@ -89,6 +89,17 @@ def _collect(pairs: list[tuple[str, str]]) -> dict[str, list[str]]:
     for name, value in pairs:
         found[name].append(value)
     return found
+
+
+def same_format(names: list[str]) -> bool:
+    """Whether every ?format= value names one format: SPARQLWrapper sends `format=tsv` and
+    `format=text/tab-separated-values` together (`rdf+xml` and `application/rdf+xml`, `json-ld` and
+    `application/ld+json`), which is one request, not two."""
+    found = set()
+    for name in names:
+        fmt = SOLUTIONS.named(name) or GRAPHS.named(name)
+        found.add(fmt.key if fmt is not None else name.strip().lower())
+    return len(found) == 1
 
 
 def _build(params: dict[str, list[str]], *, query_required: bool) -> ProtocolRequest:

@@ -8,8 +8,9 @@
 
 Every answer carries `Vary: Accept` and CORS headers; results carry a weak ETag derived from the data
 version and the request, `Cache-Control`, and a 304 answers a matching If-None-Match. Results are
-cached in process (bounded, keyed on the data version). Errors map to statuses in
-ilrs_kg.sparql.statuses and are answered as plain text saying what was wrong.
+cached in process (bounded, keyed on the data version). Formats come from the one registry
+(ilrs_kg.web.formats); errors map to statuses in ilrs_kg.web.statuses and are rendered by
+ilrs_kg.web.errors (plain text for SPARQL clients, a page in the site frame for a browser).
 
 The app is mounted ahead of the framework's routing: a repeated query costs a parse of the query
 string, a few dictionary lookups and one send.
@@ -24,42 +25,39 @@ import time
 
 import pyoxigraph as ox
 
-from ilrs_kg.conneg import negotiate
-from ilrs_kg.errors import BadRequest, IlrsKgError, MethodNotAllowed, NotAcceptable, QueryFailed
+from ilrs_kg.errors import BadRequest, IlrsKgError, MethodNotAllowed, NotAcceptable
+from ilrs_kg.namespaces import BASE
 from ilrs_kg.settings import Settings
 from ilrs_kg.sparql import ui
 from ilrs_kg.sparql.backend import QueryBackend
 from ilrs_kg.sparql.cache import Cached, ResultCache
 from ilrs_kg.sparql.examples import Example
-from ilrs_kg.sparql.formats import GRAPHS, HTML, SOLUTIONS, Format, QueryForm, choose, table_for
-from ilrs_kg.sparql.http import HttpRequest, Receive, Reply, Scope, Send, read_request, send_reply
+from ilrs_kg.sparql.formats import GRAPHS, SOLUTIONS, QueryForm, offer_for
 from ilrs_kg.sparql.jobs import QueryJob
 from ilrs_kg.sparql.limits import Limits
 from ilrs_kg.sparql.params import ProtocolRequest, parse_get, parse_post
 from ilrs_kg.sparql.screen import ScreenMemo
 from ilrs_kg.sparql.service_description import ServiceDescription
-from ilrs_kg.sparql.statuses import headers_for, status_for
+from ilrs_kg.web.asgi import Receive, Scope, Send, read_request, scope_request, send_reply
+from ilrs_kg.web.cors import CORS, preflight
+from ilrs_kg.web.errors import error_reply
+from ilrs_kg.web.formats import HTML, Format, Offer, choose
+from ilrs_kg.web.reply import Reply, Request
+from ilrs_kg.web.statuses import status_for
+from ilrs_kg.web.validators import etag_matches
 
 logger = logging.getLogger(__name__)
 
 ALLOWED = ("GET", "HEAD", "POST", "OPTIONS")
 CACHE_CONTROL = "public, max-age=60"
 MAX_TABLE_ROWS = 1000
-_EVERYTHING = tuple(dict.fromkeys((*SOLUTIONS.offered(html=True), *GRAPHS.offered(html=True))))
-_COMMON = (("Vary", "Accept"), ("Access-Control-Allow-Origin", "*"))
-_RESULT_HEADERS = (*_COMMON, ("Access-Control-Expose-Headers", "ETag"), ("Cache-Control", CACHE_CONTROL))
-_TEXT = "text/plain; charset=utf-8"
-
-
-def etag_matches(if_none_match: str | None, etag: str) -> bool:
-    """Weak comparison (RFC 9110, section 13.1.2), as If-None-Match calls for."""
-    if not if_none_match:
-        return False
-    opaque = etag.removeprefix("W/")
-    return any(
-        candidate.strip() == "*" or candidate.strip().removeprefix("W/") == opaque
-        for candidate in if_none_match.split(",")
-    )
+_PAGE = Offer((HTML,))
+# Whether a browser's request is for the page: HTML against every answer format (whichever of two
+# sharing an alias takes it does not matter here).
+_PAGE_OR_ANSWER = SOLUTIONS + GRAPHS + _PAGE
+_DESCRIPTION_OR_PAGE = GRAPHS + _PAGE
+_COMMON = (("Vary", "Accept"), *CORS)
+_RESULT_HEADERS = (*_COMMON, ("Cache-Control", CACHE_CONTROL))
 
 
 class SparqlEndpoint:
@@ -74,7 +72,7 @@ class SparqlEndpoint:
     ) -> None:
         self.settings = settings
         self.backend = backend
-        self.base_iri = settings.base_iri
+        self.base_iri = BASE
         self.ui_enabled = ui_enabled
         self.examples = examples
         self.example_links = ui.example_links(examples)
@@ -90,14 +88,14 @@ class SparqlEndpoint:
         try:
             request = await read_request(scope, receive, self.settings.max_body_bytes)
         except IlrsKgError as exc:
-            await send_reply(send, self._error(exc))
+            await send_reply(send, error_reply(scope_request(scope), exc))
             return
         reply = await self.handle(request)
         await send_reply(send, reply, head=request.method == "HEAD")
 
     # The handler ------------------------------------------------------------------------------------
 
-    async def handle(self, request: HttpRequest) -> Reply:
+    async def handle(self, request: Request) -> Reply:
         try:
             if request.method in ("GET", "HEAD"):
                 params = parse_get(request.query_string)
@@ -115,12 +113,11 @@ class SparqlEndpoint:
                 return await self._page(params, request.client)
             return await self._answer(request, params, params.query)
         except IlrsKgError as exc:
-            return self._error(exc)
+            return error_reply(request, exc)
 
-    async def _answer(self, request: HttpRequest, params: ProtocolRequest, query: str) -> Reply:
+    async def _answer(self, request: Request, params: ProtocolRequest, query: str) -> Reply:
         screened = self.screen(query)
-        chosen = choose(table_for(screened.form), request.header("accept"), params.format, html=False)
-        assert chosen is not None
+        chosen = choose(offer_for(screened.form), request.header("accept"), params.format)
         job = self._job(query, params, screened.form, chosen)
         key = (self.backend.data_version, job)
         cached = self.cache.get(key)
@@ -174,60 +171,39 @@ class SparqlEndpoint:
         )
         return f'W/"{hashlib.blake2b(identity.encode(), digest_size=16).hexdigest()}"'
 
-    def _wants_html(self, request: HttpRequest, params: ProtocolRequest) -> bool:
+    def _wants_html(self, request: Request, params: ProtocolRequest) -> bool:
         if params.format is not None:
-            return params.format.strip().lower() in ("html", HTML)
+            return _PAGE.named(params.format) is not None
         try:
-            return negotiate(request.header("accept"), _EVERYTHING, SOLUTIONS.default.media_type) == HTML
+            return choose(_PAGE_OR_ANSWER, request.header("accept")) is HTML
         except NotAcceptable:
             return False
 
-    async def _describe(self, request: HttpRequest, params: ProtocolRequest) -> Reply:
+    async def _describe(self, request: Request, params: ProtocolRequest) -> Reply:
         """A bare GET: the service description for RDF clients, the query page for browsers."""
+        offer = _DESCRIPTION_OR_PAGE if self.ui_enabled else GRAPHS
         try:
-            chosen = choose(GRAPHS, request.header("accept"), params.format, html=self.ui_enabled)
+            chosen = choose(offer, request.header("accept"), params.format)
         except NotAcceptable as exc:
             raise BadRequest(
                 "the query parameter is missing (without one, this URL answers with its service "
                 "description in RDF, or with the query page in HTML)"
             ) from exc
-        if chosen is None:
+        if chosen is HTML:
             return await self._page(params, request.client)
         body = await self.description.render(self._endpoint_iri(request), chosen)
         return Reply(200, (("Content-Type", chosen.content_type), *_RESULT_HEADERS), body)
 
-    def _endpoint_iri(self, request: HttpRequest) -> str:
+    def _endpoint_iri(self, request: Request) -> str:
         host = request.header("host") or f"{self.settings.host}:{self.settings.port}"
-        candidate = f"{request.scheme}://{host}{request.path}"
+        candidate = f"{request.scheme}://{host}/sparql"  # where the app mounts the endpoint
         try:
             return ox.NamedNode(candidate).value
         except ValueError:
             return f"http://{self.settings.host}:{self.settings.port}/sparql"
 
-    def _options(self, request: HttpRequest) -> Reply:
-        if request.header("access-control-request-method") is None:
-            return Reply(204, (*_COMMON, ("Allow", ", ".join(ALLOWED))))
-        asked = request.header("access-control-request-headers")
-        return Reply(
-            204,
-            (
-                *_COMMON,
-                ("Access-Control-Allow-Methods", ", ".join(ALLOWED)),
-                ("Access-Control-Allow-Headers", asked or "Accept, Content-Type, If-None-Match"),
-                ("Access-Control-Max-Age", "86400"),
-            ),
-        )
-
-    def _error(self, error: IlrsKgError) -> Reply:
-        status = status_for(error)
-        if status >= 500 and isinstance(error, QueryFailed):
-            logger.error("query evaluation failed: %s", error)
-        extra = tuple(headers_for(error).items())
-        return Reply(
-            status,
-            (("Content-Type", _TEXT), *_COMMON, ("Cache-Control", "no-store"), *extra),
-            f"{error}\n".encode(),
-        )
+    def _options(self, request: Request) -> Reply:
+        return preflight(request, ALLOWED, (("Vary", "Accept"),))
 
     # The query page ---------------------------------------------------------------------------------
 
@@ -247,9 +223,7 @@ class SparqlEndpoint:
                 page = ui.Page(query=query, examples=self.example_links, error=str(exc))
         body = ui.render(page).encode()
         return Reply(
-            status,
-            (("Content-Type", "text/html; charset=utf-8"), *_COMMON, ("Cache-Control", "no-store")),
-            body,
+            status, (("Content-Type", HTML.content_type), *_COMMON, ("Cache-Control", "no-store")), body
         )
 
     async def _run_for_page(
@@ -267,7 +241,7 @@ class SparqlEndpoint:
         elapsed = (time.perf_counter() - started) * 1000
         extra = [("default-graph-uri", g) for g in params.default_graphs]
         extra += [("named-graph-uri", g) for g in params.named_graphs]
-        downloads = ui.download_links(query, extra, table_for(screened.form))
+        downloads = ui.download_links(query, extra, offer_for(screened.form))
         if result.kind == "graph":
             table = ui.graph_table(result, self.base_iri, MAX_TABLE_ROWS)
             return ui.Page(query, page.examples, table=table, downloads=downloads, elapsed_ms=elapsed)

@@ -10,29 +10,16 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from ilrs_kg.sparql.backend import QueryBackend, select
-from ilrs_kg.sparql.formats import GRAPHS, SOLUTIONS, Format
+from ilrs_kg.sparql.formats import GRAPHS, SOLUTIONS
+from ilrs_kg.web.formats import TURTLE, W3C_FORMATS, Format
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
-W3C_FORMATS = "http://www.w3.org/ns/formats/"
 VOID = "http://rdfs.org/ns/void#"
 DCTERMS = "http://purl.org/dc/terms/"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 PREFIXES = {"sd": SD, "formats": W3C_FORMATS, "void": VOID, "dcterms": DCTERMS}
 
-# Each format's name in the W3C formats namespace.
-_FORMAT_NAMES = {
-    "json": "SPARQL_Results_JSON",
-    "xml": "SPARQL_Results_XML",
-    "csv": "SPARQL_Results_CSV",
-    "tsv": "SPARQL_Results_TSV",
-    "turtle": "Turtle",
-    "ntriples": "N-Triples",
-    "jsonld": "JSON-LD",
-    "rdfxml": "RDF_XML",
-    "trig": "TriG",
-    "nquads": "N-Quads",
-}
 _GRAPH_SIZES = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
 
 
@@ -65,8 +52,9 @@ def describe(endpoint: str, graphs: list[tuple[str, int]], title: str) -> list[o
             service, _sd("defaultEntailmentRegime"), ox.NamedNode("http://www.w3.org/ns/entailment/Simple")
         ),
         *(
-            ox.Triple(service, _sd("resultFormat"), ox.NamedNode(W3C_FORMATS + _FORMAT_NAMES[f.key]))
+            ox.Triple(service, _sd("resultFormat"), ox.NamedNode(f.iri))
             for f in (*SOLUTIONS.formats, *GRAPHS.formats)
+            if f.iri is not None
         ),
         ox.Triple(service, _sd("defaultDataset"), dataset),
         ox.Triple(dataset, RDF_TYPE, _sd("Dataset")),
@@ -114,7 +102,6 @@ class ServiceDescription:
 
     async def render(self, endpoint: str, fmt: Format) -> bytes:
         triples = describe(endpoint, await self.graphs(), self.title)
-        rdf_format = ox.RdfFormat.from_media_type(fmt.media_type) or ox.RdfFormat.TURTLE
-        body = ox.serialize(triples, format=rdf_format, prefixes=PREFIXES)
+        body = ox.serialize(triples, format=fmt.rdf or TURTLE.rdf, prefixes=PREFIXES)
         assert body is not None  # no output given: the bytes are returned
         return body

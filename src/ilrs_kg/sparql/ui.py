@@ -16,10 +16,10 @@ from urllib.parse import urlencode
 import jinja2
 import pyoxigraph as ox
 
-from ilrs_kg.namespaces import PREFIXES
+from ilrs_kg.namespaces import curie
 from ilrs_kg.sparql.examples import Example
-from ilrs_kg.sparql.formats import FormatTable
 from ilrs_kg.sparql.jobs import QueryResult
+from ilrs_kg.web.formats import Offer
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
@@ -67,13 +67,6 @@ class Page:
     elapsed_ms: float | None = None
 
 
-def _curie(iri: str) -> str | None:
-    for prefix, namespace in PREFIXES.items():
-        if iri.startswith(namespace) and len(iri) > len(namespace):
-            return f"{prefix}:{iri[len(namespace) :]}"
-    return None
-
-
 def iri_link(iri: str, base_iri: str) -> str | None:
     """Where an IRI should link: its path on this server for our own IRIs, itself for web IRIs."""
     if iri.startswith(base_iri):
@@ -87,14 +80,14 @@ def cell(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None, base
     if term is None:
         return Cell("")
     if isinstance(term, ox.NamedNode):
-        return Cell(_curie(term.value) or term.value, iri_link(term.value, base_iri), term.value)
+        return Cell(curie(term.value) or term.value, iri_link(term.value, base_iri), term.value)
     if isinstance(term, ox.BlankNode):
         return Cell(f"_:{term.value}")
     if isinstance(term, ox.Literal):
         if term.language:
             return Cell(term.value, note=f"@{term.language}")
         datatype = term.datatype.value
-        note = None if datatype in (XSD_STRING, RDF_LANG_STRING) else (_curie(datatype) or datatype)
+        note = None if datatype in (XSD_STRING, RDF_LANG_STRING) else (curie(datatype) or datatype)
         return Cell(term.value, note=note)
     return Cell(str(term))
 
@@ -123,14 +116,14 @@ def example_links(examples: Iterable[Example]) -> tuple[Link, ...]:
     return tuple(Link(e.title, "/sparql?" + urlencode({"query": e.query})) for e in examples)
 
 
-def download_links(query: str, extra: list[tuple[str, str]], table: FormatTable) -> tuple[Link, ...]:
+def download_links(query: str, extra: list[tuple[str, str]], offer: Offer) -> tuple[Link, ...]:
     return tuple(
         Link(
             f.label,
             "/sparql?" + urlencode([("query", query), *extra, ("format", f.key)]),
             download=f"results.{f.extension}",
         )
-        for f in table.formats
+        for f in offer.formats
     )
 
 

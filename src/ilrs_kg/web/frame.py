@@ -14,6 +14,7 @@ from typing import Any
 
 import jinja2
 
+from ilrs_kg.web.iris import IriMap
 from ilrs_kg.web.languages import LANGUAGE_NAMES
 from ilrs_kg.web.strings import translate
 
@@ -38,6 +39,18 @@ class SiteLinks:
     def search(self) -> str:
         """The header's search form submits here: /search beside the home page, on every front."""
         return self.home + "search"
+
+
+def site_links(iris: IriMap) -> SiteLinks:
+    """The site's links on the server `iris` maps to."""
+    return SiteLinks(
+        home=iris.url(""),
+        sparql=iris.url("sparql"),
+        ontology=iris.url("ontology"),
+        dumps=iris.url("dumps/"),
+        void=iris.url(".well-known/void"),
+        css=iris.url("static/ld/ld.css"),
+    )
 
 
 @dataclass(frozen=True)

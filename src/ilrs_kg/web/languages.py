@@ -5,7 +5,7 @@ Media types are negotiated by the project-wide `ilrs_kg.conneg`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 SUPPORTED_LANGUAGES = ("en", "zh", "ru")
 LANGUAGE_NAMES = {"en": "English", "zh": "中文", "ru": "Русский"}
@@ -37,3 +37,11 @@ def negotiate_language(accept_language: str | None, supported: Sequence[str], de
         if candidate in supported and q > best_q:
             best_q, best = q, candidate
     return best
+
+
+def reader_language(query: Mapping[str, str], accept_language: str | None) -> str:
+    """`?lang=` when it names a supported language, else the Accept-Language header's choice."""
+    wanted = query.get("lang")
+    if wanted in SUPPORTED_LANGUAGES:
+        return wanted
+    return negotiate_language(accept_language, SUPPORTED_LANGUAGES, "en")

@@ -1,14 +1,18 @@
 """Where an IRI lives on the running server, and back.
 
-Data IRIs keep the canonical base (`Settings.base_iri`, https://w3id.org/ilrs/); the server answers for
-that base wherever it runs, so `{base}id/mission/change-6` is `{server}/id/mission/change-6`.
+Data IRIs keep the canonical base (ilrs_kg.namespaces.BASE, https://w3id.org/ilrs/): a promise, not a
+setting, since the data, the shapes, the rules and every published dump spell it. The server answers
+for that base wherever it runs, so `{base}id/mission/change-6` is `{server}id/mission/change-6`.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import ClassVar
 from urllib.parse import quote
+
+from ilrs_kg.namespaces import BASE, ID_NS
 
 _SEGMENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._~-]*$")
 
@@ -29,24 +33,23 @@ def is_valid_segment(text: str) -> bool:
 
 @dataclass(frozen=True)
 class IriMap:
-    """Maps between canonical IRIs (under `base`) and URLs on one running server (under `server`)."""
+    """Maps between canonical IRIs (under BASE) and URLs on one running server (under `server`)."""
 
-    base: str
     server: str
+    base: ClassVar[str] = BASE
 
     def __post_init__(self) -> None:
-        if not self.base.endswith("/") or not self.server.endswith("/"):
-            raise ValueError("both bases must end with '/'")
+        if not self.server.endswith("/"):
+            raise ValueError(f"the server base {self.server!r} must end with '/'")
 
     def entity_iri(self, ref: EntityRef) -> str:
-        return f"{self.base}id/{ref.path}"
+        return f"{ID_NS}{ref.path}"
 
     def ref_of(self, iri: str) -> EntityRef | None:
         """The kind and slug of an entity IRI under the canonical base, else None."""
-        prefix = self.base + "id/"
-        if not iri.startswith(prefix):
+        if not iri.startswith(ID_NS):
             return None
-        kind, _, slug = iri[len(prefix) :].partition("/")
+        kind, _, slug = iri[len(ID_NS) :].partition("/")
         if not is_valid_segment(kind) or not is_valid_segment(slug):
             return None
         return EntityRef(kind, slug)

@@ -1,6 +1,15 @@
-"""The one place that maps the package's errors (ilrs_kg.errors) to HTTP statuses and headers.
+"""The one place that maps the package's errors (ilrs_kg.errors) to HTTP statuses and headers, for every
+route: /sparql, the linked-data pages, /dumps/, and the framework's own 404 and 405 (ilrs_kg.app hands
+those to this table too). ilrs_kg.web.errors renders the error for whoever asked.
 
 Client mistakes are 4xx and say what was wrong; only a fault of the server itself is a 5xx.
+- A `?format=` value (or a file extension) that names no format on offer is 406, as an Accept header
+  naming none is, on every route: both are the client's statement of which representation it wants,
+  the answer is the same ("not this one; these are on offer"), and /sparql, whose SPARQL clients
+  (SPARQLWrapper) send a media type as `format=`, has always answered 406.
+  400 would say the request is malformed, which it is not.
+- An address where nothing is (an unknown path, entity, class, ontology version or dump file) is 404;
+  a method the address does not answer is 405 with Allow.
 - A timed-out query is 503, as Fuseki and GraphDB answer: the service declined to spend more time on
   it. 504 would blame an upstream gateway; 408 would blame the client for sending slowly.
 - A query that crashed the engine is 400: in practice the parser overflowing on deep nesting.
@@ -22,6 +31,7 @@ from ilrs_kg.errors import (
     IlrsKgError,
     MethodNotAllowed,
     NotAcceptable,
+    NotFound,
     QueryCrashed,
     QueryFailed,
     QueryRefused,
@@ -45,7 +55,8 @@ from ilrs_kg.errors import (
 _STATUSES: tuple[tuple[type[IlrsKgError], int], ...] = (
     (BadRequest, 400),
     (UnsupportedMediaType, 415),
-    (NotAcceptable, 406),
+    (NotAcceptable, 406),  # UnknownFormat included
+    (NotFound, 404),
     (MethodNotAllowed, 405),
     (RequestTimeout, 408),
     (UrlTooLong, 414),
@@ -69,6 +80,7 @@ _STATUSES: tuple[tuple[type[IlrsKgError], int], ...] = (
 
 
 def status_for(error: IlrsKgError) -> int:
+    """The status of `error`: the first class in the table it is an instance of; 500 for none."""
     for cls, status in _STATUSES:
         if isinstance(error, cls):
             return status

@@ -16,11 +16,12 @@ import signal
 import socket
 import sys
 import threading
-import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ilrs_kg.build import build_store
+from ilrs_kg.cli.common import progress as _progress
+from ilrs_kg.cli.common import settings_from_args
 from ilrs_kg.edge import PublicBase
 from ilrs_kg.heartbeat import Heartbeat
 from ilrs_kg.settings import Settings
@@ -171,13 +172,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
 
 
-def _progress(message: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
-
-
 def settings_and_options(args: argparse.Namespace) -> tuple[Settings, ServeOptions]:
-    from ilrs_kg.cli import settings_from_args
-
     settings = (
         settings_from_args(args)
         .with_changes(

@@ -1,49 +1,30 @@
-"""`ilrs-kg` command line: validate, build, query, stats, serve, export."""
+"""The `ilrs-kg` parser and the commands over the graph itself: validate, build, query, stats; serve and
+export register their own arguments (ilrs_kg.cli.serve, ilrs_kg.cli.export)."""
 
 from __future__ import annotations
 
 import argparse
 import sys
-import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 import pyoxigraph as ox
 
 from ilrs_kg.build import build_store, run_validation
+from ilrs_kg.cli import export, serve
+from ilrs_kg.cli.common import add_root_arguments, settings_from_args
+from ilrs_kg.cli.common import progress as _progress
 from ilrs_kg.errors import IlrsKgError, SourceSyntaxError, ValidationFailed
-from ilrs_kg.settings import Settings
 from ilrs_kg.sparql.formats import write_results
 from ilrs_kg.stats import compute
 from ilrs_kg.store import load_in_memory
-from ilrs_kg.validation import VALIDATORS
+from ilrs_kg.web.formats import GRAPH_FORMATS, RESULTS_FORMATS
 
-QUERY_RESULT_FORMATS = {
-    "json": ox.QueryResultsFormat.JSON,
-    "xml": ox.QueryResultsFormat.XML,
-    "csv": ox.QueryResultsFormat.CSV,
-    "tsv": ox.QueryResultsFormat.TSV,
-}
-GRAPH_FORMATS = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "ntriples": ox.RdfFormat.N_TRIPLES,
-    "jsonld": ox.RdfFormat.JSON_LD,
-}
-
-
-def _progress(message: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
-
-
-def settings_from_args(args: argparse.Namespace) -> Settings:
-    settings = Settings()
-    if getattr(args, "root", None) is not None:
-        settings = settings.with_changes(root=Path(args.root).resolve())
-    if getattr(args, "validator", None) is not None:
-        settings = settings.with_changes(validator=args.validator)
-    if getattr(args, "store", None) is not None:
-        settings = settings.with_changes(build_dir=Path(args.store).resolve())
-    return settings
+# The formats' registry keys (ilrs_kg.web.formats), as ?format= takes them on the endpoint.
+QUERY_RESULT_FORMATS = {f.key: f.results for f in RESULTS_FORMATS if f.results is not None}
+GRAPH_RESULT_FORMATS = {f.key: f.rdf for f in GRAPH_FORMATS if f.rdf is not None}
+F = TypeVar("F", ox.RdfFormat, ox.QueryResultsFormat)
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
@@ -64,6 +45,15 @@ def _cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _named(formats: Mapping[str, F], name: str | None, default: str, other_forms: str) -> F | None:
+    """The format `--format` names among this query form's; None, after saying so, for another form's."""
+    chosen = formats.get(name or default)
+    if chosen is None:
+        choices = ", ".join(formats)
+        print(f"error: --format {name} is for {other_forms}; use one of {choices}", file=sys.stderr)
+    return chosen
+
+
 def _cmd_query(args: argparse.Namespace) -> int:
     settings = settings_from_args(args)
     text = Path(args.sparql[1:]).read_text(encoding="utf-8") if args.sparql.startswith("@") else args.sparql
@@ -76,22 +66,13 @@ def _cmd_query(args: argparse.Namespace) -> int:
         return 2
     out = sys.stdout.buffer
     if isinstance(result, ox.QueryTriples):
-        fmt = GRAPH_FORMATS.get(args.format or "turtle")
+        fmt = _named(GRAPH_RESULT_FORMATS, args.format, "turtle", "SELECT/ASK")
         if fmt is None:
-            print(
-                f"error: --format {args.format} is for SELECT/ASK; use one of {', '.join(GRAPH_FORMATS)}",
-                file=sys.stderr,
-            )
             return 2
         result.serialize(out, fmt)
     else:
-        results_fmt = QUERY_RESULT_FORMATS.get(args.format or "json")
+        results_fmt = _named(QUERY_RESULT_FORMATS, args.format, "json", "CONSTRUCT/DESCRIBE")
         if results_fmt is None:
-            print(
-                f"error: --format {args.format} is for CONSTRUCT/DESCRIBE; use one of "
-                f"{', '.join(QUERY_RESULT_FORMATS)}",
-                file=sys.stderr,
-            )
             return 2
         write_results(result, out, results_fmt)
     out.write(b"\n")
@@ -106,16 +87,6 @@ def _cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
-def _add_root_arguments(sub: argparse.ArgumentParser) -> None:
-    sub.add_argument("--root", help="project directory holding ontology/, data/ and shapes/")
-    sub.add_argument(
-        "--validator",
-        choices=VALIDATORS,
-        help="which engine checks the SHACL core shapes: sparql (compiled, the default) or pyshacl"
-        " (the reference)",
-    )
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ilrs-kg", description="Knowledge graph of the International Lunar Research Station."
@@ -123,7 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
 
     def with_root(sub: argparse.ArgumentParser) -> argparse.ArgumentParser:
-        _add_root_arguments(sub)
+        add_root_arguments(sub)
         return sub
 
     with_root(commands.add_parser("validate", help="check the graph against the SHACL shapes")).set_defaults(
@@ -141,29 +112,20 @@ def build_parser() -> argparse.ArgumentParser:
     build.set_defaults(handler=_cmd_build)
     query = with_store(with_root(commands.add_parser("query", help="run a SPARQL query (text, or @file.rq)")))
     query.add_argument("sparql")
-    query.add_argument("--format", choices=[*QUERY_RESULT_FORMATS, *GRAPH_FORMATS])
+    query.add_argument("--format", choices=[*QUERY_RESULT_FORMATS, *GRAPH_RESULT_FORMATS])
     query.set_defaults(handler=_cmd_query)
     with_store(
         with_root(commands.add_parser("stats", help="entities per class, triples, sources, languages"))
     ).set_defaults(handler=_cmd_stats)
-    _add_optional_commands(commands, with_root)
-    return parser
-
-
-def _add_optional_commands(
-    commands: argparse._SubParsersAction[argparse.ArgumentParser], with_root: object
-) -> None:
-    """serve and export live in their own modules, which register their own arguments."""
-    from ilrs_kg import export_command, serve_command
-
     for module, name, help_text in (
-        (serve_command, "serve", "validate, build (or reuse) and serve the graph over HTTP"),
-        (export_command, "export", "write a dump or export of the graph"),
+        (serve, "serve", "validate, build (or reuse) and serve the graph over HTTP"),
+        (export, "export", "write a dump or export of the graph"),
     ):
         sub = commands.add_parser(name, help=help_text)
-        _add_root_arguments(sub)
+        add_root_arguments(sub)
         module.add_arguments(sub)
         sub.set_defaults(handler=module.run)
+    return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -12,21 +12,17 @@ import argparse
 import os
 import signal
 import sys
-import time
 from pathlib import Path
 
 from ilrs_kg.build import build_store
-from ilrs_kg.cli import settings_from_args
+from ilrs_kg.cli.common import progress as _progress
+from ilrs_kg.cli.common import settings_from_args
 from ilrs_kg.exports import ExportError, dump_formats, export_format, export_to_file, list_dumps, produce_all
 from ilrs_kg.exports.catalog import FORMATS_BY_KEY
 from ilrs_kg.exports.files import check_output_path
 from ilrs_kg.store import load_in_memory
 
 ALL = "all"
-
-
-def _progress(message: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -1,0 +1,9 @@
+"""`ilrs-kg` command line: validate, build, query, stats, serve, export.
+
+One module per concern: `main` (the parser and the graph commands), `serve`, `export`, and `common`
+(what they share), which is why none of them imports another's parser.
+"""
+
+from ilrs_kg.cli.main import build_parser, main
+
+__all__ = ["build_parser", "main"]
