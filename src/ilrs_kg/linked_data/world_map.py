@@ -34,6 +34,8 @@ SMALL = 14.0
 # Path positions are rounded to 1/PRECISION of a unit: whole units (a pixel at the widest the page shows
 # the map) halve the page's weight against tenths, with no difference anyone can see.
 PRECISION = 1
+# Countries that are no members: a pale grey, lighter than any year's colour (year_colours.LIGHTEST).
+OTHERS = "#e6e8ec"
 MAX_BESIDE = 20
 
 
@@ -81,6 +83,7 @@ class WorldMap:
     height: float
     outline: str
     others: str
+    others_fill: str
     drawn: tuple[DrawnMember, ...]
     legend: tuple[LegendEntry, ...]
     # Members the map cannot draw (organisations, countries absent at this scale), listed beside it: the
@@ -182,6 +185,7 @@ def world_map(members: Sequence[MapMember], colours: Mapping[int, str] | None = 
         height=HEIGHT,
         outline=_outline(),
         others=others,
+        others_fill=OTHERS,
         drawn=tuple(unique),
         legend=tuple(legend),
         beside=tuple(beside[:MAX_BESIDE]),

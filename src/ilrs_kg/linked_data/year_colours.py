@@ -3,8 +3,8 @@
 The colours are viridis (matplotlib's, here nine stops of it, interpolated between): perceptually uniform,
 monotone in lightness, and readable with the common colour-vision deficiencies and in greyscale, so the
 order of the years still shows when hue does not. Earlier years are darker. The scale stops short of
-viridis's last, lightest yellow, which sits too close in lightness to the map's pale grey for countries
-that are no members.
+viridis's lightest greens and yellow, which sit too close in lightness to the map's pale grey for
+countries that are no members (world_map.OTHERS).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ VIRIDIS = (
     "#fde725",
 )
 # The lightest point of the scale used, as a fraction of viridis.
-LIGHTEST = 0.85
+LIGHTEST = 0.8
 # Members a source gives no date for.
 UNDATED = "#8c8c8c"
 
