@@ -30,8 +30,11 @@ GUTTER = 48.0  # the year numbers, left of the lanes
 TOP = 24.0  # below the lane headings
 FONT = 12.0  # label text size, in the picture's units (about CSS pixels on a phone)
 NOTE_FONT = 10.0
-LINE = 15.0  # a label line's height
-NOTE = 12.0  # the extra line under a label with a note
+# A line's box in em, above and below the baseline: a generous sans-serif's (Noto Sans: 1.069 and 0.293),
+# so that no two labels' boxes touch whatever font the browser picks.
+ASCENT, DESCENT = 1.07, 0.3
+LINE = round(FONT * (ASCENT + DESCENT) + 0.5)  # a label line's height
+NOTE = round(NOTE_FONT * (ASCENT + DESCENT) + 0.5)  # the extra line under a label with a note
 GAP = 2.0  # between two labels of one lane
 COLUMN = 7.0  # between two columns of marks
 MARK = 5.0  # a bar's width
@@ -84,6 +87,7 @@ class Entry:
     x: float
     top: float  # the label's top edge
     baseline: float  # its first line's baseline
+    note_baseline: float
     height: float
     width: float  # an upper estimate (text_measure)
     text: str
@@ -213,7 +217,8 @@ def _entries(labels: Sequence[_Label], scale: Scale, x0: float, width: float) ->
                 label.happening,
                 x=round(label_x, 1),
                 top=round(label.top, 1),
-                baseline=round(label.top + FONT - 1, 1),
+                baseline=round(label.top + FONT * ASCENT, 1),
+                note_baseline=round(label.top + LINE + NOTE_FONT * ASCENT, 1),
                 height=label.height,
                 width=round(max(text_width(text, FONT), text_width(note, NOTE_FONT)), 1),
                 text=text,
