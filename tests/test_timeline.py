@@ -22,6 +22,7 @@ from ilrs_kg.linked_data.timeline import (
 )
 from ilrs_kg.linked_data.timeline_scale import MIN_MONTH
 from tests.fixtures.home_pictures import day, home_page
+from tests.fixtures.linked_data.support import fixture_store
 
 
 @pytest.fixture(scope="module")
@@ -130,3 +131,22 @@ def test_a_long_name_is_cut_to_its_lane_and_kept_whole_for_the_tooltip() -> None
     entry = timeline.entries[0]
     assert entry.text.endswith("\u2026") and len(entry.text) < len(name) and entry.happening.label == name
     assert entry.x + entry.width <= timeline.lanes[0].x + timeline.lanes[0].width
+
+
+def test_a_store_built_without_the_rules_still_draws_the_claimed_dates() -> None:
+    # The linked-data fixture has no derived statements (no ilrs:dateValue, no ilrs:launchDate): the
+    # members sort by their dates' text and the missions are drawn at their launch claims' dates.
+    page = home_page(fixture_store())
+    assert [row.member.text.value for row in page.members] == ["China", "Pakistan", "Venezuela"]
+    missions = {
+        e.happening.label: e.happening.dates_text
+        for e in page.pictured.entries
+        if e.happening.lane == MISSIONS
+    }
+    assert missions == {"Chang'e 6": ("3 May 2024",), "Luna 28": ("2030",)}
+    # Its countries carry no ISO numeric code: the map names them beside it instead of guessing.
+    assert page.world.drawn == () and [m.name for m in page.world.beside] == [
+        "China",
+        "Pakistan",
+        "Venezuela",
+    ]

@@ -17,6 +17,7 @@ from ilrs_kg.linked_data.entity_page import PageFrame
 from ilrs_kg.linked_data.home_pictures import (
     ISO_NUMERIC,
     MISSION_DATES,
+    Claimed,
     Joined,
     colours_of,
     joins_and_missions,
@@ -59,6 +60,9 @@ class MemberRow:
 class TimelineEntry:
     mission: Link
     dates: tuple[DatedClaim, ...]
+    # The same dates by kind of claim: launched on, planned for.
+    launched: tuple[PartialDate, ...] = ()
+    planned: tuple[PartialDate, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -106,6 +110,15 @@ def _count(store: ox.Store, query: str) -> int:
     return int(value.value) if isinstance(value, ox.Literal) else 0
 
 
+# An instant's comparable date as text: its derived ilrs:dateValue ("2023-10-01"), or, in a store built
+# without the rules, the literal itself ("2023-10"), whose text sorts by its start as well.
+_COMPARABLE = (
+    "OPTIONAL {{ {node} ilrs:dateValue ?dv }} "
+    "OPTIONAL {{ {node} time:inXSDDate|time:inXSDgYearMonth|time:inXSDgYear ?lit }} "
+    "BIND(COALESCE(STR(?dv), STR(?lit)) AS ?d)"
+)
+
+
 @dataclass(frozen=True)
 class _Chosen:
     """What the home page shows: the first members (by join date) and the first missions of each phase
@@ -123,7 +136,7 @@ def _choose(store: ox.Store) -> _Chosen:
         store,
         f"""SELECT ?member (MIN(?d) AS ?first) WHERE {{
               ?m a ilrs:Membership ; org:member ?member .
-              OPTIONAL {{ ?m org:memberDuring/time:hasBeginning/ilrs:dateValue ?d }}
+              OPTIONAL {{ ?m org:memberDuring/time:hasBeginning ?b . {_COMPARABLE.format(node="?b")} }}
             }} GROUP BY ?member ORDER BY (!BOUND(?first)) ?first ?member LIMIT {HOME_MEMBERS}""",
     )
     members = tuple(r["member"] for r in members_rows if isinstance(r["member"], ox.NamedNode))
@@ -148,8 +161,8 @@ def _choose(store: ox.Store) -> _Chosen:
         rows = _select(
             store,
             f"""SELECT ?mission (MIN(?d) AS ?first) WHERE {{ {where}
-                  OPTIONAL {{ ?e ilrs:ofMission ?mission ; ilrs:eventType ?type ;
-                                time:hasTime/ilrs:dateValue ?d FILTER({launch}) }}
+                  OPTIONAL {{ ?e ilrs:ofMission ?mission ; ilrs:eventType ?type ; time:hasTime ?i .
+                             {_COMPARABLE.format(node="?i")} FILTER({launch}) }}
                 }} GROUP BY ?mission ORDER BY (!BOUND(?first)) ?first ?mission
                 LIMIT {HOME_MISSIONS_PER_PHASE}""",
         )
@@ -284,6 +297,10 @@ def _member_order(row: MemberRow) -> DateKey:
     return first_of([(c.key, c.value) for c in row.claims]) or _UNDATED
 
 
+def _is_kind(graph: Description, event: Term, kind: str) -> bool:
+    return any(o.value.endswith("/" + kind) for o in graph.objects(event, t.ILRS + "eventType"))
+
+
 def _timeline(
     graph: Description, frame: PageFrame, citations: Citations, totals: dict[ox.NamedNode | None, int]
 ) -> tuple[PhaseTimeline, ...]:
@@ -301,7 +318,12 @@ def _timeline(
                 for o in graph.objects(e, t.ILRS + "eventType")
             )
         ]
-        dated = [d for e in launches if (d := _dated(graph, e, frame, citations)) is not None]
+        pairs = [(e, d) for e in launches if (d := _dated(graph, e, frame, citations)) is not None]
+        dated = [d for _, d in pairs]
+        by_kind = {
+            kind: tuple(sorted({d.value for e, d in pairs if _is_kind(graph, e, kind)}))
+            for kind in LAUNCH_TYPES
+        }
         unique: dict[str, DatedClaim] = {}
         for d in sorted(dated, key=lambda d: d.iso):
             if d.iso in unique:
@@ -316,7 +338,9 @@ def _timeline(
         )
         phases: list[Term | None] = [*graph.objects(mission, t.ILRS + "phase")] or [None]
         for phase in phases:
-            by_phase[phase].append(TimelineEntry(link, tuple(unique.values())))
+            by_phase[phase].append(
+                TimelineEntry(link, tuple(unique.values()), by_kind["launch"], by_kind["planned-launch"])
+            )
 
     def phase_key(phase: Term | None) -> tuple[int, str]:
         if phase is None:
@@ -375,7 +399,10 @@ def build_home_page(
         for row in members
     ]
     colours = colours_of(joined)
-    missions = list({e.mission.href: e.mission for phase in timeline for e in phase.entries}.values())
+    missions = [
+        Claimed(e.mission, e.launched, e.planned)
+        for e in {e.mission.href: e for phase in timeline for e in phase.entries}.values()
+    ]
     sources = source_entries(citations.numbers, frame.provenance, frame.iris, frame.lang)
     class_links = tuple(
         (

@@ -77,19 +77,30 @@ def _direct_dates(graph: Description, mission: Term, prop: str) -> list[PartialD
     return sorted({d for d in parsed if d is not None})
 
 
-def mission_happenings(graph: Description, missions: Sequence[Link], lang: str) -> list[Happening]:
+@dataclass(frozen=True)
+class Claimed:
+    """A mission with the dates its launch claims give, by kind (as the missions list reads them)."""
+
+    mission: Link
+    launched: tuple[PartialDate, ...]
+    planned: tuple[PartialDate, ...]
+
+
+def mission_happenings(graph: Description, missions: Sequence[Claimed], lang: str) -> list[Happening]:
     """Each mission at its launch dates, or, until it launches, its planned launch dates (or years): every
-    date a source gives, as the mission-dates rule copies them onto the mission."""
+    date a source gives, as the rule mission-dates copies them onto the mission. In a store built without
+    the rules, the launch claims the missions list shows stand in for them: the same dates."""
     found = []
-    for link in missions:
-        node = ox.NamedNode(link.hint) if link.hint else None
-        if node is None:
-            continue
-        dates = _direct_dates(graph, node, LAUNCH_DATE)
+    for entry in missions:
+        link = entry.mission
+        node = ox.NamedNode(link.hint or "")
+        dates = _direct_dates(graph, node, LAUNCH_DATE) or list(entry.launched)
         planned = not dates
         if planned:
-            dates = _direct_dates(graph, node, PLANNED_LAUNCH_DATE) or _direct_dates(
-                graph, node, PLANNED_LAUNCH_YEAR
+            dates = (
+                _direct_dates(graph, node, PLANNED_LAUNCH_DATE)
+                or _direct_dates(graph, node, PLANNED_LAUNCH_YEAR)
+                or list(entry.planned)
             )
         found.append(
             Happening(
