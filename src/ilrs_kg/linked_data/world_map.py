@@ -35,7 +35,7 @@ SMALL = 14.0
 # the map) halve the page's weight against tenths, with no difference anyone can see.
 PRECISION = 1
 # Countries that are no members: a pale grey, lighter than any year's colour (year_colours.LIGHTEST).
-OTHERS = "#e6e8ec"
+OTHERS = "#eceef1"
 MAX_BESIDE = 20
 
 
