@@ -125,7 +125,7 @@ def test_the_timeline_shows_every_dated_happening_without_overlaps_and_links_it(
     assert {"Venezuela", "Pakistan", "Luna 25", "ICUBE-Q", "ILRS-5"} <= set(labels)
     assert labels.count("sources disagree") == 2  # Pakistan's joining, ICUBE-Q's launch
     assert _overlapping(boxes) == []
-    page.locator("figure.timeline-picture a.event", has_text="Luna 25").click()
+    page.locator("figure.timeline-picture a.event text.label", has_text="Luna 25").click()
     page.wait_for_url("**/doc/mission/luna-25.html")
     page.close()
 
@@ -147,6 +147,12 @@ def test_on_a_phone_without_javascript_both_pictures_fit_and_read(browser: Brows
     assert min(heights) >= 11
     assert all(box["x"] >= 0 and box["x"] + box["w"] <= PHONE["width"] for _, box in boxes)
     screenshot(page, "home-pictures-phone")
+    # Links work without script: a country on the map, a label on the timeline.
+    page.locator('figure.world a.member[href$="/country/kazakhstan.html"] path').click()
+    page.wait_for_url("**/doc/country/kazakhstan.html")
+    page.go_back()
+    page.locator("figure.timeline-picture a.event text.label", has_text="Venezuela").click()
+    page.wait_for_url("**/doc/country/venezuela.html")
     context.close()
 
 
