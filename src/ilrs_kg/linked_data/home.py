@@ -54,6 +54,7 @@ class MemberRow:
     member: Link
     claims: tuple[DatedClaim, ...]
     disagree: bool
+    node: Term | None = None
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,7 @@ class TimelineEntry:
     # The same dates by kind of claim: launched on, planned for.
     launched: tuple[PartialDate, ...] = ()
     planned: tuple[PartialDate, ...] = ()
+    node: Term | None = None
 
 
 @dataclass(frozen=True)
@@ -284,7 +286,7 @@ def _members(graph: Description, frame: PageFrame, citations: Citations) -> tupl
         )
         isos = [c.iso for c in claims]
         disagree = any(not compatible(a, b) for a in isos for b in isos)
-        rows.append(MemberRow(link, tuple(claims), disagree=disagree))
+        rows.append(MemberRow(link, tuple(claims), disagree=disagree, node=member))
     rows.sort(key=lambda r: (_member_order(r), r.member.text.value))
     return tuple(rows)
 
@@ -339,7 +341,9 @@ def _timeline(
         phases: list[Term | None] = [*graph.objects(mission, t.ILRS + "phase")] or [None]
         for phase in phases:
             by_phase[phase].append(
-                TimelineEntry(link, tuple(unique.values()), by_kind["launch"], by_kind["planned-launch"])
+                TimelineEntry(
+                    link, tuple(unique.values()), by_kind["launch"], by_kind["planned-launch"], node=mission
+                )
             )
 
     def phase_key(phase: Term | None) -> tuple[int, str]:
@@ -393,14 +397,13 @@ def build_home_page(
     members = _members(graph, frame, citations)
     timeline = _timeline(graph, frame, citations, chosen.missions_total)
     joined = [
-        Joined(
-            row.member, ox.NamedNode(row.member.hint or ""), tuple(c.value for c in row.claims), row.disagree
-        )
+        Joined(row.member, row.node, tuple(c.value for c in row.claims), row.disagree)
         for row in members
+        if row.node is not None
     ]
     colours = colours_of(joined)
     missions = [
-        Claimed(e.mission, e.launched, e.planned)
+        Claimed(e.mission, e.node, e.launched, e.planned)
         for e in {e.mission.href: e for phase in timeline for e in phase.entries}.values()
     ]
     sources = source_entries(citations.numbers, frame.provenance, frame.iris, frame.lang)

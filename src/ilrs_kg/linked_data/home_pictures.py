@@ -71,7 +71,9 @@ def _disagree(dates: Sequence[PartialDate]) -> bool:
     return any(not compatible(a.iso(), b.iso()) for a in dates for b in dates)
 
 
-def _direct_dates(graph: Description, mission: Term, prop: str) -> list[PartialDate]:
+def _direct_dates(graph: Description, mission: Term | None, prop: str) -> list[PartialDate]:
+    if mission is None:
+        return []
     literals = [o for o in graph.objects(mission, prop) if isinstance(o, ox.Literal)]
     parsed = (parse_date(o.value, o.datatype.value) for o in literals)
     return sorted({d for d in parsed if d is not None})
@@ -82,6 +84,7 @@ class Claimed:
     """A mission with the dates its launch claims give, by kind (as the missions list reads them)."""
 
     mission: Link
+    node: Term | None
     launched: tuple[PartialDate, ...]
     planned: tuple[PartialDate, ...]
 
@@ -92,8 +95,7 @@ def mission_happenings(graph: Description, missions: Sequence[Claimed], lang: st
     the rules, the launch claims the missions list shows stand in for them: the same dates."""
     found = []
     for entry in missions:
-        link = entry.mission
-        node = ox.NamedNode(link.hint or "")
+        link, node = entry.mission, entry.node
         dates = _direct_dates(graph, node, LAUNCH_DATE) or list(entry.launched)
         planned = not dates
         if planned:
