@@ -164,3 +164,19 @@ def test_the_page_asks_nothing_of_any_other_host(browser: Browser, server: str) 
     page.wait_for_load_state("networkidle")
     assert requested and all(re.match(re.escape(server) + r"/", url) for url in requested), requested
     page.close()
+
+
+@pytest.mark.parametrize("lang", ["zh", "ru"])
+def test_in_chinese_and_russian_the_labels_still_fit_a_phone(
+    browser: Browser, server: str, lang: str
+) -> None:
+    # Russian names run long ("Боливарианская Республика Венесуэла"), Chinese ones wide per character.
+    page = browser.new_page(viewport=PHONE)
+    page.goto(f"{server}/?lang={lang}")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    boxes = _label_boxes(page)
+    assert len(boxes) >= 25 and _overlapping(boxes) == []
+    right = page.locator("figure.timeline-picture svg").bounding_box()
+    assert right and all(box["x"] + box["w"] <= right["x"] + right["width"] + 0.5 for _, box in boxes)
+    assert page.locator("figure.world a.member path").count() == 14
+    page.close()
