@@ -9,6 +9,7 @@ import itertools
 import pyoxigraph as ox
 import pytest
 
+from ilrs_kg.linked_data.render import render
 from ilrs_kg.linked_data.timeline import (
     JOINS,
     MAX_PER_LANE,
@@ -150,3 +151,12 @@ def test_a_store_built_without_the_rules_still_draws_the_claimed_dates() -> None
         "Pakistan",
         "Venezuela",
     ]
+
+
+def test_an_empty_graph_has_no_pictures_to_show() -> None:
+    # No members, no missions: the home page leaves both pictures out rather than draw empty frames.
+    empty = ox.Store()
+    page = home_page(empty)
+    assert page.pictured.entries == () and page.world.drawn == () and page.world.beside == ()
+    html = render("home.html", page=page, meta=page.meta)
+    assert 'id="when"' not in html and 'id="world"' not in html and 'id="members"' in html
