@@ -43,14 +43,17 @@ def test_the_codes_are_cited_to_the_pycountry_version_they_come_from(graph: ox.S
 def test_every_country_has_its_codes_and_iso_names_in_the_iso_graph(graph: ox.Store) -> None:
     rows = _rows(
         graph,
-        f"""SELECT ?c ?a2 ?a3 ?zh ?ru WHERE {{ ?c a ilrs:Country .
+        f"""SELECT ?c ?a2 ?a3 ?zh ?ru ?num WHERE {{ ?c a ilrs:Country .
               OPTIONAL {{ GRAPH <{ISO_GRAPH}> {{ ?c ilrs:iso3166Alpha2 ?a2 ; ilrs:iso3166Alpha3 ?a3 ;
+                ilrs:iso3166Numeric ?num ;
                 rdfs:label ?zh , ?ru FILTER(LANG(?zh) = "zh" && LANG(?ru) = "ru") }} }} }}""",
     )
     by_country = {row[0].rsplit("/", 1)[1]: row[1:] for row in rows}
     assert all(all(values) for values in by_country.values()), "a country without its ISO codes"
     assert by_country["russia"][:2] == ("RU", "RUS") and by_country["azerbaijan"][3] == "Азербайджан"
     assert by_country["china"][2] == "中国"
+    # Numeric codes keep their leading zeros: the world map's features are named by them.
+    assert by_country["china"][4] == "156" and by_country["azerbaijan"][4] == "031"
 
 
 def test_a_match_the_lookup_could_not_make_says_the_curator_made_it(graph: ox.Store) -> None:

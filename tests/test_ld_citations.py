@@ -18,10 +18,10 @@ from fastapi import FastAPI
 from ilrs_kg.linked_data import terms as t
 from ilrs_kg.linked_data.describe import describe
 from ilrs_kg.linked_data.entity_page import PageFrame, build_entity_page
-from ilrs_kg.linked_data.service import site_links
 from ilrs_kg.linked_data.values import value_graphs
 from ilrs_kg.linked_data.vocabulary import load_vocabulary
 from ilrs_kg.statement_graphs import load_provenance
+from ilrs_kg.web.frame import site_links
 from ilrs_kg.web.iris import IriMap
 from tests.fixtures.linked_data.support import BROWSER, ID, fetch, fixture_store, make_app
 

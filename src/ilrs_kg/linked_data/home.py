@@ -3,20 +3,34 @@ missions by phase."""
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
 import pyoxigraph as ox
 
 from ilrs_kg.linked_data import terms as t
-from ilrs_kg.linked_data.dates import compatible, format_date
+from ilrs_kg.linked_data.date_order import DateKey, claim_key, first_of
+from ilrs_kg.linked_data.dates import PartialDate, compatible, format_date
 from ilrs_kg.linked_data.describe import Description, Term
 from ilrs_kg.linked_data.entity_page import PageFrame
+from ilrs_kg.linked_data.home_pictures import (
+    ISO_NUMERIC,
+    MISSION_DATES,
+    Claimed,
+    Joined,
+    colours_of,
+    joins_and_missions,
+    members_map,
+    mission_happenings,
+)
 from ilrs_kg.linked_data.naming import name_of
 from ilrs_kg.linked_data.source_list import source_entries
 from ilrs_kg.linked_data.stats_queries import ClassCount
+from ilrs_kg.linked_data.timeline import Timeline
 from ilrs_kg.linked_data.values import Citations, dating_graphs, earliest_date
 from ilrs_kg.linked_data.viewmodel import Link, SourceEntry, Text
+from ilrs_kg.linked_data.world_map import WorldMap
 from ilrs_kg.namespaces import sparql_prefix_block
 from ilrs_kg.statement_graphs import fact_graphs
 from ilrs_kg.web.frame import PageMeta
@@ -30,6 +44,9 @@ class DatedClaim:
     iso: str
     citations: tuple[int, ...]
     role: str | None
+    value: PartialDate
+    # Where the claim sorts: its instant's ilrs:dateValue and ilrs:datePrecision (date_order).
+    key: DateKey
 
 
 @dataclass(frozen=True)
@@ -37,12 +54,17 @@ class MemberRow:
     member: Link
     claims: tuple[DatedClaim, ...]
     disagree: bool
+    node: Term | None = None
 
 
 @dataclass(frozen=True)
 class TimelineEntry:
     mission: Link
     dates: tuple[DatedClaim, ...]
+    # The same dates by kind of claim: launched on, planned for.
+    launched: tuple[PartialDate, ...] = ()
+    planned: tuple[PartialDate, ...] = ()
+    node: Term | None = None
 
 
 @dataclass(frozen=True)
@@ -64,6 +86,8 @@ class HomePage:
     timeline: tuple[PhaseTimeline, ...]
     sources: tuple[SourceEntry, ...]
     search_action: str
+    world: WorldMap
+    pictured: Timeline
     # How many members there are in all (the page shows the first HOME_MEMBERS), and where all are listed.
     members_total: int = 0
     members_href: str = ""
@@ -74,8 +98,6 @@ class HomePage:
 # rest are counted and left to the class pages, which are paged.
 HOME_MEMBERS = 100
 HOME_MISSIONS_PER_PHASE = 50
-
-_DATE = "time:inXSDDate|time:inXSDgYearMonth|time:inXSDgYear"
 
 
 def _select(store: ox.Store, query: str) -> list[ox.QuerySolution]:
@@ -90,10 +112,20 @@ def _count(store: ox.Store, query: str) -> int:
     return int(value.value) if isinstance(value, ox.Literal) else 0
 
 
+# An instant's comparable date as text: its derived ilrs:dateValue ("2023-10-01"), or, in a store built
+# without the rules, the literal itself ("2023-10"), whose text sorts by its start as well.
+_COMPARABLE = (
+    "OPTIONAL {{ {node} ilrs:dateValue ?dv }} "
+    "OPTIONAL {{ {node} time:inXSDDate|time:inXSDgYearMonth|time:inXSDgYear ?lit }} "
+    "BIND(COALESCE(STR(?dv), STR(?lit)) AS ?d)"
+)
+
+
 @dataclass(frozen=True)
 class _Chosen:
     """What the home page shows: the first members (by join date) and the first missions of each phase
-    (by launch date), with how many there are in all."""
+    (by launch date), with how many there are in all. Dates compare by their derived ilrs:dateValue, the
+    first day of the period a source names (date_order)."""
 
     members: tuple[ox.NamedNode, ...]
     members_total: int
@@ -106,7 +138,7 @@ def _choose(store: ox.Store) -> _Chosen:
         store,
         f"""SELECT ?member (MIN(?d) AS ?first) WHERE {{
               ?m a ilrs:Membership ; org:member ?member .
-              OPTIONAL {{ ?m org:memberDuring/time:hasBeginning/({_DATE}) ?v BIND(STR(?v) AS ?d) }}
+              OPTIONAL {{ ?m org:memberDuring/time:hasBeginning ?b . {_COMPARABLE.format(node="?b")} }}
             }} GROUP BY ?member ORDER BY (!BOUND(?first)) ?first ?member LIMIT {HOME_MEMBERS}""",
     )
     members = tuple(r["member"] for r in members_rows if isinstance(r["member"], ox.NamedNode))
@@ -131,8 +163,8 @@ def _choose(store: ox.Store) -> _Chosen:
         rows = _select(
             store,
             f"""SELECT ?mission (MIN(?d) AS ?first) WHERE {{ {where}
-                  OPTIONAL {{ ?e ilrs:ofMission ?mission ; ilrs:eventType ?type ; time:hasTime/({_DATE}) ?v
-                             FILTER({launch}) BIND(STR(?v) AS ?d) }}
+                  OPTIONAL {{ ?e ilrs:ofMission ?mission ; ilrs:eventType ?type ; time:hasTime ?i .
+                             {_COMPARABLE.format(node="?i")} FILTER({launch}) }}
                 }} GROUP BY ?mission ORDER BY (!BOUND(?first)) ?first ?mission
                 LIMIT {HOME_MISSIONS_PER_PHASE}""",
         )
@@ -181,7 +213,7 @@ def _home_graph(store: ox.Store, base: str, chosen: _Chosen) -> Description:
 
     member_pred, role_pred = ox.NamedNode(t.ORG + "member"), t.ORG + "role"
     for member in chosen.members:
-        triples.extend(_facts(store, member, t.LABEL))
+        triples.extend(_facts(store, member, t.LABEL, t.TYPE, ISO_NUMERIC))
         for quad in store.quads_for_pattern(None, member_pred, member, _DEFAULT):
             claim = quad.subject
             facts = _facts(store, claim)
@@ -196,7 +228,7 @@ def _home_graph(store: ox.Store, base: str, chosen: _Chosen) -> Description:
     of_mission = ox.NamedNode(t.ILRS + "ofMission")
     for missions in chosen.missions.values():
         for mission in missions:
-            triples.extend(_facts(store, mission, t.TYPE, t.LABEL, t.ILRS + "phase"))
+            triples.extend(_facts(store, mission, t.TYPE, t.LABEL, t.ILRS + "phase", *MISSION_DATES))
             for quad in store.quads_for_pattern(None, of_mission, mission, _DEFAULT):
                 event = quad.subject
                 triples.extend(_facts(store, event))
@@ -228,7 +260,12 @@ def _dated(graph: Description, claim: Term, frame: PageFrame, citations: Citatio
         g for r in role_nodes for g in graph.graphs_of(claim, t.ORG + "role", r)
     }
     return DatedClaim(
-        format_date(date, frame.lang), date.iso(), citations.cite_graphs(cited), roles[0] if roles else None
+        format_date(date, frame.lang),
+        date.iso(),
+        citations.cite_graphs(cited),
+        roles[0] if roles else None,
+        date,
+        claim_key(graph, claim, date),
     )
 
 
@@ -243,15 +280,27 @@ def _members(graph: Description, frame: PageFrame, citations: Citations) -> tupl
                 by_member.setdefault(member, [])
     rows = []
     for member, claims in by_member.items():
-        claims.sort(key=lambda c: (c.iso, c.citations))
+        claims.sort(key=lambda c: (c.key, c.citations))
         link = Link(
             frame.iris.page(member.value), name_of(graph, member, frame.lang, frame.vocabulary), member.value
         )
         isos = [c.iso for c in claims]
         disagree = any(not compatible(a, b) for a in isos for b in isos)
-        rows.append(MemberRow(link, tuple(claims), disagree=disagree))
-    rows.sort(key=lambda r: (r.claims[0].iso if r.claims else "9999", r.member.text.value))
+        rows.append(MemberRow(link, tuple(claims), disagree=disagree, node=member))
+    rows.sort(key=lambda r: (_member_order(r), r.member.text.value))
     return tuple(rows)
+
+
+_UNDATED = DateKey(datetime.date.max, 9)
+
+
+def _member_order(row: MemberRow) -> DateKey:
+    """Its earliest claim made precise by the claims it contains (date_order.first_of); undated last."""
+    return first_of([(c.key, c.value) for c in row.claims]) or _UNDATED
+
+
+def _is_kind(graph: Description, event: Term, kind: str) -> bool:
+    return any(o.value.endswith("/" + kind) for o in graph.objects(event, t.ILRS + "eventType"))
 
 
 def _timeline(
@@ -271,12 +320,17 @@ def _timeline(
                 for o in graph.objects(e, t.ILRS + "eventType")
             )
         ]
-        dated = [d for e in launches if (d := _dated(graph, e, frame, citations)) is not None]
+        pairs = [(e, d) for e in launches if (d := _dated(graph, e, frame, citations)) is not None]
+        dated = [d for _, d in pairs]
+        by_kind = {
+            kind: tuple(sorted({d.value for e, d in pairs if _is_kind(graph, e, kind)}))
+            for kind in LAUNCH_TYPES
+        }
         unique: dict[str, DatedClaim] = {}
         for d in sorted(dated, key=lambda d: d.iso):
             if d.iso in unique:
                 merged = tuple(sorted(set(unique[d.iso].citations) | set(d.citations)))
-                unique[d.iso] = DatedClaim(d.date, d.iso, merged, None)
+                unique[d.iso] = DatedClaim(d.date, d.iso, merged, None, d.value, d.key)
             else:
                 unique[d.iso] = d
         link = Link(
@@ -286,7 +340,11 @@ def _timeline(
         )
         phases: list[Term | None] = [*graph.objects(mission, t.ILRS + "phase")] or [None]
         for phase in phases:
-            by_phase[phase].append(TimelineEntry(link, tuple(unique.values())))
+            by_phase[phase].append(
+                TimelineEntry(
+                    link, tuple(unique.values()), by_kind["launch"], by_kind["planned-launch"], node=mission
+                )
+            )
 
     def phase_key(phase: Term | None) -> tuple[int, str]:
         if phase is None:
@@ -297,7 +355,8 @@ def _timeline(
     timeline = []
     for phase in sorted(by_phase, key=phase_key):
         entries = sorted(
-            by_phase[phase], key=lambda e: (e.dates[0].iso if e.dates else "9999", e.mission.text.value)
+            by_phase[phase],
+            key=lambda e: (first_of([(d.key, d.value) for d in e.dates]) or _UNDATED, e.mission.text.value),
         )
         if phase is None:
             timeline.append(PhaseTimeline(None, "", tuple(entries), totals.get(None, len(entries))))
@@ -337,6 +396,16 @@ def build_home_page(
     )
     members = _members(graph, frame, citations)
     timeline = _timeline(graph, frame, citations, chosen.missions_total)
+    joined = [
+        Joined(row.member, row.node, tuple(c.value for c in row.claims), row.disagree)
+        for row in members
+        if row.node is not None
+    ]
+    colours = colours_of(joined)
+    missions = [
+        Claimed(e.mission, e.node, e.launched, e.planned)
+        for e in {e.mission.href: e for phase in timeline for e in phase.entries}.values()
+    ]
     sources = source_entries(citations.numbers, frame.provenance, frame.iris, frame.lang)
     class_links = tuple(
         (
@@ -361,6 +430,8 @@ def build_home_page(
         timeline,
         sources,
         frame.iris.url("search"),
+        members_map(graph, joined, colours, frame.lang),
+        joins_and_missions(joined, mission_happenings(graph, missions, frame.lang), colours, frame.lang),
         members_total=chosen.members_total,
         members_href=frame.iris.url("class/Membership", **lang),
         missions_href=frame.iris.url("class/Mission", **lang),
