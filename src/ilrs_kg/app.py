@@ -8,22 +8,20 @@
 Every request and reply passes through ilrs_kg.edge (outermost): links from the configured public
 base, never the Host header; the body's deadline; the security headers.
 
-Queries go through one QueryBackend (by default a LiveBackend, ilrs_kg.live: worker processes over one
-release of the built store, started and stopped with the app, and swapped for the next release when a
-build moves `current`). The linked-data pages read a pyoxigraph store through a provider (by default the
-LiveBackend's in-memory copy of the same release); every request is pinned to one release. Errors from
+Queries and pages go through one QueryBackend (by default a LiveBackend, ilrs_kg.live: worker processes
+over one release of the built store, started and stopped with the app, and swapped for the next release
+when a build moves `current`): the linked-data pages are rendered by the backend too, never on the event
+loop, so the HTTP process holds no store. Every request is pinned to one release. Errors from
 the package's tree (ilrs_kg.errors) become statuses in one place, ilrs_kg.sparql.statuses.
 """
 
 from __future__ import annotations
 
 import importlib
-import threading
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from importlib import resources
 
-import pyoxigraph as ox
 from fastapi import FastAPI, Request
 from fastapi.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.middleware.cors import CORSMiddleware
@@ -33,13 +31,11 @@ from ilrs_kg.edge import Edge
 from ilrs_kg.errors import IlrsKgError
 from ilrs_kg.live import LiveBackend, PinVersion
 from ilrs_kg.settings import Settings
-from ilrs_kg.sparql.backend import InProcessBackend, QueryBackend
+from ilrs_kg.sparql.backend import QueryBackend
 from ilrs_kg.sparql.examples import load_examples
 from ilrs_kg.sparql.protocol import SparqlEndpoint
 from ilrs_kg.sparql.statuses import headers_for, status_for
-from ilrs_kg.store import load_in_memory
 
-StoreProvider = Callable[[], ox.Store]
 SPARQL_PATH = "/sparql"
 _STYLESHEETS = ("sparql.css", "downloads.css")
 
@@ -59,19 +55,6 @@ class SparqlFirst:
             await self.app(scope, receive, send)
 
 
-def _memoized_store(settings: Settings) -> StoreProvider:
-    lock = threading.Lock()
-    loaded: list[ox.Store] = []
-
-    def provide() -> ox.Store:
-        with lock:
-            if not loaded:
-                loaded.append(load_in_memory(settings))
-            return loaded[0]
-
-    return provide
-
-
 def _optional_module(name: str) -> object | None:
     """A part of the product built separately; the app works without it."""
     try:
@@ -82,17 +65,10 @@ def _optional_module(name: str) -> object | None:
         raise
 
 
-def create_app(
-    settings: Settings, backend: QueryBackend | None = None, *, store_provider: StoreProvider | None = None
-) -> FastAPI:
+def create_app(settings: Settings, backend: QueryBackend | None = None) -> FastAPI:
     if backend is None:
         backend = LiveBackend(settings)
     live = backend if isinstance(backend, LiveBackend) else None
-    if store_provider is None:
-        in_process = backend if isinstance(backend, InProcessBackend) else None
-        store_provider = (
-            (lambda: in_process.store) if in_process else live.store if live else _memoized_store(settings)
-        )
     query_backend = backend
 
     @asynccontextmanager
@@ -111,8 +87,7 @@ def create_app(
 
     linked_data = _optional_module("ilrs_kg.linked_data.routes")
     if linked_data is not None:
-        modified = live.modified if live else None
-        app.include_router(linked_data.build_router(settings, store_provider, modified))  # type: ignore[attr-defined]
+        app.include_router(linked_data.build_router(settings, backend))  # type: ignore[attr-defined]
     exports = _optional_module("ilrs_kg.exports.routes")
     if exports is not None:
         dumps = live.dumps_dir if live else None

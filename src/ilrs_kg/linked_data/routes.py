@@ -1,19 +1,21 @@
-"""The FastAPI edge of the linked-data front end: turn requests into `replies.Request`, replies back."""
+"""The FastAPI edge of the linked-data front end: turn requests into `replies.Request`, replies back.
+
+Every page is a PageJob sent to the backend (ilrs_kg.linked_data.pages names them), so no page reads the
+store on the event loop: the backend renders it where the store is, under the query time limit."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from importlib import resources
 
 from fastapi import APIRouter, Response
 from fastapi import Request as HttpRequest
 
-from ilrs_kg.linked_data.graph_pages import GraphPages
+from ilrs_kg.linked_data.pages import ROUTES
 from ilrs_kg.linked_data.replies import CACHE_CONTROL, CORS, Reply, Request
-from ilrs_kg.linked_data.service import LinkedData
-from ilrs_kg.linked_data.site_pages import SitePages
-from ilrs_kg.linked_data.snapshot import Clock, Snapshots, StoreProvider
 from ilrs_kg.settings import Settings
+from ilrs_kg.sparql.backend import QueryBackend
+from ilrs_kg.sparql.page_jobs import PageJob
 
 _METHODS = ["GET", "HEAD"]
 
@@ -35,39 +37,29 @@ def _response(reply: Reply) -> Response:
     return Response(content=reply.body, status_code=reply.status, headers=dict(reply.headers))
 
 
-def build_router(
-    settings: Settings, store_provider: StoreProvider, modified: Clock | None = None
-) -> APIRouter:
-    """Routes for entity IRIs, their documents, the home and class pages, the ontology and VoID.
+def page_endpoint(backend: QueryBackend, handler: str) -> Callable[[HttpRequest], Awaitable[Response]]:
+    """An endpoint that has the backend render the named page handler."""
 
-    `store_provider` returns the store to read; it is called per request, so a rebuilt store is picked up;
-    `modified` says when that store was built.
-    """
-    service = LinkedData(settings, Snapshots(settings, store_provider, modified))
+    async def endpoint(request: HttpRequest) -> Response:
+        job = PageJob(handler, _request(request), tuple(request.path_params.items()))
+        client = request.client.host if request.client is not None else None
+        return _response(await backend.page(job, client))
+
+    return endpoint
+
+
+def build_router(settings: Settings, backend: QueryBackend) -> APIRouter:
+    """Routes for entity IRIs, their documents, the home and class pages, the ontology and VoID, each
+    rendered by the backend (which answers from the release the request is pinned to)."""
     router = APIRouter()
-
-    def route(path: str, handler: Callable[..., Reply]) -> None:
-        async def endpoint(request: HttpRequest) -> Response:
-            return _response(handler(_request(request), **request.path_params))
-
-        router.add_api_route(path, endpoint, methods=_METHODS, include_in_schema=False, name=f"ld:{path}")
-
-    route("/id/{kind}/{slug}", service.entity)
-    route("/doc/{kind}/{name}", service.document)
-    route("/incoming/{kind}/{slug}", service.incoming)
-    route("/search", service.search)
-    pages = SitePages(service)
-    route("/", pages.home)
-    route("/class/{name}", pages.class_index)
-    route("/ontology", pages.ontology)
-    route("/ontology.{ext}", lambda request, ext: pages.ontology(request, "." + ext))
-    route("/ontology/{name}", pages.ontology)
-    route("/dataset", pages.dataset)
-    route("/shapes", pages.shapes)
-    route("/.well-known/void", pages.void)
-    graph_pages = GraphPages(service)
-    route("/graph/{path:path}", graph_pages.graph)
-    route("/rule/{name}", graph_pages.rule)
+    for path, handler in ROUTES:
+        router.add_api_route(
+            path,
+            page_endpoint(backend, handler),
+            methods=_METHODS,
+            include_in_schema=False,
+            name=f"ld:{path}",
+        )
 
     css = resources.files("ilrs_kg.linked_data").joinpath("static/ld.css").read_bytes()
 

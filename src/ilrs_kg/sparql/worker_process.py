@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Generic, TypeVar, cast
 
 from ilrs_kg.errors import StoreError
+from ilrs_kg.sparql.page_jobs import PageSite
 from ilrs_kg.sparql.worker_main import HEADER, encode
 
 Message = tuple[object, ...]
@@ -70,6 +71,8 @@ class WorkerSpec:
     memory_mb: int
     sandbox: str
     start_timeout: float = 60.0
+    store_mode: str = "disk"  # ilrs_kg.sparql.worker_main.STORE_MODES
+    pages: PageSite | None = None  # what the worker renders page jobs with; None: queries only
 
 
 @dataclass(eq=False)
@@ -163,6 +166,8 @@ async def spawn(spec: WorkerSpec, *, low_priority: bool = False) -> WorkerProces
                 str(spec.memory_mb),
                 "--sandbox",
                 spec.sandbox,
+                "--store-mode",
+                spec.store_mode,
             ],
             pass_fds=(child.fileno(),),
             stdin=subprocess.DEVNULL,
@@ -187,6 +192,7 @@ async def spawn(spec: WorkerSpec, *, low_priority: bool = False) -> WorkerProces
                 ready.set_exception(ConnectionError("the worker exited"))
 
         channel.on_message, channel.on_lost = first_message, lost
+        cast(asyncio.WriteTransport, transport).write(encode(spec.pages))  # read once the store is open
         try:
             reply = await asyncio.wait_for(ready, spec.start_timeout)
         except (TimeoutError, ConnectionError) as exc:
