@@ -14,12 +14,14 @@ import pyoxigraph as ox
 
 from ilrs_kg.errors import PageFailed
 from ilrs_kg.linked_data.graph_pages import GraphPages
+from ilrs_kg.linked_data.render import TEMPLATES
 from ilrs_kg.linked_data.replies import Reply, Request
 from ilrs_kg.linked_data.service import LinkedData
 from ilrs_kg.linked_data.site_pages import SitePages
 from ilrs_kg.linked_data.snapshot import Snapshots
 from ilrs_kg.settings import Settings
 from ilrs_kg.sparql.page_jobs import PageFactory, PageJob, PageSite
+from ilrs_kg.web.frame import environment
 
 Handler = Callable[..., Reply]
 
@@ -76,8 +78,17 @@ class Pages:
 
 
 def open_pages(settings: Settings, store: ox.Store, built_at: datetime | None = None) -> Pages:
+    """The handlers over the store, ready: its vocabulary and provenance read, every template compiled.
+
+    Done at once, not by the first page, so no page pays for it against its time limit (a worker's
+    first page would otherwise pass the pool's short threshold and run at idle priority)."""
     modified = (lambda: built_at) if built_at is not None else None
-    return Pages(settings, Snapshots(settings, lambda: store, modified))
+    snapshots = Snapshots(settings, lambda: store, modified)
+    snapshots.current()
+    templates = environment(TEMPLATES)
+    for name in templates.list_templates(filter_func=lambda name: name.endswith(".html")):
+        templates.get_template(name)
+    return Pages(settings, snapshots)
 
 
 def page_site(
