@@ -511,6 +511,8 @@ class WorkerPool:
             worker.ping_sent = None
             self._pump()
             return
+        if not worker.inflight:  # a retired worker's late answers: its jobs were moved or failed
+            return
         finished = worker.inflight.popleft()
         if finished.live:
             finished.future.set_result(message)
