@@ -25,6 +25,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from ilrs_kg.errors import IlrsKgError
 from ilrs_kg.linked_data.pages import page_site
 from ilrs_kg.linked_data.replies import Request
 from ilrs_kg.releases import require_current
@@ -49,6 +50,7 @@ class Figures:
     qps: float = 0.0
     join_ms: float = 0.0
     page_ms: float = 0.0
+    note: str = ""
 
 
 def memory_mb(pid: int) -> tuple[float, float]:
@@ -121,15 +123,19 @@ async def measure(settings: Settings, mode: str, seconds: float, join_query: str
         measured = [memory_mb(worker.pid) for worker in pool._workers]
         figures.rss_mb = tuple(rss for rss, _ in measured)
         figures.anon_mb = tuple(anon for _, anon in measured)
-        figures.join_ms = await p50_ms(pool, [QueryJob(f"{join_query}\n# {n}") for n in range(5)])
-        times = []
-        for iri in subjects[:: max(1, len(subjects) // 30)][:30]:
-            begun = time.perf_counter()
-            reply = await pool.page(page_job(iri))
-            if reply.status != 200:
-                raise RuntimeError(f"{iri}: HTTP {reply.status}")
-            times.append((time.perf_counter() - begun) * 1000)
-        figures.page_ms = statistics.median(times)
+        try:
+            times = []
+            for iri in subjects[:: max(1, len(subjects) // 30)][:30]:
+                begun = time.perf_counter()
+                reply = await pool.page(page_job(iri))
+                if reply.status != 200:
+                    raise RuntimeError(f"{iri}: HTTP {reply.status}")
+                times.append((time.perf_counter() - begun) * 1000)
+            figures.page_ms = statistics.median(times)
+            # Last: each run of it passes 0.1 s, so its worker leaves the fast lane and is replaced.
+            figures.join_ms = await p50_ms(pool, [QueryJob(f"{join_query}\n# {n}") for n in range(5)])
+        except IlrsKgError as exc:  # e.g. no worker free while replacements load their copies
+            figures.note = f"{type(exc).__name__}: {exc}"
     finally:
         await pool.close()
     return figures
@@ -147,6 +153,8 @@ def report(release_triples: int, results: list[Figures]) -> str:
             f"| {f.mode} | {f.cold_start_s:.2f} s | {rss} MB | {f.lookup_ms:.1f} ms | {f.qps:.0f} | "
             f"{f.join_ms:.0f} ms | {f.page_ms:.1f} ms |"
         )
+        if f.note:
+            lines.append(f"|   {f.mode}: {f.note} |||||||")
     return "\n".join(lines)
 
 
