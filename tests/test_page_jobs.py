@@ -135,6 +135,9 @@ def test_a_page_that_crashes_its_worker_is_a_500_and_the_next_requests_are_serve
         buggy = await browser.get("/test/bug")
         assert buggy.status_code == 500 and "rendering this page failed (ValueError)" in buggy.text
         assert worker_pids(pool) == workers
+        # A page that refuses the request keeps its status and message, from the worker.
+        refused = await browser.get("/test/refuse")
+        assert refused.status_code == 406 and "on offer: text/html" in refused.text
 
     exchange(built, scenario)
 

@@ -12,15 +12,16 @@ from datetime import datetime
 
 import pyoxigraph as ox
 
-from ilrs_kg.errors import PageFailed
+from ilrs_kg.errors import IlrsKgError, PageFailed
 from ilrs_kg.linked_data.graph_pages import GraphPages
 from ilrs_kg.linked_data.render import TEMPLATES
-from ilrs_kg.linked_data.replies import Reply, Request
+from ilrs_kg.linked_data.replies import Reply, Request, plain_reply
 from ilrs_kg.linked_data.service import LinkedData
 from ilrs_kg.linked_data.site_pages import SitePages
 from ilrs_kg.linked_data.snapshot import Snapshots
 from ilrs_kg.settings import Settings
 from ilrs_kg.sparql.page_jobs import PageFactory, PageJob, PageSite
+from ilrs_kg.sparql.statuses import headers_for, status_for
 from ilrs_kg.web.frame import environment
 
 Handler = Callable[..., Reply]
@@ -70,7 +71,11 @@ class Pages:
         handler = self.handlers.get(job.handler)
         if handler is None:
             raise PageFailed(f"no page handler is named {job.handler!r}")
-        return handler(job.request, **dict(job.params))
+        try:
+            return handler(job.request, **dict(job.params))
+        except IlrsKgError as exc:  # rendered here: the error's own details need not survive pickling
+            headers = list(headers_for(exc).items())
+            return plain_reply(status_for(exc), str(exc), extra=headers)
 
     def render(self, handler: str, request: Request, **params: str) -> Reply:
         """One page without a job (tools and tests)."""
