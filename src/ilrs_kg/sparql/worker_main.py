@@ -4,9 +4,9 @@ It first cuts itself off from any network (ilrs_kg.sparql.sandbox: the socket it
 was made before, so it keeps working), opens the store directory it was started for (one release's,
 never re-resolved): read-only on disk, shared through the page cache with every other worker, or as its
 own in-memory copy (`--store-mode`, chosen by the pool). It reads its page site (the first frame: a
-PageSite, or None), says it is ready and which protection holds, then answers one job at a time over
-that socket, until the parent closes it. Its parent (WorkerPool) kills it when a job runs past the time
-limit; a query or page that crashes the engine kills only it.
+PageSite, or None; opened by the first page job), says it is ready and which protection holds, then
+answers one job at a time over that socket, until the parent closes it. Its parent (WorkerPool) kills
+it when a job runs past the time limit; a query or page that crashes the engine kills only it.
 
 Frames are a 4-byte big-endian length and a pickle: the parent sends the page site, then QueryJob and
 PageJob objects, and receives ("ready", store mode, protection), ("ok", QueryResult or Reply) or ("error",
@@ -64,10 +64,29 @@ def _open(store_dir: Path, mode: str) -> ox.Store:
     return load_store_dir(store_dir) if mode == "memory" else open_store_dir(store_dir)
 
 
-def _render(pages: PageRenderer | None, job: PageJob) -> tuple[object, ...]:
-    if pages is None:
-        return ("error", StoreError.__name__, "this worker was started without pages")
+class _Pages:
+    """The worker's page site, opened by its first page job: importing and opening the pages (templates,
+    vocabulary) would add about 0.6 s to every worker's start, and a replacement's start is how long
+    the fast lane stays short after a runaway query's worker is killed."""
+
+    def __init__(self, setup: bytes, store: ox.Store) -> None:
+        self.setup: bytes | None = setup
+        self.store = store
+        self.renderer: PageRenderer | None = None
+
+    def get(self) -> PageRenderer | None:
+        if self.setup is not None:
+            site = pickle.loads(self.setup)  # noqa: S301  # written by our own parent process
+            self.setup = None
+            self.renderer = site.over(self.store) if isinstance(site, PageSite) else None
+        return self.renderer
+
+
+def _render(site: _Pages, job: PageJob) -> tuple[object, ...]:
     try:
+        pages = site.get()
+        if pages is None:
+            return ("error", StoreError.__name__, "this worker was started without pages")
         return ("ok", pages(job))
     except IlrsKgError as exc:
         return ("error", type(exc).__name__, str(exc))
@@ -83,9 +102,7 @@ def serve(channel: socket.socket, store_dir: Path, limits: Limits, protection: s
     setup = _receive(stream)
     if setup is None:
         return
-    site = pickle.loads(setup)  # noqa: S301  # written by our own parent process
-    # Opened now (vocabulary, provenance), so no page pays for it against its time limit.
-    pages = site.over(store) if isinstance(site, PageSite) else None
+    pages = _Pages(setup, store)
     channel.sendall(encode(("ready", mode, protection)))
     while (payload := _receive(stream)) is not None:
         job = pickle.loads(payload)  # noqa: S301  # written by our own parent process

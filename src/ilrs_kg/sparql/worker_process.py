@@ -82,6 +82,7 @@ class WorkerProcess(Generic[Job]):
     protection: str = ""
     inflight: deque[Job] = field(default_factory=deque)  # in the order sent; the first is running
     long: bool = False  # running a query past the short threshold, at idle priority
+    pages_open: bool = False  # has rendered a page, so its page site is open (worker_main._Pages)
     stop_reason: str | None = None  # why the pool stopped it ("timeout", "crowded", "hung", "retired")
     timer: asyncio.TimerHandle | None = None
     ping_sent: float | None = None

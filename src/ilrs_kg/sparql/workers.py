@@ -81,6 +81,9 @@ logger = logging.getLogger(__name__)
 # benchmarks/store_modes.py): the copies then cost less than a hundred MB each.
 IN_MEMORY_BELOW = 200_000
 Job = QueryJob | PageJob
+# A worker opens its pages (imports, templates) with its first page job, not at start, so replacements
+# start in a quarter of a second; that first page gets this much longer before it counts as long.
+PAGES_OPENING = 1.0
 
 # The errors a worker may report, by name (the only names turned back into exceptions).
 _REPORTED = {
@@ -448,7 +451,10 @@ class WorkerPool:
         if worker.inflight:
             head = worker.inflight[0]
             loop = asyncio.get_running_loop()
-            at = min(loop.time() + self.slow_after, head.deadline)
+            threshold = self.slow_after
+            if isinstance(head.job, PageJob) and not worker.pages_open:
+                threshold += PAGES_OPENING  # this page opens the worker's pages first
+            at = min(loop.time() + threshold, head.deadline)
             worker.timer = loop.call_at(at, self._on_slow, worker, head)
 
     def _on_slow(self, worker: _Worker, head: _Pending) -> None:
@@ -514,6 +520,7 @@ class WorkerPool:
         if not worker.inflight:  # a retired worker's late answers: its jobs were moved or failed
             return
         finished = worker.inflight.popleft()
+        worker.pages_open = worker.pages_open or isinstance(finished.job, PageJob)
         if finished.live:
             finished.future.set_result(message)
         if worker.long and not any(p.live for p in worker.inflight):
