@@ -13,6 +13,7 @@ from fastapi import FastAPI
 
 from ilrs_kg.app import create_app
 from ilrs_kg.errors import NotAcceptable, QueryTimeout
+from ilrs_kg.linked_data.pages import page_site
 from ilrs_kg.settings import Settings
 from ilrs_kg.sparql.backend import InProcessBackend
 from ilrs_kg.sparql.jobs import QueryJob, QueryResult
@@ -22,7 +23,7 @@ from tests.fixtures.sparql.support import BROWSER_ACCEPT, LABELS, memory_store, 
 
 class RecordingBackend(InProcessBackend):
     def __init__(self, base: Settings) -> None:
-        super().__init__(memory_store(base), Limits.from_settings(base))
+        super().__init__(memory_store(base), Limits.from_settings(base), pages=page_site(base))
         self.events: list[str] = []
 
     async def start(self) -> None:

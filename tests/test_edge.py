@@ -20,6 +20,7 @@ from ilrs_kg.app import create_app
 from ilrs_kg.edge import PublicBase
 from ilrs_kg.exports.catalog import DUMP_FORMATS
 from ilrs_kg.http_server import ConnectionLimits, LimitedH11Protocol
+from ilrs_kg.linked_data.pages import page_site
 from ilrs_kg.settings import Settings
 from ilrs_kg.sparql.backend import InProcessBackend
 from ilrs_kg.sparql.limits import Limits
@@ -49,8 +50,10 @@ OTHERS = {
 
 def app_for(settings: Settings) -> FastAPI:
     store = fixture_store()
-    backend = InProcessBackend(store, Limits.from_settings(settings), data_version="test-v1")
-    return create_app(settings, backend, store_provider=lambda: store)
+    backend = InProcessBackend(
+        store, Limits.from_settings(settings), data_version="test-v1", pages=page_site(settings)
+    )
+    return create_app(settings, backend)
 
 
 @pytest.fixture(scope="module")

@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 from ilrs_kg.build import build_store
+from ilrs_kg.linked_data.pages import page_site
 from ilrs_kg.live import Generation, LiveBackend
 from ilrs_kg.releases import Release
 from ilrs_kg.settings import Settings
@@ -20,7 +21,8 @@ from tests.fixtures.lifecycle.support import LABEL_QUERY, project, rename_luna
 
 def in_process(settings: Settings, release: Release) -> QueryBackend:
     store = load_store_dir(release.store_dir)
-    return InProcessBackend(store, Limits.from_settings(settings), release.data_version)
+    pages = page_site(settings, release.built_at)
+    return InProcessBackend(store, Limits.from_settings(settings), release.data_version, pages)
 
 
 async def luna(live: LiveBackend) -> str:

@@ -17,6 +17,7 @@ from fastapi import FastAPI
 from ilrs_kg.app import create_app
 from ilrs_kg.errors import NotFound
 from ilrs_kg.exports.catalog import DUMP_FORMATS
+from ilrs_kg.linked_data.pages import page_site
 from ilrs_kg.settings import Settings
 from ilrs_kg.sparql.backend import InProcessBackend
 from ilrs_kg.sparql.limits import Limits
@@ -36,8 +37,10 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> FastAPI:
     settings.dumps_dir.mkdir(parents=True)
     (settings.dumps_dir / DUMP_FORMATS[0].name).write_bytes(b"<urn:a> <urn:b> <urn:c> .\n")
     store = fixture_store()
-    backend = InProcessBackend(store, Limits.from_settings(settings), data_version="test-v1")
-    return create_app(settings, backend, store_provider=lambda: store)
+    backend = InProcessBackend(
+        store, Limits.from_settings(settings), data_version="test-v1", pages=page_site(settings)
+    )
+    return create_app(settings, backend)
 
 
 def fetch(

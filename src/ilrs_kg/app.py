@@ -9,10 +9,10 @@
 Every request and reply passes through ilrs_kg.edge (outermost): links from the configured public
 base, never the Host header; the body's deadline; the security headers.
 
-Queries go through one QueryBackend (by default a LiveBackend, ilrs_kg.live: worker processes over one
-release of the built store, started and stopped with the app, and swapped for the next release when a
-build moves `current`). The linked-data pages read a pyoxigraph store through a provider (by default the
-LiveBackend's in-memory copy of the same release); every request is pinned to one release. Errors from
+Queries and pages go through one QueryBackend (by default a LiveBackend, ilrs_kg.live: worker processes
+over one release of the built store, started and stopped with the app, and swapped for the next release
+when a build moves `current`): the linked-data pages are rendered by the backend too, never on the event
+loop, so the HTTP process holds no store. Every request is pinned to one release. Errors from
 the package's tree (ilrs_kg.errors), and the framework's own 404 and 405 for an address no route
 answers, become statuses in one place, ilrs_kg.web.statuses, and are rendered for whoever asked by
 ilrs_kg.web.errors (an HTML page in the site frame for a browser).
@@ -20,12 +20,10 @@ ilrs_kg.web.errors (an HTML page in the site frame for a browser).
 
 from __future__ import annotations
 
-import threading
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from importlib import resources
 
-import pyoxigraph as ox
 from fastapi import FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.responses import Response
@@ -39,15 +37,13 @@ from ilrs_kg.exports.routes import build_router as dumps_router
 from ilrs_kg.linked_data.routes import build_router as linked_data_router
 from ilrs_kg.live import LiveBackend, PinVersion
 from ilrs_kg.settings import Settings
-from ilrs_kg.sparql.backend import InProcessBackend, QueryBackend
+from ilrs_kg.sparql.backend import QueryBackend
 from ilrs_kg.sparql.examples import load_examples
 from ilrs_kg.sparql.protocol import SparqlEndpoint
-from ilrs_kg.store import load_in_memory
 from ilrs_kg.web.asgi import response, starlette_request
 from ilrs_kg.web.cors import EXPOSED
 from ilrs_kg.web.errors import error_reply
 
-StoreProvider = Callable[[], ox.Store]
 SPARQL_PATH = "/sparql"
 _STYLESHEETS = ("sparql.css",)
 # Crawlers may read every page about the graph; not the endpoint (each example link on the query page
@@ -70,30 +66,10 @@ class SparqlFirst:
             await self.app(scope, receive, send)
 
 
-def _memoized_store(settings: Settings) -> StoreProvider:
-    lock = threading.Lock()
-    loaded: list[ox.Store] = []
-
-    def provide() -> ox.Store:
-        with lock:
-            if not loaded:
-                loaded.append(load_in_memory(settings))
-            return loaded[0]
-
-    return provide
-
-
-def create_app(
-    settings: Settings, backend: QueryBackend | None = None, *, store_provider: StoreProvider | None = None
-) -> FastAPI:
+def create_app(settings: Settings, backend: QueryBackend | None = None) -> FastAPI:
     if backend is None:
         backend = LiveBackend(settings)
     live = backend if isinstance(backend, LiveBackend) else None
-    if store_provider is None:
-        in_process = backend if isinstance(backend, InProcessBackend) else None
-        store_provider = (
-            (lambda: in_process.store) if in_process else live.store if live else _memoized_store(settings)
-        )
     query_backend = backend
 
     @asynccontextmanager
@@ -110,7 +86,7 @@ def create_app(
     app.state.settings = settings
     app.state.backend = backend
 
-    app.include_router(linked_data_router(settings, store_provider, live.modified if live else None))
+    app.include_router(linked_data_router(settings, backend))
     app.include_router(dumps_router(settings, live.dumps_dir if live else None))
     _add_stylesheets(app)
     app.add_api_route(

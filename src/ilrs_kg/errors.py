@@ -17,6 +17,7 @@
     │   ├── UrlTooLong         the request target is longer than the URL limit (a query should be POSTed)
     │   └── HeadersTooLarge    the header block is too large or has too many fields
     ├── TooManyConnections     the HTTP process holds as many connections as it takes
+    ├── PageFailed             rendering a page failed or stopped its worker process (a server fault)
     └── QueryError             a SPARQL request cannot be answered
         ├── QuerySyntaxError   the query does not parse (client's mistake)
         ├── QueryRefused       the query asks for something this service never does (SERVICE, LOAD)
@@ -126,6 +127,10 @@ class HeadersTooLarge(RequestError):
 
 
 class TooManyConnections(IlrsKgError):
+    pass
+
+
+class PageFailed(IlrsKgError):
     pass
 
 

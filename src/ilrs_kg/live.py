@@ -1,9 +1,10 @@
 """One data version per request, in every HTTP process: the release a request started on answers all of it.
 
 Each HTTP process serves one *generation* at a time: a release (ilrs_kg.releases), locked against removal,
-with its worker pool (whose workers load that release's store and no other) and an in-memory copy for the
-pages. A request is pinned to the active generation when it arrives (`PinVersion`): its SPARQL answer, ETag
-and cache key, its page and its dump all come from that one release.
+with its worker pool (whose workers open that release's store and no other, and render its pages: the
+HTTP process itself holds no store). A request is pinned to the active generation when it arrives
+(`PinVersion`): its SPARQL answer, ETag and cache key, its page and its dump all come from that one
+release.
 
 When a build moves `current` (or `serve --watch` stages a release), the process prepares a generation for
 the new release in the background, off the event loop, while the old one keeps serving. It switches on the
@@ -21,12 +22,11 @@ import logging
 from collections.abc import Callable, Coroutine
 from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
-import pyoxigraph as ox
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from ilrs_kg.linked_data.pages import page_site
 from ilrs_kg.releases import (
     Release,
     ReleaseLock,
@@ -42,9 +42,10 @@ from ilrs_kg.releases import (
 from ilrs_kg.settings import Settings
 from ilrs_kg.sparql.backend import QueryBackend
 from ilrs_kg.sparql.jobs import QueryJob, QueryResult
+from ilrs_kg.sparql.page_jobs import PageJob
 from ilrs_kg.sparql.workers import WorkerPool
-from ilrs_kg.store import load_store_dir
 from ilrs_kg.swap import Registration, mark_ready
+from ilrs_kg.web.reply import Reply
 
 logger = logging.getLogger(__name__)
 
@@ -54,7 +55,13 @@ PoolFactory = Callable[[Settings, Release], QueryBackend]
 def _worker_pool(memory_mb: int, on_tick: Callable[[], None] | None) -> PoolFactory:
     def make(settings: Settings, release: Release) -> QueryBackend:
         return WorkerPool(
-            settings, release.data_version, release.store_dir, memory_mb=memory_mb, on_tick=on_tick
+            settings,
+            release.data_version,
+            release.store_dir,
+            memory_mb=memory_mb,
+            on_tick=on_tick,
+            pages=page_site(settings, release.built_at),
+            triples=release.triples,
         )
 
     return make
@@ -65,14 +72,13 @@ class Generation:
     release: Release
     lock: ReleaseLock
     backend: QueryBackend
-    store: ox.Store
     users: int = 0
     retired: bool = False
 
 
 class LiveBackend:
-    """The QueryBackend of a server process, and the store, dumps and build time its pages read, all
-    from the generation the current request is pinned to."""
+    """The QueryBackend of a server process (queries and pages), and the dumps it serves, all from the
+    generation the current request is pinned to."""
 
     def __init__(
         self,
@@ -113,14 +119,11 @@ class LiveBackend:
     async def run(self, job: QueryJob, client: str | None = None) -> QueryResult:
         return await self._generation().backend.run(job, client)
 
-    def store(self) -> ox.Store:
-        return self._generation().store
+    async def page(self, job: PageJob, client: str | None = None) -> Reply:
+        return await self._generation().backend.page(job, client)
 
     def dumps_dir(self) -> Path:
         return self._generation().release.dumps_dir
-
-    def modified(self) -> datetime:
-        return self._generation().release.built_at
 
     # Pinning -------------------------------------------------------------------------------------------
 
@@ -179,13 +182,12 @@ class LiveBackend:
 
     async def _load(self, release: Release, lock: ReleaseLock) -> Generation:
         try:
-            store = await asyncio.to_thread(load_store_dir, release.store_dir)
             backend = self._make_pool(self.settings, release)
             await backend.start()
         except BaseException:
             lock.release()
             raise
-        return Generation(release, lock, backend, store)
+        return Generation(release, lock, backend)
 
     def _want(self, name: str) -> None:
         active = self._active.release.name if self._active is not None else None

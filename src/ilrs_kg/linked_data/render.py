@@ -6,6 +6,8 @@ from typing import Any
 
 from ilrs_kg.web.frame import render as render_in_frame
 
+TEMPLATES = "ilrs_kg.linked_data"  # the package whose templates/ the pages use
+
 
 def render(template: str, **context: Any) -> str:
-    return render_in_frame("ilrs_kg.linked_data", template, **context)
+    return render_in_frame(TEMPLATES, template, **context)

@@ -1,57 +1,51 @@
-"""The linked-data front end's routes: each a plain handler (`handler(Request, **path_params) -> Reply`)
-served through the web core's glue (ilrs_kg.web.asgi), which renders what a handler raises."""
+"""The linked-data front end's routes: each a PageJob sent to the backend (ilrs_kg.linked_data.pages
+names them), so no page reads the store on the event loop: the backend renders it where the store is,
+under the query time limit. The web core's glue (ilrs_kg.web.asgi) turns requests and replies."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from importlib import resources
 
 from fastapi import APIRouter, Response
+from fastapi import Request as HttpRequest
 
-from ilrs_kg.linked_data.graph_pages import GraphPages
+from ilrs_kg.linked_data.pages import ROUTES
 from ilrs_kg.linked_data.replies import CACHE_CONTROL
-from ilrs_kg.linked_data.service import LinkedData
-from ilrs_kg.linked_data.site_pages import SitePages
-from ilrs_kg.linked_data.snapshot import Clock, Snapshots, StoreProvider
 from ilrs_kg.settings import Settings
-from ilrs_kg.web.asgi import endpoint
+from ilrs_kg.sparql.backend import QueryBackend
+from ilrs_kg.sparql.page_jobs import PageJob
+from ilrs_kg.web.asgi import response, starlette_request
 from ilrs_kg.web.cors import CORS
-from ilrs_kg.web.errors import Handler
 
 _METHODS = ["GET", "HEAD"]
 
 
-def build_router(
-    settings: Settings, store_provider: StoreProvider, modified: Clock | None = None
-) -> APIRouter:
-    """Routes for entity IRIs, their documents, the home and class pages, the ontology and VoID.
+def page_endpoint(backend: QueryBackend, handler: str) -> Callable[[HttpRequest], Awaitable[Response]]:
+    """An endpoint that has the backend render the named page handler."""
 
-    `store_provider` returns the store to read; it is called per request, so a rebuilt store is picked up;
-    `modified` says when that store was built.
-    """
-    service = LinkedData(settings, Snapshots(settings, store_provider, modified))
+    async def endpoint(http: HttpRequest) -> Response:
+        request = starlette_request(http)
+        job = PageJob(handler, request, tuple(http.path_params.items()))
+        client = http.client.host if http.client is not None else None
+        # The backend's own refusals (busy, too long, crashed) are raised to the app's one error handler.
+        return response(await backend.page(job, client))
+
+    return endpoint
+
+
+def build_router(_settings: Settings, backend: QueryBackend) -> APIRouter:
+    """Routes for entity IRIs, their documents, the home and class pages, the ontology and VoID, each
+    rendered by the backend (which answers from the release the request is pinned to)."""
     router = APIRouter()
-
-    def route(path: str, handler: Handler) -> None:
+    for path, handler in ROUTES:
         router.add_api_route(
-            path, endpoint(handler), methods=_METHODS, include_in_schema=False, name=f"ld:{path}"
+            path,
+            page_endpoint(backend, handler),
+            methods=_METHODS,
+            include_in_schema=False,
+            name=f"ld:{path}",
         )
-
-    route("/id/{kind}/{slug}", service.entity)
-    route("/doc/{kind}/{name}", service.document)
-    route("/incoming/{kind}/{slug}", service.incoming)
-    route("/search", service.search)
-    pages = SitePages(service)
-    route("/", pages.home)
-    route("/class/{name}", pages.class_index)
-    route("/ontology", pages.ontology)
-    route("/ontology.{ext}", lambda request, ext: pages.ontology(request, "." + ext))
-    route("/ontology/{name}", pages.ontology)
-    route("/dataset", pages.dataset)
-    route("/shapes", pages.shapes)
-    route("/.well-known/void", pages.void)
-    graph_pages = GraphPages(service)
-    route("/graph/{path:path}", graph_pages.graph)
-    route("/rule/{name}", graph_pages.rule)
 
     css = resources.files("ilrs_kg.linked_data").joinpath("static/ld.css").read_bytes()
 

@@ -1,24 +1,32 @@
 """The one interface between the HTTP side and whatever answers queries.
 
-`QueryBackend` is what the endpoint, the query UI and the linked-data pages call. Today two classes
-implement it: `WorkerPool` (ilrs_kg.sparql.workers: worker processes, a hard timeout, crash isolation;
-what `ilrs-kg serve` uses) and `InProcessBackend` (below: a pyoxigraph store in this process, for tests
-and tools). A remote SPARQL 1.1 endpoint can stand in by implementing the same three methods.
+`QueryBackend` is what the endpoint, the query UI and the linked-data pages call: every read of the
+store goes through it, so its time limit, isolation and placement apply to queries and pages alike. Today
+two classes implement it: `WorkerPool` (ilrs_kg.sparql.workers: worker processes, a hard timeout, crash
+isolation; what `ilrs-kg serve` uses) and `InProcessBackend` (below: a pyoxigraph store in this process,
+for tests and tools). A remote SPARQL 1.1 endpoint can stand in by implementing the same methods.
 
-A job carries the query, its dataset and the media types wanted for each kind of result; the backend
-answers with serialized bytes in one of them, or raises an IlrsKgError subclass (ilrs_kg.errors).
-`select` and `construct` parse answers back into pyoxigraph terms for callers that want values.
+A query job carries the query, its dataset and the media types wanted for each kind of result; the
+backend answers with serialized bytes in one of them, or raises an IlrsKgError subclass (ilrs_kg.errors).
+A page job (ilrs_kg.sparql.page_jobs) names a page handler and carries its request; the backend answers
+with the handler's Reply, rendered where the store is. `select` and `construct` parse answers back into
+pyoxigraph terms for callers that want values.
 """
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import pyoxigraph as ox
 
+from ilrs_kg.errors import StoreError
 from ilrs_kg.sparql.execution import execute
 from ilrs_kg.sparql.jobs import QueryJob, QueryResult
 from ilrs_kg.sparql.limits import Limits
+from ilrs_kg.sparql.page_jobs import PageJob, PageRenderer, PageSite
+
+if TYPE_CHECKING:
+    from ilrs_kg.web.reply import Reply
 
 
 class QueryBackend(Protocol):
@@ -42,17 +50,30 @@ class QueryBackend(Protocol):
         capacity fairly between clients."""
         ...
 
+    async def page(self, job: PageJob, client: str | None = None) -> Reply:
+        """Render the page where the store is, with the same limits and fairness as run()."""
+        ...
+
 
 class InProcessBackend:
-    """Queries a pyoxigraph store in this process, on the event loop: no timeout, no crash isolation.
+    """Queries a pyoxigraph store and renders pages over it in this process, on the event loop: no
+    timeout, no crash isolation.
 
     For tests and tools working on small trusted queries; the server uses WorkerPool.
     """
 
-    def __init__(self, store: ox.Store, limits: Limits, data_version: str = "in-memory") -> None:
+    def __init__(
+        self,
+        store: ox.Store,
+        limits: Limits,
+        data_version: str = "in-memory",
+        pages: PageSite | None = None,
+    ) -> None:
         self.store = store
         self.limits = limits
         self._data_version = data_version
+        self._site = pages
+        self._pages: PageRenderer | None = None
 
     @property
     def data_version(self) -> str:
@@ -66,6 +87,13 @@ class InProcessBackend:
 
     async def run(self, job: QueryJob, client: str | None = None) -> QueryResult:
         return execute(self.store, job, self.limits)
+
+    async def page(self, job: PageJob, client: str | None = None) -> Reply:
+        if self._site is None:
+            raise StoreError("this backend was started without pages")
+        if self._pages is None:
+            self._pages = self._site.over(self.store)
+        return self._pages(job)
 
 
 async def select(

@@ -36,19 +36,20 @@ def fingerprint(query: str) -> str:
 
 
 class CrashMemory:
-    def __init__(self, entries: int = 1024) -> None:
+    def __init__(self, entries: int = 1024, key: Callable[[str], str] = fingerprint) -> None:
         self.entries = entries
-        self._seen: OrderedDict[str, str] = OrderedDict()  # fingerprint -> how the worker ended
+        self.key = key  # what counts as the same job: a query's shape by default
+        self._seen: OrderedDict[str, str] = OrderedDict()  # key -> how the worker ended
 
     def remember(self, query: str, how: str) -> None:
-        key = fingerprint(query)
+        key = self.key(query)
         self._seen[key] = how
         self._seen.move_to_end(key)
         if len(self._seen) > self.entries:
             self._seen.popitem(last=False)
 
     def recall(self, query: str) -> str | None:
-        return self._seen.get(fingerprint(query)) if self._seen else None
+        return self._seen.get(self.key(query)) if self._seen else None
 
     def __len__(self) -> int:
         return len(self._seen)

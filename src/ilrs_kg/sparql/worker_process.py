@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Generic, TypeVar, cast
 
 from ilrs_kg.errors import StoreError
+from ilrs_kg.sparql.page_jobs import PageSite
 from ilrs_kg.sparql.worker_main import HEADER, encode
 
 Message = tuple[object, ...]
@@ -70,6 +71,8 @@ class WorkerSpec:
     memory_mb: int
     sandbox: str
     start_timeout: float = 60.0
+    store_mode: str = "disk"  # ilrs_kg.sparql.worker_main.STORE_MODES
+    pages: PageSite | None = None  # what the worker renders page jobs with; None: queries only
 
 
 @dataclass(eq=False)
@@ -79,6 +82,7 @@ class WorkerProcess(Generic[Job]):
     protection: str = ""
     inflight: deque[Job] = field(default_factory=deque)  # in the order sent; the first is running
     long: bool = False  # running a query past the short threshold, at idle priority
+    pages_open: bool = False  # has rendered a page, so its page site is open (worker_main._Pages)
     stop_reason: str | None = None  # why the pool stopped it ("timeout", "crowded", "hung", "retired")
     timer: asyncio.TimerHandle | None = None
     ping_sent: float | None = None
@@ -163,6 +167,8 @@ async def spawn(spec: WorkerSpec, *, low_priority: bool = False) -> WorkerProces
                 str(spec.memory_mb),
                 "--sandbox",
                 spec.sandbox,
+                "--store-mode",
+                spec.store_mode,
             ],
             pass_fds=(child.fileno(),),
             stdin=subprocess.DEVNULL,
@@ -187,6 +193,7 @@ async def spawn(spec: WorkerSpec, *, low_priority: bool = False) -> WorkerProces
                 ready.set_exception(ConnectionError("the worker exited"))
 
         channel.on_message, channel.on_lost = first_message, lost
+        cast(asyncio.WriteTransport, transport).write(encode(spec.pages))  # read once the store is open
         try:
             reply = await asyncio.wait_for(ready, spec.start_timeout)
         except (TimeoutError, ConnectionError) as exc:

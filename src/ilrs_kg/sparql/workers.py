@@ -1,9 +1,15 @@
-"""WorkerPool: a QueryBackend that evaluates queries in worker processes it can kill.
+"""WorkerPool: a QueryBackend that evaluates queries and renders pages in worker processes it can kill.
 
 pyoxigraph cannot cancel a query, and some queries crash it (deep nesting overflows the parser's
-stack). So queries run in worker processes (ilrs_kg.sparql.worker_main), each holding its own
-in-memory copy of the store, cut off from any network (ilrs_kg.sparql.sandbox), answering its jobs
-in order (ilrs_kg.sparql.worker_process).
+stack). So queries run in worker processes (ilrs_kg.sparql.worker_main), cut off from any network
+(ilrs_kg.sparql.sandbox), answering their jobs in order (ilrs_kg.sparql.worker_process). Pages are jobs
+too (ilrs_kg.sparql.page_jobs): the HTTP process holds no store, and a page gets everything below
+that a query gets: the fast lane, fairness, the time limit and kill, the crash budget.
+
+- The store: below `in_memory_below` triples each worker loads its own in-memory copy (joins run
+  several times faster, and at that size the copies are small); from there on every worker opens the
+  release's on-disk store read-only, one copy shared through the OS page cache, so memory does not
+  grow with the number of workers. The pool logs which it chose when it starts.
 
 - The fast lane: `workers` processes and a spare take new jobs. A job goes to an idle one, or else to the one
   with the fewest jobs in flight, up to `depth` each, so a busy worker finds its next job waiting.
@@ -19,7 +25,9 @@ in order (ilrs_kg.sparql.worker_process).
   query's worker is killed (503); a job still waiting then gets ServiceBusy (503).
 - Crashes (ilrs_kg.sparql.crash_budget): a worker that dies by itself (segfault, abort, out of memory)
   fails its current query with 400, and that query's fingerprint is refused from then on without
-  costing a worker; replacements after repeated crashes start only after a growing delay. A worker
+  costing a worker (a page that did so fails with 500, the server's fault, and that page, by handler
+  and path, is refused from then on); replacements after repeated crashes start only after a growing
+  delay. A worker
   killed from outside (SIGKILL by someone else) fails its query with 503 "retry" instead.
 - Heartbeat: every `heartbeat_interval` the pool pings its idle workers; one that does not answer
   within `heartbeat_timeout`, or that is found stopped, is replaced and its jobs moved. The same
@@ -35,11 +43,13 @@ import signal
 from collections.abc import Callable, Coroutine
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ilrs_kg.errors import (
     BadRequest,
     ClientBusy,
     IlrsKgError,
+    PageFailed,
     QueryCrashed,
     QueryFailed,
     QueryRefused,
@@ -59,9 +69,21 @@ from ilrs_kg.sparql.crash_budget import CrashMemory, RespawnBudget
 from ilrs_kg.sparql.fairness import ClientLedger, FairQueue
 from ilrs_kg.sparql.jobs import QueryJob, QueryResult
 from ilrs_kg.sparql.limits import Limits
+from ilrs_kg.sparql.page_jobs import PageJob, PageSite
 from ilrs_kg.sparql.worker_process import EXTERNAL_SIGNALS, Message, WorkerProcess, WorkerSpec, spawn
 
+if TYPE_CHECKING:
+    from ilrs_kg.web.reply import Reply
+
 logger = logging.getLogger(__name__)
+
+# Below this many triples each worker holds an in-memory copy (see the module's docstring; measured in
+# benchmarks/store_modes.py): the copies then cost less than a hundred MB each.
+IN_MEMORY_BELOW = 200_000
+Job = QueryJob | PageJob
+# A worker opens its pages (imports, templates) with its first page job, not at start, so replacements
+# start in a quarter of a second; that first page gets this much longer before it counts as long.
+PAGES_OPENING = 1.0
 
 # The errors a worker may report, by name (the only names turned back into exceptions).
 _REPORTED = {
@@ -76,6 +98,7 @@ _REPORTED = {
         ResultTooLarge,
         QueryFailed,
         StoreError,
+        PageFailed,
     )
 }
 _CRASHED = (
@@ -85,9 +108,22 @@ _CRASHED = (
 )
 
 
+def store_mode(triples: int | None, in_memory_below: int = IN_MEMORY_BELOW) -> str:
+    """ "memory" for a small store (or one of unknown size: older releases), else "disk"."""
+    return "memory" if triples is None or triples < in_memory_below else "disk"
+
+
+def _what(job: Job) -> str:
+    return "page" if isinstance(job, PageJob) else "query"
+
+
+def _shown(job: Job) -> str:
+    return job.describe() if isinstance(job, PageJob) else f"{job.query:.200}"
+
+
 @dataclass(eq=False)
 class _Pending:
-    job: QueryJob
+    job: Job
     future: asyncio.Future[Message]
     client: str | None
     deadline: float  # loop time: arrival + timeout
@@ -124,6 +160,9 @@ class WorkerPool:
         on_tick: Callable[[], None] | None = None,
         spare: int = 1,
         release_lock: ReleaseLock | None = None,
+        pages: PageSite | None = None,
+        triples: int | None = None,
+        in_memory_below: int = IN_MEMORY_BELOW,
     ) -> None:
         self.settings = settings
         # One release's store, named once: every worker of this pool, replacements included, loads this
@@ -142,15 +181,19 @@ class WorkerPool:
         self.heartbeat_interval = heartbeat_interval
         self.heartbeat_timeout = heartbeat_timeout
         self.on_tick = on_tick
+        self.triples = triples
         self.spec = WorkerSpec(
             store_dir,
             json.dumps(asdict(Limits.from_settings(settings))),
             memory_mb,
             settings.query_sandbox,
             start_timeout,
+            store_mode(triples, in_memory_below),
+            pages,
         )
         self.ledger = ClientLedger(max(1, settings.max_client_queries))
         self.crashes = CrashMemory()
+        self.page_crashes = CrashMemory(key=str)  # pages by handler and path, not by query shape
         self.respawns = RespawnBudget()
         self.protection: str | None = None  # what keeps the workers off the network, once started
         self._data_version = data_version
@@ -163,7 +206,13 @@ class WorkerPool:
 
     @classmethod
     def from_settings(
-        cls, settings: Settings, *, memory_mb: int = 4096, on_tick: Callable[[], None] | None = None
+        cls,
+        settings: Settings,
+        *,
+        memory_mb: int = 4096,
+        on_tick: Callable[[], None] | None = None,
+        pages: PageSite | None = None,
+        in_memory_below: int = IN_MEMORY_BELOW,
     ) -> WorkerPool:
         """A pool over the release current now, kept on disk while the pool runs; raises StoreError
         when there is none."""
@@ -175,6 +224,9 @@ class WorkerPool:
             memory_mb=memory_mb,
             on_tick=on_tick,
             release_lock=lock,
+            pages=pages,
+            triples=release.triples,
+            in_memory_below=in_memory_below,
         )
 
     @property
@@ -199,9 +251,14 @@ class WorkerPool:
             await self.close()
             raise failures[0]
         self.protection = self._workers[0].protection
+        size = f"{self.triples:,} triples" if self.triples is not None else "size unknown"
         logger.info(
-            "%d query workers started; network access from queries: %s",
+            "%d query workers started, %s (%s); network access from queries: %s",
             self.lane,
+            "each with its own in-memory copy of the store"
+            if self.spec.store_mode == "memory"
+            else "sharing the on-disk store read-only",
+            size,
             "blocked by " + self.protection if not self.protection.startswith("none") else self.protection,
         )
         self._background(self._heartbeat())
@@ -287,18 +344,33 @@ class WorkerPool:
     # Dispatch ----------------------------------------------------------------------------------------
 
     async def run(self, job: QueryJob, client: str | None = None) -> QueryResult:
-        if self._state != "running":
-            raise StoreError("the query workers are not running")
         how = self.crashes.recall(job.query)
         if how is not None:
             raise QueryCrashed(
                 f"a query of the same shape {how} before, so this one is refused without "
                 f"running; {_CRASHED.split('; ', 1)[1]}"
             )
+        result = await self._submit(job, client)
+        assert isinstance(result, QueryResult)
+        return result
+
+    async def page(self, job: PageJob, client: str | None = None) -> Reply:
+        how = self.page_crashes.recall(job.describe())
+        if how is not None:
+            raise PageFailed(
+                f"rendering this page {how} before, so it is not tried again; this is a fault of "
+                "the server, not of the request"
+            )
+        reply = await self._submit(job, client)
+        return reply  # type: ignore[return-value]  # the page site's Reply, pickled back
+
+    async def _submit(self, job: Job, client: str | None) -> object:
+        if self._state != "running":
+            raise StoreError("the query workers are not running")
         if not self.ledger.admit(client):
             raise ClientBusy(
-                f"this client already has {self.ledger.max_in_flight} queries in flight, the "
-                "most allowed at once; wait for their answers, then send more"
+                f"this client already has {self.ledger.max_in_flight} queries in flight (pages count as "
+                "queries), the most allowed at once; wait for their answers, then send more"
             )
         try:
             loop = asyncio.get_running_loop()
@@ -308,9 +380,7 @@ class WorkerPool:
         finally:
             self.ledger.release(client)
         if reply[0] == "ok":
-            result = reply[1]
-            assert isinstance(result, QueryResult)
-            return result
+            return reply[1]
         raise _REPORTED.get(str(reply[1]), QueryFailed)(str(reply[2]))
 
     def _choose(self, client: str | None) -> _Worker | None:
@@ -349,8 +419,8 @@ class WorkerPool:
             if self._waiting.remove(pending.client, pending) and not pending.future.done():
                 pending.future.set_exception(
                     ServiceBusy(
-                        f"no query worker was free for {self.busy_wait:g} s (each client's queries take "
-                        "turns with everyone else's); try again shortly"
+                        f"no query worker was free for {self.busy_wait:g} s (each client's queries and "
+                        "pages take turns with everyone else's); try again shortly"
                     )
                 )
 
@@ -381,7 +451,10 @@ class WorkerPool:
         if worker.inflight:
             head = worker.inflight[0]
             loop = asyncio.get_running_loop()
-            at = min(loop.time() + self.slow_after, head.deadline)
+            threshold = self.slow_after
+            if isinstance(head.job, PageJob) and not worker.pages_open:
+                threshold += PAGES_OPENING  # this page opens the worker's pages first
+            at = min(loop.time() + threshold, head.deadline)
             worker.timer = loop.call_at(at, self._on_slow, worker, head)
 
     def _on_slow(self, worker: _Worker, head: _Pending) -> None:
@@ -404,7 +477,8 @@ class WorkerPool:
                     "crowded",
                     ServiceBusy(
                         f"{self.max_long} long-running queries are already being evaluated, the most at "
-                        f"once; this one was stopped after {self.slow_after:g} s; try again later"
+                        f"once (pages count as queries); this {_what(head.job)} was stopped after "
+                        f"{self.slow_after:g} s; try again later"
                     ),
                 )
                 return
@@ -418,14 +492,16 @@ class WorkerPool:
 
     def _on_timeout(self, worker: _Worker, head: _Pending) -> None:
         if worker.inflight and worker.inflight[0] is head:
-            logger.warning("stopped a query after %g s: %.200r", self.timeout, head.job.query)
+            what = _what(head.job)
+            logger.warning("stopped a %s after %g s: %r", what, self.timeout, _shown(head.job))
+            advice = "narrow it or add a LIMIT" if what == "query" else "try again later"
             self._stop_head(
                 worker,
                 head,
                 "timeout",
                 QueryTimeout(
-                    f"the query ran longer than the {self.timeout:g} s limit (counted from its arrival) and "
-                    "was stopped; narrow it or add a LIMIT"
+                    f"the {what} ran longer than the {self.timeout:g} s limit (counted from its arrival) "
+                    f"and was stopped; {advice}"
                 ),
             )
 
@@ -441,7 +517,10 @@ class WorkerPool:
             worker.ping_sent = None
             self._pump()
             return
+        if not worker.inflight:  # a retired worker's late answers: its jobs were moved or failed
+            return
         finished = worker.inflight.popleft()
+        worker.pages_open = worker.pages_open or isinstance(finished.job, PageJob)
         if finished.live:
             finished.future.set_result(message)
         if worker.long and not any(p.live for p in worker.inflight):
@@ -474,18 +553,28 @@ class WorkerPool:
         how = f"stopped a query worker (it ended with {_describe(status)})"
         delay = 0.0
         if head is not None and external:
+            what = _what(head.job)
             logger.warning("query worker %s was killed from outside (%s)", worker.pid, _describe(status))
             head.future.set_exception(
                 WorkerLost(
-                    f"the query worker evaluating this query was stopped from outside the server "
-                    f"({_describe(status)}); the query is not to blame: send it again"
+                    f"the worker answering this {what} was stopped from outside the server "
+                    f"({_describe(status)}); the {what} is not to blame: send it again"
                 )
             )
         elif head is not None:
-            logger.warning("a query %s: %.200r", how, head.job.query)
-            self.crashes.remember(head.job.query, how)
+            logger.warning("a %s %s: %r", _what(head.job), how, _shown(head.job))
             delay = self.respawns.delay_after_crash()
-            head.future.set_exception(QueryCrashed(_CRASHED))
+            if isinstance(head.job, PageJob):
+                self.page_crashes.remember(head.job.describe(), how)
+                head.future.set_exception(
+                    PageFailed(
+                        f"rendering this page {how}; a fresh worker serves the next requests; this is a "
+                        "fault of the server, not of the request"
+                    )
+                )
+            else:
+                self.crashes.remember(head.job.query, how)
+                head.future.set_exception(QueryCrashed(_CRASHED))
         others = [p for p in list(worker.inflight)[1:] if p.live]
         worker.inflight.clear()
         if not worker.long:

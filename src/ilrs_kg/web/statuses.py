@@ -18,6 +18,8 @@ Client mistakes are 4xx and say what was wrong; only a fault of the server itsel
   closed; a URL over the limit is 414 and an oversized header block 431 (RFC 6585); a full HTTP process
   is 503 with Retry-After.
 - A client with as many queries in flight as it may have gets 429, with Retry-After.
+- A page whose rendering failed, or stopped its worker process, is 500: a fault of the server, not of
+  the request (a page that takes too long is 503, as a query is).
 - A worker killed from outside while evaluating the query (not a crash the query caused) is 503
   with Retry-After: the same query will most likely succeed when sent again.
 """
@@ -32,6 +34,7 @@ from ilrs_kg.errors import (
     MethodNotAllowed,
     NotAcceptable,
     NotFound,
+    PageFailed,
     QueryCrashed,
     QueryFailed,
     QueryRefused,
@@ -74,6 +77,7 @@ _STATUSES: tuple[tuple[type[IlrsKgError], int], ...] = (
     (ServiceBusy, 503),
     (StoreError, 503),
     (QueryFailed, 500),
+    (PageFailed, 500),
     (SourceSyntaxError, 500),
     (ValidationFailed, 500),
 )
