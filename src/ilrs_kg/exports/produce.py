@@ -24,8 +24,10 @@ from ilrs_kg.exports.property_graph import new_spool, spool_property_graph
 from ilrs_kg.exports.rdf_dumps import (
     graph_prefixes,
     ontology_graph,
+    rewrite,
     shape_triples,
     used_prefixes_in_ntriples,
+    write_default_graph,
     write_store,
     write_triples,
 )
@@ -147,11 +149,40 @@ def export_to_file(key: str, settings: Settings, store: ox.Store, path: Path) ->
         export_format(key, settings, store, output)
 
 
+# Dumps written from another dump rather than from the store: format key → (its source's key, the
+# source's syntax). N-Quads is the one read from the store; the default graph comes first in it.
+_REWRITTEN = {
+    "ntriples": ("nquads", None),
+    "turtle": ("ntriples", ox.RdfFormat.N_TRIPLES),
+    "jsonld": ("ntriples", ox.RdfFormat.N_TRIPLES),
+    "rdfxml": ("ntriples", ox.RdfFormat.N_TRIPLES),
+    "trig": ("nquads", ox.RdfFormat.N_QUADS),
+}
+
+
 def _writing_order() -> list[DumpFormat]:
-    """N-Triples first, since the other RDF files take their prefixes from it; the rest in catalog order
-    (a gzip variant after its plain file, which it compresses)."""
-    first = [f for f in DUMP_FORMATS if f.key == "ntriples"]
+    """N-Quads, then N-Triples (the other RDF files are rewritten from them and take their prefixes from
+    N-Triples), then the rest in catalog order (a gzip variant after its plain file, which it compresses)."""
+    first = [f for key in ("nquads", "ntriples") for f in DUMP_FORMATS if f.key == key]
     return first + [f for f in DUMP_FORMATS if f not in first]
+
+
+def _write_one(
+    dump_format: DumpFormat, inputs: ExportInputs, output: BinaryIO, done: dict[str, Path]
+) -> None:
+    """One file, from the cheapest input already written: its plain file, a dump to rewrite, the store."""
+    plain = done.get(dump_format.key.removesuffix("-gz"))
+    source_key, source_format = _REWRITTEN.get(dump_format.key, ("", None))
+    if dump_format.gzip and plain is not None:
+        compress_file(plain, output)
+    elif source_key in done and source_format is None:
+        write_default_graph(done[source_key], output)
+    elif source_key in done and source_format is not None:
+        rdf_format = ox.RdfFormat.from_media_type(dump_format.rdf_media_type or "")
+        assert rdf_format is not None
+        rewrite(done[source_key], source_format, output, rdf_format, inputs.prefixes)
+    else:
+        write_format(dump_format, inputs, output)
 
 
 def produce_all(
@@ -168,18 +199,15 @@ def produce_all(
     except OSError as exc:
         raise ExportError(f"cannot create the dumps directory {target}: {exc.strerror or exc}") from exc
     written: dict[str, DumpFile] = {}
-    plain_files = {f.key: target / f.name for f in DUMP_FORMATS if not f.gzip}
+    done: dict[str, Path] = {}  # format key → its file, once written
     # The property graph's spool beside the dumps: the same disk, never a small /tmp.
     with ExportInputs(settings, store, scratch=target) as inputs:
         for dump_format in _writing_order():
             started = time.perf_counter()
             path = target / dump_format.name
-            plain = plain_files.get(dump_format.key.removesuffix("-gz"))
             with atomic_output(path) as output:
-                if dump_format.gzip and plain is not None and plain.name in written:
-                    compress_file(plain, output)
-                else:
-                    write_format(dump_format, inputs, output)
+                _write_one(dump_format, inputs, output, done)
+            done[dump_format.key] = path
             if dump_format.key == "ntriples":
                 inputs.learn_prefixes(path)
             entry = describe_file(dump_format, path)
