@@ -69,18 +69,23 @@ def _json(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, indent=1)
 
 
+# Each element on one line, compact: json's C encoder serves only unindented output, ten times faster.
+_ELEMENT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
 def _array(output: BinaryIO, name: str, elements: Iterable[dict[str, Any]]) -> None:
-    """`"name": [ … ]` at the depth json.dumps(indent=1) gives the elements' lists, one element at a time."""
+    """`"name": [ … ]`, one element a line."""
     output.write(f'  "{name}": ['.encode())
     separator = "\n"
     for element in elements:
-        output.write((separator + "   " + _json(element).replace("\n", "\n   ")).encode("utf-8"))
+        output.write((separator + "   " + _ELEMENT.encode(element)).encode("utf-8"))
         separator = ",\n"
     output.write(b"]" if separator == "\n" else b"\n  ]")
 
 
 def write_cytoscape(graph: GraphSource, output: BinaryIO) -> None:
-    """The document json.dumps(indent=1) would give, written element by element."""
+    """The document written element by element: indented as json.dumps(indent=1) would down to the element
+    lists, each element then on a line of its own."""
     head = _json(_HEAD)
     output.write(head[: -len("\n}")].encode("utf-8") + b',\n "elements": {\n')
     nodes: Iterator[dict[str, Any]] = (node_element(n, graph.node_attributes) for n in all_nodes(graph))

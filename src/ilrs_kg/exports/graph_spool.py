@@ -33,15 +33,7 @@ from ilrs_kg.exports.graph_model import (
     render_value,
 )
 
-
-def kind_of(value: Value) -> Kind:
-    if isinstance(value, bool):
-        return Kind.BOOLEAN
-    if isinstance(value, int):
-        return Kind.INT
-    if isinstance(value, float):
-        return Kind.FLOAT
-    return Kind.STRING
+_KINDS = {bool: Kind.BOOLEAN, int: Kind.INT, float: Kind.FLOAT, str: Kind.STRING}
 
 
 def coerce(
@@ -63,20 +55,20 @@ def coerce(
 class Tally:
     """What the schema needs to know of every value, gathered one node or edge at a time."""
 
-    kinds: dict[str, set[Kind]] = field(default_factory=lambda: defaultdict(set))
+    # The Python types of each attribute's values (their Kind once the tally is done: cheaper per value).
+    types: dict[str, set[type]] = field(default_factory=lambda: defaultdict(set))
     multi: set[str] = field(default_factory=set)
     # The delimiter candidates that occur in some value of each attribute.
     clashes: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
 
     def add(self, attributes: Mapping[str, tuple[Value, ...]]) -> None:
         for name, values in attributes.items():
-            kinds = self.kinds[name]
-            for value in values:
-                kinds.add(kind_of(value))
-                if isinstance(value, str):
-                    for candidate in ARRAY_DELIMITER_CANDIDATES:
-                        if candidate in value:
-                            self.clashes[name].add(candidate)
+            self.types[name].update(map(type, values))
+            # One search per candidate in all the texts at once (NUL is none of them, nor in any text).
+            texts = "\0".join(v for v in values if type(v) is str)
+            clashes = [c for c in ARRAY_DELIMITER_CANDIDATES if c in texts]
+            if clashes:
+                self.clashes[name].update(clashes)
             if len(values) > 1:
                 self.multi.add(name)
 
@@ -85,8 +77,8 @@ class Tally:
     ) -> tuple[Attribute, ...]:
         """Each attribute's type (one for all its values) and whether it is a list."""
         attributes = []
-        for name in sorted(self.kinds):
-            kinds = self.kinds[name]
+        for name in sorted(self.types):
+            kinds = {_KINDS[t] for t in self.types[name]}
             if len(kinds) == 1:
                 kind = next(iter(kinds))
             else:

@@ -44,6 +44,10 @@ EDGE_FIXED = (
 )
 
 
+def _rendered(value: Value) -> str:
+    return value if type(value) is str else render_value(value)
+
+
 def _text(value: str) -> str:
     return _NOT_XML.sub("\ufffd", value).translate(_TEXT_ESCAPES)
 
@@ -84,18 +88,18 @@ class _Writer:
         ids: Mapping[str, str],
         values: Mapping[str, tuple[Value, ...]],
     ) -> None:
+        inner = "  " * (depth + 1)
         data = [
-            f'<data key="{ids[key]}">{_text(self.delimiter.join(render_value(v) for v in found))}</data>'
+            f'{inner}<data key="{ids[key]}">{_text(self.delimiter.join(map(_rendered, found)))}</data>\n'
             for key, found in values.items()
             if found
         ]
+        outer = "  " * depth
         if not data:
-            self.line(depth, _start(name, attributes, empty=True))
+            self.output.write(f"{outer}{_start(name, attributes, empty=True)}\n".encode())
             return
-        self.line(depth, _start(name, attributes))
-        for item in data:
-            self.line(depth + 1, item)
-        self.line(depth, f"</{name}>")
+        text = f"{outer}{_start(name, attributes)}\n{''.join(data)}{outer}</{name}>\n"
+        self.output.write(text.encode("utf-8"))
 
 
 def write_graphml(graph: GraphSource, output: BinaryIO) -> None:
