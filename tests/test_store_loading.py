@@ -8,6 +8,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+import ilrs_kg.store as store_module
 from ilrs_kg.exports import produce_all
 from ilrs_kg.settings import Settings
 from ilrs_kg.sources import graph_files, load_files
@@ -64,3 +65,13 @@ def test_blank_nodes_are_named_canonically_so_two_builds_give_the_same_dumps(tmp
     for name in names:
         one, two = (tmp_path / d / name for d in ("dumps-one", "dumps-two"))
         assert one.read_bytes() == two.read_bytes(), name
+
+
+@pytest.mark.parametrize("batch", [1, 7, 10_000_000])
+def test_loading_in_batches_of_any_size_loses_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, batch: int
+) -> None:
+    monkeypatch.setattr(store_module, "_BATCH", batch)
+    reference = ox.Store()
+    load_files(reference, graph_files(Settings(root=FIXTURE)))
+    assert _canonical(_filled(tmp_path / "store")) == _canonical(reference)

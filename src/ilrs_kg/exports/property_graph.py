@@ -205,15 +205,21 @@ class _Index:
         """The subject's facts in the statement graphs, sorted, each with the graphs that state it."""
         if isinstance(subject, ox.Literal):
             return ()
-        graphs: dict[tuple[str, Term], set[str]] = defaultdict(set)
+        graphs: dict[tuple[str, Term], list[str]] = {}
+        named = ox.NamedNode
         for quad in self.store.quads_for_pattern(subject, None, None, None):
-            graph, obj = quad.graph_name, quad.object
-            if (
-                isinstance(graph, ox.NamedNode)
-                and graph.value not in _PLUMBING
-                and not isinstance(obj, ox.Triple)
-            ):
-                graphs[(quad.predicate.value, obj)].add(graph.value)
+            graph = quad.graph_name
+            if type(graph) is not named or graph.value in _PLUMBING:  # the default graph's copies too
+                continue
+            obj = quad.object
+            if isinstance(obj, ox.Triple):
+                continue
+            key = (quad.predicate.value, obj)
+            found = graphs.get(key)
+            if found is None:
+                graphs[key] = [graph.value]
+            else:
+                found.append(graph.value)
         facts = [(p, o, frozenset(g)) for (p, o), g in graphs.items()]
         facts.sort(key=lambda fact: (fact[0], str(fact[1])))
         return tuple(facts)
