@@ -5,7 +5,8 @@
 
 Per size it generates the data (ilrs_kg.synthetic: the real project plus generated claims that pass the
 shapes, every fact in a described statement graph), then measures, each in its own process:
-validate (time, peak RSS), build (validate + store + dumps; time, peak RSS), the cold start of
+validate (time, peak RSS), build (validate + store + dumps; time, peak RSS, CPU time, and the build's own
+figures for writing the store and the dumps), the cold start of
 `ilrs-kg serve` on the prebuilt store (spawn to first SPARQL answer), its memory (RSS of the whole
 process tree after the probes), point-lookup latency (p50 of distinct one-subject SELECTs), entity-page
 latency (p50 of distinct /doc/… pages; and the hub page, Long March 5, that every synthetic mission
@@ -28,6 +29,7 @@ import itertools
 import math
 import os
 import random
+import re
 import shlex
 import shutil
 import signal
@@ -64,6 +66,9 @@ class Measured:
     validate_mb: float = 0.0
     build_s: float = 0.0
     build_mb: float = 0.0
+    build_cpu_s: float = 0.0
+    store_s: float = 0.0
+    dumps_s: float = 0.0
     cold_start_s: float = 0.0
     server_mb: float = 0.0
     lookup_ms: float = 0.0
@@ -82,6 +87,13 @@ class Measured:
 
 def timed_child(argv: list[str], log: Path, limit: float) -> tuple[float, float, int]:
     """Run a command; (wall seconds, peak RSS in MB of it and its descendants, exit status)."""
+    wall, peak, status, _cpu = timed_child_cpu(argv, log, limit)
+    return wall, peak, status
+
+
+def timed_child_cpu(argv: list[str], log: Path, limit: float) -> tuple[float, float, int, float]:
+    """`timed_child` plus the CPU seconds (user + system) the command used: on a shared machine the wall
+    time says how loaded it was as much as what the command costs."""
     started = time.perf_counter()
     with log.open("ab") as out:
         process = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT)
@@ -96,7 +108,15 @@ def timed_child(argv: list[str], log: Path, limit: float) -> tuple[float, float,
                 break
             time.sleep(0.05)
     # ru_maxrss of a reaped child is the largest RSS of it or its reaped descendants, in KiB.
-    return time.perf_counter() - started, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status)
+    cpu = usage.ru_utime + usage.ru_stime
+    return time.perf_counter() - started, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status), cpu
+
+
+def step_seconds(log: Path, since: int, step: str) -> float:
+    """The seconds the build reported for a step (`wrote store at`, `wrote dumps to`) after byte `since`."""
+    text = log.read_bytes()[since:].decode("utf-8", "replace")
+    found = re.findall(rf"{step} .* \(([0-9.]+) s\)", text)
+    return float(found[-1]) if found else 0.0
 
 
 def tree_rss_mb(root_pid: int) -> float:
@@ -257,7 +277,10 @@ def measure(size: int, args: argparse.Namespace, work: Path) -> Measured:
         m.notes.append(f"validate exited {status} (see {log})")
         return m
     print(f"[{size:,}] building …", flush=True)
-    m.build_s, m.build_mb, status = timed_child(
+    load = os.getloadavg()
+    m.notes.append(f"load average before the build: {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}")
+    since = log.stat().st_size
+    m.build_s, m.build_mb, status, m.build_cpu_s = timed_child_cpu(
         [*ilrs, "build", "--root", str(root), "--store", str(build), "--validator", args.validator],
         log,
         args.step_limit,
@@ -265,6 +288,8 @@ def measure(size: int, args: argparse.Namespace, work: Path) -> Measured:
     if status != 0:
         m.notes.append(f"build exited {status} (see {log})")
         return m
+    m.store_s = step_seconds(log, since, "wrote store at")
+    m.dumps_s = step_seconds(log, since, "wrote dumps to")
     m.triples = count_triples(build)
     print(f"[{size:,}] serving …", flush=True)
     try:
@@ -295,6 +320,9 @@ COLUMNS = (
     ("validate MB", "validate_mb", "{:.0f}"),
     ("build s", "build_s", "{:.1f}"),
     ("build MB", "build_mb", "{:.0f}"),
+    ("build CPU s", "build_cpu_s", "{:.1f}"),
+    ("  store s", "store_s", "{:.1f}"),
+    ("  dumps s", "dumps_s", "{:.1f}"),
     ("cold start s", "cold_start_s", "{:.2f}"),
     ("server MB", "server_mb", "{:.0f}"),
     ("lookup ms", "lookup_ms", "{:.1f}"),

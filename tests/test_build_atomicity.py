@@ -33,12 +33,12 @@ def die():
 
 point = sys.argv[1]
 if point == "store":  # the quads are in the new store, not yet compacted or closed
-    load = build.load_files
+    load = build.fill_store
     def load_then_die(store, sources):
         load(store, sources)
         store.flush()
         die()
-    build.load_files = load_then_die
+    build.fill_store = load_then_die
 elif point == "dumps":  # four dumps written, the fifth half written
     write, calls = produce.write_format, []
     def write_some_then_die(fmt, inputs, out):

@@ -25,8 +25,8 @@ from ilrs_kg.releases import (
     verify,
 )
 from ilrs_kg.settings import Settings
-from ilrs_kg.sources import data_version, graph_files, load_files, shape_files
-from ilrs_kg.store import load_store_dir
+from ilrs_kg.sources import data_version, graph_files, shape_files
+from ilrs_kg.store import fill_store, open_store_dir
 from ilrs_kg.swap import live_servers, swap_in
 from ilrs_kg.validation import ValidationReport, validate
 
@@ -105,7 +105,7 @@ def build_store(settings: Settings, progress: Progress = _quiet, *, reuse: bool 
         since = time.perf_counter()
         with draft(settings, version) as unit:
             store = ox.Store(str(unit.store_dir))
-            triples = load_files(store, derived.files)
+            triples = fill_store(store, derived.files)
             store.flush()
             store.optimize()
             del store  # releases the RocksDB lock before readers open it
@@ -118,8 +118,9 @@ def build_store(settings: Settings, progress: Progress = _quiet, *, reuse: bool 
 
 
 def _finish(settings: Settings, unit: Draft, triples: int, progress: Progress) -> Release:
-    """Write the dumps from the unit's own store, seal the manifest, then swap the unit in."""
-    produce_all(settings, load_store_dir(unit.store_dir), progress, directory=unit.dumps_dir)
+    """Write the dumps from the unit's own store (on disk: streamed, never copied into memory), seal the
+    manifest, then swap the unit in."""
+    produce_all(settings, open_store_dir(unit.store_dir), progress, directory=unit.dumps_dir)
     release = unit.seal(triples)
     swap_in(settings, release, progress)
     return release

@@ -1,13 +1,19 @@
 """The property graph the GraphML, Neo4j and Cytoscape.js writers share: nodes, edges, typed attributes.
 
-`property_graph.build_property_graph` derives it from the store; the writers only render it.
+`property_graph` derives it from the store; the writers only render it. They read it through `GraphSource`:
+the schema first (GraphML declares its keys and Neo4j its columns before any row), then the nodes and the
+edges in groups (a Neo4j file per group), each group a stream read once per writer. `PropertyGraph` is one
+held in memory (tests, small graphs); `property_graph.spool_property_graph` one spooled to disk, so a
+graph of millions of entities is written without being held.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from enum import Enum
+from typing import Protocol
 
 from ilrs_kg.exports.files import ExportError
 
@@ -60,6 +66,44 @@ class Edge:
     type: str
     label: str  # for people: "launch vehicle", "member of"
     attributes: Mapping[str, tuple[Value, ...]]
+    # The ends' IRIs (Neo4j's ids), where known; PropertyGraph fills them in from its nodes.
+    source_iri: str = field(default="", compare=False)
+    target_iri: str = field(default="", compare=False)
+
+
+@dataclass(frozen=True)
+class NodeGroup:
+    """The nodes of one list of classes (`Node.types`), read by calling `nodes`."""
+
+    types: tuple[str, ...]
+    used: frozenset[str]  # the attributes some node of the group has
+    nodes: Callable[[], Iterator[Node]]
+
+
+@dataclass(frozen=True)
+class EdgeGroup:
+    """The edges of one type, with their ends' IRIs, read by calling `edges`."""
+
+    type: str
+    used: frozenset[str]
+    edges: Callable[[], Iterator[Edge]]
+
+
+class GraphSource(Protocol):
+    """What the writers read: the schema, the list delimiter, and the nodes and edges group by group
+    (node groups sorted by their types, edge groups by their type)."""
+
+    @property
+    def node_attributes(self) -> tuple[Attribute, ...]: ...
+
+    @property
+    def edge_attributes(self) -> tuple[Attribute, ...]: ...
+
+    def array_delimiter(self) -> str: ...
+
+    def node_groups(self) -> Iterable[NodeGroup]: ...
+
+    def edge_groups(self) -> Iterable[EdgeGroup]: ...
 
 
 @dataclass(frozen=True)
@@ -74,6 +118,43 @@ class PropertyGraph:
 
     def edge_attribute(self, name: str) -> Attribute:
         return next(a for a in self.edge_attributes if a.name == name)
+
+    def array_delimiter(self) -> str:
+        return choose_array_delimiter(self)
+
+    def node_groups(self) -> list[NodeGroup]:
+        groups: dict[tuple[str, ...], list[Node]] = defaultdict(list)
+        for node in self.nodes:
+            groups[node.types].append(node)
+        return [
+            NodeGroup(types, _used(nodes), lambda nodes=nodes: iter(nodes))  # type: ignore[misc]
+            for types, nodes in sorted(groups.items())
+        ]
+
+    def edge_groups(self) -> list[EdgeGroup]:
+        iris = {n.key: n.iri for n in self.nodes}
+        groups: dict[str, list[Edge]] = defaultdict(list)
+        for edge in self.edges:
+            source, target = edge.source_iri or iris[edge.source], edge.target_iri or iris[edge.target]
+            groups[edge.type].append(replace(edge, source_iri=source, target_iri=target))
+        return [
+            EdgeGroup(edge_type, _used(edges), lambda edges=edges: iter(edges))  # type: ignore[misc]
+            for edge_type, edges in sorted(groups.items())
+        ]
+
+
+def _used(items: Iterable[Node | Edge]) -> frozenset[str]:
+    return frozenset(name for item in items for name in item.attributes)
+
+
+def all_nodes(graph: GraphSource) -> Iterator[Node]:
+    for group in graph.node_groups():
+        yield from group.nodes()
+
+
+def all_edges(graph: GraphSource) -> Iterator[Edge]:
+    for group in graph.edge_groups():
+        yield from group.edges()
 
 
 def render_value(value: Value) -> str:

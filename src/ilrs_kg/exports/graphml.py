@@ -8,16 +8,16 @@ and `type`. The other attributes are declared once with their GraphML type (`lon
 from __future__ import annotations
 
 import re
-import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Mapping
 from typing import BinaryIO
 
 from ilrs_kg.exports.graph_model import (
     Attribute,
+    GraphSource,
     Kind,
-    PropertyGraph,
     Value,
-    choose_array_delimiter,
+    all_edges,
+    all_nodes,
     render_value,
 )
 
@@ -27,6 +27,10 @@ _SCHEMA = f"{GRAPHML_NS} http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd"
 _TYPES = {Kind.STRING: "string", Kind.INT: "long", Kind.FLOAT: "double", Kind.BOOLEAN: "boolean"}
 # Characters XML 1.0 cannot carry at all; replaced rather than producing a file no parser accepts.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_TEXT_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+_ATTRIBUTE_ESCAPES = str.maketrans(
+    {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\n": "&#10;", "\r": "&#13;", "\t": "&#09;"}
+)
 
 NODE_FIXED = (
     Attribute("label", Kind.STRING, False, "the entity's English label (rdfs:label)"),
@@ -40,46 +44,70 @@ EDGE_FIXED = (
 )
 
 
+def _rendered(value: Value) -> str:
+    return value if type(value) is str else render_value(value)
+
+
 def _text(value: str) -> str:
-    return _NOT_XML.sub("\ufffd", value)
+    return _NOT_XML.sub("\ufffd", value).translate(_TEXT_ESCAPES)
 
 
-def _declare(root: ET.Element, scope: str, attributes: Iterable[Attribute]) -> dict[str, str]:
-    ids = {}
-    for attribute in attributes:
-        key_id = f"{scope[0]}_{attribute.name}"
-        key = ET.SubElement(
-            root,
-            "key",
-            {
-                "id": key_id,
-                "for": scope,
-                "attr.name": attribute.name,
-                "attr.type": _TYPES[attribute.kind],
-            },
-        )
-        ET.SubElement(key, "desc").text = _text(
-            attribute.origin + (" (a list joined by the arrayDelimiter)" if attribute.multi else "")
-        )
-        ids[attribute.name] = key_id
-    return ids
+def _start(name: str, attributes: Mapping[str, str], *, empty: bool = False) -> str:
+    pairs = "".join(f' {key}="{value.translate(_ATTRIBUTE_ESCAPES)}"' for key, value in attributes.items())
+    return f"<{name}{pairs}{' /' if empty else ''}>"
 
 
-def _add_data(
-    element: ET.Element, ids: Mapping[str, str], values: Mapping[str, tuple[Value, ...]], delimiter: str
-) -> None:
-    for name, found in values.items():
-        if found:
-            ET.SubElement(element, "data", {"key": ids[name]}).text = _text(
-                delimiter.join(render_value(v) for v in found)
-            )
+class _Writer:
+    """GraphML text written element by element, laid out as ElementTree.indent lays it out (two spaces a
+    level), so no tree of the whole graph is ever built."""
+
+    def __init__(self, output: BinaryIO, delimiter: str) -> None:
+        self.output = output
+        self.delimiter = delimiter
+
+    def line(self, depth: int, text: str) -> None:
+        self.output.write(("  " * depth + text + "\n").encode("utf-8"))
+
+    def declare(self, scope: str, attributes: Iterable[Attribute]) -> dict[str, str]:
+        ids = {}
+        for attribute in attributes:
+            key_id = f"{scope[0]}_{attribute.name}"
+            fields = {"id": key_id, "for": scope, "attr.name": attribute.name}
+            self.line(1, _start("key", {**fields, "attr.type": _TYPES[attribute.kind]}))
+            desc = attribute.origin + (" (a list joined by the arrayDelimiter)" if attribute.multi else "")
+            self.line(2, f"<desc>{_text(desc)}</desc>")
+            self.line(1, "</key>")
+            ids[attribute.name] = key_id
+        return ids
+
+    def element(
+        self,
+        depth: int,
+        name: str,
+        attributes: Mapping[str, str],
+        ids: Mapping[str, str],
+        values: Mapping[str, tuple[Value, ...]],
+    ) -> None:
+        inner = "  " * (depth + 1)
+        data = [
+            f'{inner}<data key="{ids[key]}">{_text(self.delimiter.join(map(_rendered, found)))}</data>\n'
+            for key, found in values.items()
+            if found
+        ]
+        outer = "  " * depth
+        if not data:
+            self.output.write(f"{outer}{_start(name, attributes, empty=True)}\n".encode())
+            return
+        text = f"{outer}{_start(name, attributes)}\n{''.join(data)}{outer}</{name}>\n"
+        self.output.write(text.encode("utf-8"))
 
 
-def write_graphml(graph: PropertyGraph, output: BinaryIO) -> None:
-    delimiter = choose_array_delimiter(graph)
-    root = ET.Element("graphml", {"xmlns": GRAPHML_NS, "xmlns:xsi": _XSI, "xsi:schemaLocation": _SCHEMA})
-    graph_keys = _declare(
-        root,
+def write_graphml(graph: GraphSource, output: BinaryIO) -> None:
+    delimiter = graph.array_delimiter()
+    out = _Writer(output, delimiter)
+    output.write(b"<?xml version='1.0' encoding='utf-8'?>\n")
+    out.line(0, _start("graphml", {"xmlns": GRAPHML_NS, "xmlns:xsi": _XSI, "xsi:schemaLocation": _SCHEMA}))
+    graph_keys = out.declare(
         "graph",
         [
             Attribute("title", Kind.STRING, False, "what the graph is"),
@@ -88,25 +116,18 @@ def write_graphml(graph: PropertyGraph, output: BinaryIO) -> None:
             ),
         ],
     )
-    node_keys = _declare(root, "node", (*NODE_FIXED, *graph.node_attributes))
-    edge_keys = _declare(root, "edge", (*EDGE_FIXED, *graph.edge_attributes))
-    body = ET.SubElement(root, "graph", {"id": "ilrs", "edgedefault": "directed"})
-    _add_data(
-        body,
-        graph_keys,
-        {
-            "title": ("International Lunar Research Station knowledge graph",),
-            "arrayDelimiter": (delimiter,),
-        },
-        delimiter,
-    )
-    for node in graph.nodes:
-        element = ET.SubElement(body, "node", {"id": node.key})
+    node_keys = out.declare("node", (*NODE_FIXED, *graph.node_attributes))
+    edge_keys = out.declare("edge", (*EDGE_FIXED, *graph.edge_attributes))
+    title = ("International Lunar Research Station knowledge graph",)
+    out.line(1, _start("graph", {"id": "ilrs", "edgedefault": "directed"}))
+    for key, found in (("title", title), ("arrayDelimiter", (delimiter,))):
+        out.line(2, f'<data key="{graph_keys[key]}">{_text(found[0])}</data>')
+    for node in all_nodes(graph):
         fixed = {"label": (node.label,), "type": (node.type,), "types": node.types, "iri": (node.iri,)}
-        _add_data(element, node_keys, {**fixed, **node.attributes}, delimiter)
-    for edge in graph.edges:
-        element = ET.SubElement(body, "edge", {"id": edge.key, "source": edge.source, "target": edge.target})
+        out.element(2, "node", {"id": node.key}, node_keys, {**fixed, **node.attributes})
+    for edge in all_edges(graph):
+        ends = {"id": edge.key, "source": edge.source, "target": edge.target}
         fixed_edge = {"label": (edge.label,), "type": (edge.type,)}
-        _add_data(element, edge_keys, {**fixed_edge, **edge.attributes}, delimiter)
-    ET.indent(root)
-    ET.ElementTree(root).write(output, encoding="utf-8", xml_declaration=True)
+        out.element(2, "edge", ends, edge_keys, {**fixed_edge, **edge.attributes})
+    out.line(1, "</graph>")
+    output.write(b"</graphml>")

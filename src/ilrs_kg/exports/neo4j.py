@@ -18,20 +18,20 @@ import csv
 import io
 import re
 import shlex
+import shutil
+import tempfile
 import zipfile
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import BinaryIO
 
 from ilrs_kg.exports.graph_model import (
     Attribute,
-    Edge,
+    EdgeGroup,
+    GraphSource,
     Kind,
-    Node,
-    PropertyGraph,
     Value,
-    choose_array_delimiter,
     render_value,
 )
 
@@ -64,12 +64,12 @@ class Column:
 class CsvFile:
     path: str  # inside the zip
     columns: tuple[Column, ...]
-    rows: tuple[tuple[str, ...], ...]
+    rows: Callable[[], Iterator[list[str]]]  # read once, as the file is written
     labels: tuple[str, ...] = ()  # node files: the labels every row has
     relationship_type: str = ""  # relationship files
 
 
-def _property_columns(attributes: Sequence[Attribute], used: set[str]) -> list[Column]:
+def _property_columns(attributes: Sequence[Attribute], used: frozenset[str]) -> list[Column]:
     columns = []
     for attribute in attributes:
         if attribute.name in used:
@@ -82,17 +82,15 @@ def _cells(columns: Sequence[Column], values: Mapping[str, Sequence[Value]], del
     return [delimiter.join(render_value(v) for v in values.get(column.name, ())) for column in columns]
 
 
-def _node_files(graph: PropertyGraph, delimiter: str) -> list[CsvFile]:
-    groups: dict[tuple[str, ...], list[Node]] = defaultdict(list)
-    for node in graph.nodes:
-        groups[node.types].append(node)
+def _node_files(graph: GraphSource, delimiter: str) -> list[CsvFile]:
+    groups = list(graph.node_groups())
     primaries: dict[str, int] = defaultdict(int)
-    for types in groups:
-        primaries[types[0]] += 1
+    for group in groups:
+        primaries[group.types[0]] += 1
     files = []
-    for types, nodes in sorted(groups.items()):
+    for group in groups:
+        types = group.types
         stem = types[0] if primaries[types[0]] == 1 else "_".join(types)
-        used = {name for n in nodes for name in n.attributes}
         fixed = [
             Column("@iri", f"iri:ID({ID_SPACE})"),
             Column("@labels", ":LABEL"),
@@ -100,72 +98,50 @@ def _node_files(graph: PropertyGraph, delimiter: str) -> list[CsvFile]:
             Column("@label", "label"),
             Column("@type", "type"),
         ]
-        columns = fixed + _property_columns(graph.node_attributes, used)
+        columns = tuple(fixed + _property_columns(graph.node_attributes, group.used))
         labels = (ENTITY_LABEL, *types)
-        rows = tuple(
-            tuple(
-                _cells(
-                    columns,
-                    {
-                        "@iri": (n.iri,),
-                        "@labels": labels,
-                        "@key": (n.key,),
-                        "@label": (n.label,),
-                        "@type": (n.type,),
-                        **n.attributes,
-                    },
-                    delimiter,
-                )
-            )
-            for n in nodes
-        )
-        files.append(CsvFile(f"nodes/{stem}.csv", tuple(columns), rows, labels=labels))
+
+        def rows(group=group, columns=columns, labels=labels) -> Iterator[list[str]]:  # type: ignore[no-untyped-def]
+            for n in group.nodes():
+                fixed_values = {"@iri": (n.iri,), "@labels": labels, "@key": (n.key,), "@label": (n.label,)}
+                yield _cells(columns, {**fixed_values, "@type": (n.type,), **n.attributes}, delimiter)
+
+        files.append(CsvFile(f"nodes/{stem}.csv", columns, rows, labels=labels))
     return files
 
 
-def _relationship_files(graph: PropertyGraph, delimiter: str) -> list[CsvFile]:
-    groups: dict[str, list[Edge]] = defaultdict(list)
-    for edge in graph.edges:
-        groups[relationship_type(edge.type)].append(edge)
+def _relationship_files(graph: GraphSource, delimiter: str) -> list[CsvFile]:
+    groups: dict[str, list[EdgeGroup]] = defaultdict(list)
+    for group in graph.edge_groups():
+        groups[relationship_type(group.type)].append(group)
     files = []
-    for rel_type, edges in sorted(groups.items()):
-        used = {name for e in edges for name in e.attributes}
+    for rel_type, members in sorted(groups.items()):
+        used = frozenset(name for group in members for name in group.used)
         fixed = [
             Column("@start", f":START_ID({ID_SPACE})"),
             Column("@end", f":END_ID({ID_SPACE})"),
             Column("@type", ":TYPE"),
             Column("@label", "label"),
         ]
-        columns = fixed + _property_columns(graph.edge_attributes, used)
-        by_key = {n.key: n.iri for n in graph.nodes}
-        rows = tuple(
-            tuple(
-                _cells(
-                    columns,
-                    {
-                        "@start": (by_key[e.source],),
-                        "@end": (by_key[e.target],),
-                        "@type": (rel_type,),
-                        "@label": (e.label,),
-                        **e.attributes,
-                    },
-                    delimiter,
-                )
-            )
-            for e in edges
-        )
-        files.append(
-            CsvFile(f"relationships/{rel_type}.csv", tuple(columns), rows, relationship_type=rel_type)
-        )
+        columns = tuple(fixed + _property_columns(graph.edge_attributes, used))
+
+        def rows(members=members, columns=columns, rel_type=rel_type) -> Iterator[list[str]]:  # type: ignore[no-untyped-def]
+            for group in members:
+                for e in group.edges():
+                    ends = {"@start": (e.source_iri,), "@end": (e.target_iri,), "@type": (rel_type,)}
+                    yield _cells(columns, {**ends, "@label": (e.label,), **e.attributes}, delimiter)
+
+        files.append(CsvFile(f"relationships/{rel_type}.csv", columns, rows, relationship_type=rel_type))
     return files
 
 
-def _csv_bytes(file: CsvFile) -> bytes:
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+def _write_csv(file: CsvFile, stream: BinaryIO) -> None:
+    text = io.TextIOWrapper(stream, encoding="utf-8", newline="", write_through=False)
+    writer = csv.writer(text, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow([c.header for c in file.columns])
-    writer.writerows(file.rows)
-    return buffer.getvalue().encode("utf-8")
+    writer.writerows(file.rows())
+    text.flush()
+    text.detach()
 
 
 def _cypher_value(column: Column, delimiter: str) -> str:
@@ -285,24 +261,45 @@ Copy `nodes/` and `relationships/` into the database's `import` directory, then
 
 
 def _add(archive: zipfile.ZipFile, name: str, data: bytes, mode: int = 0o644) -> None:
+    archive.writestr(_entry(name, mode), data)
+
+
+def _entry(name: str, mode: int = 0o644) -> zipfile.ZipInfo:
     info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
     info.compress_type = zipfile.ZIP_DEFLATED
     info.external_attr = (0o100000 | mode) << 16
-    archive.writestr(info, data)
+    return info
 
 
-def neo4j_files(graph: PropertyGraph) -> tuple[list[CsvFile], str]:
-    delimiter = choose_array_delimiter(graph)
+def _add_csv(archive: zipfile.ZipFile, file: CsvFile) -> None:
+    """One CSV file, written to a temporary file a row at a time and then copied into the zip: knowing the
+    size first gives the entry the same header a whole-file write gives (zip64 only where needed)."""
+    with tempfile.TemporaryFile() as spooled:
+        _write_csv(file, spooled)
+        info = _entry(file.path)
+        info.file_size = spooled.tell()
+        spooled.seek(0)
+        with archive.open(info, "w") as entry:
+            shutil.copyfileobj(spooled, entry, 1 << 20)
+
+
+def neo4j_files(graph: GraphSource) -> tuple[list[CsvFile], str]:
+    delimiter = graph.array_delimiter()
     return _node_files(graph, delimiter) + _relationship_files(graph, delimiter), delimiter
 
 
-def write_neo4j_bundle(graph: PropertyGraph, output: BinaryIO) -> None:
+def write_neo4j_bundle(graph: GraphSource, output: BinaryIO) -> None:
     files, delimiter = neo4j_files(graph)
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
+    if not output.seekable():
+        # A zip written to a pipe needs data descriptors; the same graph must give the same bytes anywhere.
+        with tempfile.TemporaryFile() as seekable:
+            write_neo4j_bundle(graph, seekable)
+            seekable.seek(0)
+            shutil.copyfileobj(seekable, output, 1 << 20)
+        return
+    with zipfile.ZipFile(output, "w") as archive:
         for file in files:
-            _add(archive, file.path, _csv_bytes(file))
+            _add_csv(archive, file)
         _add(archive, "import.sh", _import_script(files, delimiter).encode(), 0o755)
         _add(archive, "load-csv.cypher", load_csv_script(files, delimiter).encode())
         _add(archive, "README.md", _readme(delimiter).encode())
-    output.write(buffer.getvalue())

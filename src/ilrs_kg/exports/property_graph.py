@@ -37,16 +37,19 @@ entities (the vocabularies' own structure, blank nodes that are none of the abov
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import pyoxigraph as ox
 
 from ilrs_kg.exports.files import ExportError
-from ilrs_kg.exports.graph_model import Attribute, Edge, Kind, Node, PropertyGraph, Value, render_value
+from ilrs_kg.exports.graph_model import Edge, Node, PropertyGraph, Value
+from ilrs_kg.exports.graph_spool import Spool, SpooledGraph
 from ilrs_kg.namespaces import ID_NS, ONTOLOGY_GRAPH, ONTOLOGY_NS, PREFIXES, PROVENANCE_GRAPH
 from ilrs_kg.statement_graphs import Provenance, load_provenance
 
@@ -163,27 +166,21 @@ def node_key(iri: str) -> str:
     return "n" + hashlib.sha256(iri.encode()).hexdigest()[:16]
 
 
+_Fact = tuple[str, Term, frozenset[str]]
+_PLUMBING = frozenset({ONTOLOGY_GRAPH, PROVENANCE_GRAPH})
+# Facts of the terms met most recently: instants, concepts and the programme are shared by many entities.
+_CACHED_TERMS = 1 << 16
+
+
 class _Index:
-    """The instance data (the union of the statement graphs) by subject, the graphs each fact sits in,
-    and what the ontology says about classes and properties."""
+    """The instance data (the union of the statement graphs), read subject by subject from the store's
+    indexes, with the graphs each fact sits in, and what the ontology says about classes and properties.
+    Nothing is held per fact: a subject's facts are one indexed read (kept for the terms met recently)."""
 
     def __init__(self, store: ox.Store) -> None:
+        self.store = store
         self.provenance = load_provenance(store)
-        self.facts: dict[Term, list[tuple[str, Term]]] = defaultdict(list)
-        self.graphs: dict[tuple[Term, str, Term], set[str]] = defaultdict(set)
-        plumbing = {ONTOLOGY_GRAPH, PROVENANCE_GRAPH}
-        for quad in store.quads_for_pattern(None, None, None, None):
-            subject, obj, graph = quad.subject, quad.object, quad.graph_name
-            if not isinstance(graph, ox.NamedNode) or graph.value in plumbing:
-                continue
-            if isinstance(subject, ox.Triple) or isinstance(obj, ox.Triple):  # RDF-star: not here
-                continue
-            key = (subject, quad.predicate.value, obj)
-            if key not in self.graphs:
-                self.facts[subject].append((quad.predicate.value, obj))
-            self.graphs[key].add(graph.value)
-        for facts in self.facts.values():
-            facts.sort(key=lambda fact: (fact[0], str(fact[1])))
+        self.facts_of = functools.lru_cache(maxsize=_CACHED_TERMS)(self._read_facts)
         ontology = ox.NamedNode(ONTOLOGY_GRAPH)
         declared = store.quads_for_pattern(None, ox.NamedNode(RDF_TYPE), ox.NamedNode(OWL_CLASS), ontology)
         self.classes = {
@@ -204,11 +201,52 @@ class _Index:
             and q.object.language in (None, "en")
         }
 
-    def graphs_of(self, subject: Term, predicate: str, obj: Term) -> set[str]:
-        return self.graphs.get((subject, predicate, obj), set())
+    def _read_facts(self, subject: Term) -> tuple[_Fact, ...]:
+        """The subject's facts in the statement graphs, sorted, each with the graphs that state it."""
+        if isinstance(subject, ox.Literal):
+            return ()
+        graphs: dict[tuple[str, Term], list[str]] = {}
+        named = ox.NamedNode
+        for quad in self.store.quads_for_pattern(subject, None, None, None):
+            graph = quad.graph_name
+            if type(graph) is not named or graph.value in _PLUMBING:  # the default graph's copies too
+                continue
+            obj = quad.object
+            if isinstance(obj, ox.Triple):
+                continue
+            key = (quad.predicate.value, obj)
+            found = graphs.get(key)
+            if found is None:
+                graphs[key] = [graph.value]
+            else:
+                found.append(graph.value)
+        facts = [(p, o, frozenset(g)) for (p, o), g in graphs.items()]
+        facts.sort(key=lambda fact: (fact[0], str(fact[1])))
+        return tuple(facts)
+
+    def typed_subjects(self) -> dict[str, frozenset[str]]:
+        """Every named subject with an ILRS class in a statement graph, and those classes."""
+        found: dict[str, set[str]] = defaultdict(set)
+        for quad in self.store.quads_for_pattern(None, ox.NamedNode(RDF_TYPE), None, None):
+            subject, obj, graph = quad.subject, quad.object, quad.graph_name
+            if (
+                isinstance(subject, ox.NamedNode)
+                and isinstance(obj, ox.NamedNode)
+                and obj.value in self.classes
+                and isinstance(graph, ox.NamedNode)
+                and graph.value not in _PLUMBING
+            ):
+                found[subject.value].add(obj.value)
+        return {iri: frozenset(types) for iri, types in found.items()}
+
+    def graphs_of(self, subject: Term, predicate: str, obj: Term) -> frozenset[str]:
+        for p, o, graphs in self.facts_of(subject):
+            if p == predicate and o == obj:
+                return graphs
+        return frozenset()
 
     def values(self, subject: Term, predicate: str) -> list[Term]:
-        return [obj for p, obj in self.facts.get(subject, ()) if p == predicate]
+        return [obj for p, obj, _ in self.facts_of(subject) if p == predicate]
 
     def ilrs_types(self, subject: Term) -> set[str]:
         return {
@@ -264,12 +302,15 @@ class _Facts:
     def cite(self, name: str, graphs: Iterable[str]) -> None:
         self.graphs[name].update(graphs)
 
-    def with_provenance(self, provenance: Provenance) -> dict[str, list[Value]]:
-        """The values, plus each attribute's provenance as `<name>_sources` and the other three."""
+    def with_provenance(
+        self, cited: Callable[[frozenset[str]], Mapping[str, tuple[str, ...]]]
+    ) -> dict[str, list[Value]]:
+        """The values, plus each attribute's provenance (`cited`: provenance_values of some graphs) as
+        `<name>_sources` and the other three."""
         out: dict[str, list[Value]] = dict(self.values)
         for name, graphs in self.graphs.items():
             if graphs and not name.endswith("Year") and name != "year":
-                for suffix, values in provenance_values(provenance, graphs).items():
+                for suffix, values in cited(frozenset(graphs)).items():
                     out[f"{name}_{suffix}"] = list(values)
                     self.origins.setdefault(f"{name}_{suffix}", _PROVENANCE_ORIGINS[suffix].format(name))
         return out
@@ -289,13 +330,19 @@ def provenance_values(provenance: Provenance, graphs: Iterable[str]) -> dict[str
 
 
 class _Builder:
-    def __init__(self, store: ox.Store) -> None:
+    def __init__(self, store: ox.Store, spool: Spool) -> None:
         self.index = _Index(store)
+        self.spool = spool
         self.node_iris: set[str] = set()
-        self.nodes: dict[str, Node] = {}  # by IRI
         self.origins: dict[str, str] = {}  # attribute name → where its values come from
         self.names: dict[str, str] = {}  # property IRI → attribute name
         self.taken: set[str] = set(_RESERVED)
+        self.cited = functools.lru_cache(maxsize=4096)(self._cited)
+        self.node_label = functools.lru_cache(maxsize=_CACHED_TERMS)(self._node_label)
+
+    def _cited(self, graphs: frozenset[str]) -> dict[str, tuple[str, ...]]:
+        # Few distinct sets of graphs recur across millions of facts: each is described once.
+        return provenance_values(self.index.provenance, graphs)
 
     # --- naming -------------------------------------------------------------------------------------
 
@@ -315,19 +362,23 @@ class _Builder:
 
     # --- nodes ------------------------------------------------------------------------------------------
 
-    def classify(self) -> tuple[list[ox.NamedNode], list[tuple[ox.NamedNode, str]]]:
-        entities: list[ox.NamedNode] = []
+    def classify(self) -> tuple[list[str], list[tuple[ox.NamedNode, str]]]:
+        """The entities' IRIs and the claims (with their claim class), each sorted by IRI."""
+        entities: list[str] = []
         claims: list[tuple[ox.NamedNode, str]] = []
-        for subject in sorted(self.index.facts, key=str):
-            if not isinstance(subject, ox.NamedNode):
-                continue
-            types = self.index.ilrs_types(subject)
+        for iri, types in sorted(self.index.typed_subjects().items()):
             claim_class = next((c for c in sorted(types) if c in CLAIM_EDGES), None)
             if claim_class is not None:
-                claims.append((subject, claim_class))
-            elif types and not types & NOT_NODES:
-                entities.append(subject)
+                claims.append((ox.NamedNode(iri), claim_class))
+            elif not types & NOT_NODES:
+                entities.append(iri)
         return entities, claims
+
+    def _node_label(self, subject: ox.NamedNode) -> str:
+        for predicate, obj, _ in self.index.facts_of(subject):
+            if predicate == RDFS_LABEL and isinstance(obj, ox.Literal) and obj.language in (None, "en"):
+                return obj.value
+        return self.index.label(subject) or node_key(subject.value)
 
     def make_node(self, subject: ox.NamedNode) -> Node:
         asserted = self.index.ilrs_types(subject)
@@ -335,36 +386,35 @@ class _Builder:
         inherited = sorted({a for c in asserted for a in self.index.ancestors[c] if a in self.index.classes})
         types = tuple(dict.fromkeys(local_name(c) for c in [*specific, *sorted(asserted), *inherited]))
         facts = _Facts()
-        label: str | None = None
-        for predicate, obj in self.index.facts[subject]:
-            graphs = self.index.graphs_of(subject, predicate, obj)
+        labelled = False
+        for predicate, obj, graphs in self.index.facts_of(subject):
             if predicate == RDF_TYPE:
                 if isinstance(obj, ox.NamedNode) and obj.value in asserted:
                     facts.cite("types", graphs)
                 continue
             if predicate == RDFS_LABEL and isinstance(obj, ox.Literal) and obj.language in (None, "en"):
-                if label is None:
-                    label = obj.value
+                if not labelled:
+                    labelled = True
                     facts.cite("label", graphs)
                     continue
                 predicate = SKOS + "altLabel"
             if not self.is_node(obj):
                 self.fold(facts, predicate, obj, graphs)
         key = node_key(subject.value)
-        return Node(key, subject.value, label or self.index.label(subject) or key, types, self.freeze(facts))
+        return Node(key, subject.value, self.node_label(subject), types, self.freeze(facts))
 
     def is_node(self, term: Term) -> bool:
         return isinstance(term, ox.NamedNode) and term.value in self.node_iris
 
     def freeze(self, facts: _Facts) -> dict[str, tuple[Value, ...]]:
-        values = facts.with_provenance(self.index.provenance)
+        values = facts.with_provenance(self.cited)
         for name, origin in facts.origins.items():
             self.origins.setdefault(name, origin)
         return {name: tuple(found) for name, found in sorted(values.items())}
 
     # --- facts ------------------------------------------------------------------------------------------
 
-    def fold(self, facts: _Facts, predicate: str, obj: Term, graphs: set[str]) -> None:
+    def fold(self, facts: _Facts, predicate: str, obj: Term, graphs: frozenset[str]) -> None:
         """Add what `predicate obj` says to `facts` (relations to other nodes are edges, not facts), cited
         by `graphs`, those of the fact itself."""
         if isinstance(obj, ox.Literal):
@@ -383,7 +433,9 @@ class _Builder:
         types = {t.value for t in self.index.values(term, RDF_TYPE) if isinstance(t, ox.NamedNode)}
         return bool(types & {TIME + "Instant", TIME + "Interval", TIME + "ProperInterval"})
 
-    def fold_time(self, facts: _Facts, role: str | None, term: Term, origin: str, graphs: set[str]) -> None:
+    def fold_time(
+        self, facts: _Facts, role: str | None, term: Term, origin: str, graphs: frozenset[str]
+    ) -> None:
         """Dates of an instant (named by `role`), or the start and end of an interval, cited by the facts
         that lead to them (an instant is shared by every fact on its day: its own graphs are not theirs)."""
         dates = [v for p in _DATE_PROPERTIES for v in self.index.values(term, p) if isinstance(v, ox.Literal)]
@@ -394,7 +446,7 @@ class _Builder:
             year = _year(text)
             if year is not None:
                 facts.add("year" if name == "date" else f"{name}Year", year, f"{origin} (year)")
-            for predicate, obj in self.index.facts.get(term, ()):
+            for predicate, obj, _ in self.index.facts_of(term):
                 if isinstance(obj, ox.Literal) and predicate not in (*_DATE_PROPERTIES, *_LABELS):
                     extra = self.name_for(predicate)
                     facts.add(
@@ -411,74 +463,79 @@ class _Builder:
     # --- edges ------------------------------------------------------------------------------------------
 
     def relation_edges(self, node: Node) -> Iterable[Edge]:
-        for predicate, obj in self.index.facts[ox.NamedNode(node.iri)]:
+        for predicate, obj, graphs in self.index.facts_of(ox.NamedNode(node.iri)):
             if predicate != RDF_TYPE and self.is_node(obj):
                 assert isinstance(obj, ox.NamedNode)
-                target = self.nodes[obj.value].key
+                target = node_key(obj.value)
                 edge_type = self.name_for(predicate)
                 label = self.index.property_labels.get(predicate, edge_type)
-                graphs = self.index.graphs_of(ox.NamedNode(node.iri), predicate, obj)
-                attributes = provenance_values(self.index.provenance, graphs)
-                yield Edge(
-                    f"{node.key}--{edge_type}--{target}", node.key, target, edge_type, label, attributes
-                )
+                key = f"{node.key}--{edge_type}--{target}"
+                yield Edge(key, node.key, target, edge_type, label, self.cited(graphs), node.iri, obj.value)
 
     def claim_edges(self, claim: ox.NamedNode, claim_class: str) -> Iterable[Edge]:
         from_property, to_property, edge_type, label = CLAIM_EDGES[claim_class]
         ends = [
-            [self.nodes.get(o.value) for o in self.index.values(claim, p) if isinstance(o, ox.NamedNode)]
+            [o for o in self.index.values(claim, p) if isinstance(o, ox.NamedNode)]
             for p in (from_property, to_property)
         ]
-        if not all(ends) or None in ends[0] + ends[1]:
+        if not all(ends) or not all(self.is_node(o) for o in ends[0] + ends[1]):
             raise ExportError(
                 f"claim {claim.value} does not link two entities "
                 f"through <{from_property}> and <{to_property}>"
             )
         facts = _Facts()
         facts.add("claim", claim.value, "the claim's IRI")
+        claim_facts = self.index.facts_of(claim)
         # The edge as a whole cites every graph that states one of the claim's own facts.
-        claim_graphs = {g for p, o in self.index.facts[claim] for g in self.index.graphs_of(claim, p, o)}
-        for predicate, obj in self.index.facts[claim]:
-            graphs = self.index.graphs_of(claim, predicate, obj)
+        claim_graphs = frozenset(g for _, _, graphs in claim_facts for g in graphs)
+        for predicate, obj, graphs in claim_facts:
             if predicate in (RDF_TYPE, from_property, to_property):
                 continue
             if self.is_node(obj):
                 assert isinstance(obj, ox.NamedNode)
                 name = self.name_for(predicate)
-                facts.add(name, self.nodes[obj.value].label, f"{predicate} (label)", graphs)
+                facts.add(name, self.node_label(obj), f"{predicate} (label)", graphs)
                 facts.add(name + "Iri", obj.value, predicate)
             elif predicate == RDFS_LABEL and isinstance(obj, ox.Literal):
                 facts.add(_with_language("claimLabel", obj), obj.value, predicate, graphs)
             else:
                 self.fold(facts, predicate, obj, graphs)
-        frozen = {**self.freeze(facts), **provenance_values(self.index.provenance, claim_graphs)}
-        pairs = [(s, t) for s in ends[0] for t in ends[1] if s is not None and t is not None]
+        frozen = {**self.freeze(facts), **self.cited(claim_graphs)}
+        pairs = [(s, t) for s in ends[0] for t in ends[1]]
         for number, (source, target) in enumerate(pairs):
             key = node_key(claim.value) + (f"--{number}" if len(pairs) > 1 else "")
-            yield Edge(key, source.key, target.key, edge_type, label, frozen)
+            yield Edge(
+                key,
+                node_key(source.value),
+                node_key(target.value),
+                edge_type,
+                label,
+                frozen,
+                source.value,
+                target.value,
+            )
 
     # --- whole graph ------------------------------------------------------------------------------------
 
-    def build(self) -> PropertyGraph:
+    def build(self) -> SpooledGraph:
         for name, origin in _PROVENANCE_ORIGINS.items():
             self.origins.setdefault(name, origin.format("the relation, or the claim's own facts"))
         entities, claims = self.classify()
-        self.node_iris = {s.value for s in entities}  # is_node() must know every node before facts fold
-        self.nodes = {s.value: self.make_node(s) for s in entities}
-        keys = [n.key for n in self.nodes.values()]
-        if len(set(keys)) != len(keys):
-            raise ExportError("two entities map to the same node key")
-        edges = [e for n in self.nodes.values() for e in self.relation_edges(n)]
-        edges += [e for claim, cls in claims for e in self.claim_edges(claim, cls)]
-        edges.sort(key=lambda e: (e.type, e.source, e.target, e.key))
-        node_schema = _schema(self.nodes.values(), self.origins)
-        edge_schema = _schema(edges, self.origins)
-        return PropertyGraph(
-            tuple(replace(n, attributes=_coerce(n.attributes, node_schema)) for n in self.nodes.values()),
-            tuple(replace(e, attributes=_coerce(e.attributes, edge_schema)) for e in edges),
-            node_schema,
-            edge_schema,
-        )
+        self.node_iris = set(entities)  # is_node() must know every node before facts fold
+        keys: set[str] = set()
+        for iri in entities:
+            node = self.make_node(ox.NamedNode(iri))
+            if node.key in keys:
+                raise ExportError("two entities map to the same node key")
+            keys.add(node.key)
+            self.spool.add_node(node)
+            for edge in self.relation_edges(node):
+                self.spool.add_edge(edge)
+        del keys
+        for claim, cls in claims:
+            for edge in self.claim_edges(claim, cls):
+                self.spool.add_edge(edge)
+        return self.spool.finish(self.origins)
 
 
 def _year(text: str) -> int | None:
@@ -507,56 +564,23 @@ def _with_language(name: str, literal: ox.Literal) -> str:
     return f"{name}_{_NAME_CHARS.sub('_', literal.language)}"
 
 
-def _coerce(
-    attributes: Mapping[str, tuple[Value, ...]], schema: tuple[Attribute, ...]
-) -> dict[str, tuple[Value, ...]]:
-    """Values converted to their attribute's one type (an int among floats becomes a float, …)."""
-    kinds = {a.name: a.kind for a in schema}
-    converted: dict[str, tuple[Value, ...]] = {}
-    for name, values in attributes.items():
-        if kinds[name] is Kind.STRING:
-            converted[name] = tuple(render_value(v) for v in values)
-        elif kinds[name] is Kind.FLOAT:
-            converted[name] = tuple(float(v) for v in values)
-        else:
-            converted[name] = values
-    return converted
+def _always_multi(name: str) -> bool:
+    return name.split("_")[0] in _ALWAYS_MULTI or any(
+        name == s or name.endswith("_" + s) for s in PROVENANCE_ATTRIBUTES
+    )
 
 
-def _schema(items: Iterable[Node | Edge], origins: Mapping[str, str]) -> tuple[Attribute, ...]:
-    """Each attribute's type (one for all its values) and whether it is a list."""
-    values: dict[str, list[Value]] = defaultdict(list)
-    multi: set[str] = set()
-    for item in items:
-        for name, found in item.attributes.items():
-            values[name].extend(found)
-            if len(found) > 1:
-                multi.add(name)
-    attributes = []
-    for name in sorted(values):
-        kinds = {_kind(v) for v in values[name]}
-        if len(kinds) == 1:
-            kind = kinds.pop()
-        else:
-            kind = Kind.FLOAT if kinds == {Kind.INT, Kind.FLOAT} else Kind.STRING
-        is_multi = (
-            name in multi
-            or name.split("_")[0] in _ALWAYS_MULTI
-            or any(name == s or name.endswith("_" + s) for s in PROVENANCE_ATTRIBUTES)
-        )
-        attributes.append(Attribute(name, kind, is_multi, origins.get(name, name)))
-    return tuple(attributes)
+def new_spool(directory: Path | None = None) -> Spool:
+    """An empty spool for `spool_property_graph` (in `directory`, or the system's temporary one)."""
+    return Spool(_always_multi, directory)
 
 
-def _kind(value: Value) -> Kind:
-    if isinstance(value, bool):
-        return Kind.BOOLEAN
-    if isinstance(value, int):
-        return Kind.INT
-    if isinstance(value, float):
-        return Kind.FLOAT
-    return Kind.STRING
+def spool_property_graph(store: ox.Store, spool: Spool) -> SpooledGraph:
+    """The property graph, written to `spool` entity by entity and read back by the writers."""
+    return _Builder(store, spool).build()
 
 
 def build_property_graph(store: ox.Store) -> PropertyGraph:
-    return _Builder(store).build()
+    """The property graph in memory (for tests and small graphs; the build spools it)."""
+    with new_spool() as spool:
+        return spool_property_graph(store, spool).in_memory()
