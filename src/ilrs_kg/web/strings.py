@@ -127,6 +127,11 @@ _STRINGS: dict[str, dict[str, str]] = {
     # Class pages.
     "Name": {"zh": "名称", "ru": "Название"},
     "sorted by": {"zh": "排序：", "ru": "сортировка:"},
+    "Members on the world map": {"zh": "世界地图上的成员", "ru": "Участники на карте мира"},
+    "Timeline of joins and missions": {"zh": "加入与任务时间线", "ru": "Хронология вступлений и миссий"},
+    "Source catalogue": {"zh": "来源目录", "ru": "Каталог источников"},
+    "Statement graph": {"zh": "陈述图", "ru": "Граф утверждений"},
+    "What it is": {"zh": "简介", "ru": "Что это"},
 }
 
 
