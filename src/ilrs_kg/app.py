@@ -3,7 +3,7 @@
     /sparql      SPARQL 1.1 Protocol endpoint and query UI        ilrs_kg.sparql
     /id/..., /   linked-data pages (when ilrs_kg.linked_data is there)
     /dumps/      downloads (when ilrs_kg.exports is there)
-    /static/     the stylesheets of the query page and the downloads listing
+    /static/     the stylesheets of the query page and the downloads listing; the query editor's files
 
 Every request and reply passes through ilrs_kg.edge (outermost): links from the configured public
 base, never the Host header; the body's deadline; the security headers.
@@ -33,6 +33,7 @@ from ilrs_kg.edge import Edge
 from ilrs_kg.errors import IlrsKgError
 from ilrs_kg.live import LiveBackend, PinVersion
 from ilrs_kg.settings import Settings
+from ilrs_kg.sparql.assets import editor_routes
 from ilrs_kg.sparql.backend import InProcessBackend, QueryBackend
 from ilrs_kg.sparql.examples import load_examples
 from ilrs_kg.sparql.protocol import SparqlEndpoint
@@ -126,6 +127,7 @@ def create_app(
         )
 
     _add_stylesheets(app)
+    app.router.routes.extend(editor_routes())  # the query editor's scripts and styles
 
     @app.exception_handler(IlrsKgError)
     async def package_error(_request: Request, exc: IlrsKgError) -> Response:
