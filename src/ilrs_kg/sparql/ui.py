@@ -23,7 +23,7 @@ import pyoxigraph as ox
 
 from ilrs_kg.namespaces import BASE, PREFIXES
 from ilrs_kg.sparql.examples import Example
-from ilrs_kg.sparql.formats import FormatTable
+from ilrs_kg.sparql.formats import GRAPHS, SOLUTIONS, FormatTable
 from ilrs_kg.sparql.jobs import QueryResult
 from ilrs_kg.web import frame
 
@@ -87,7 +87,20 @@ class Page:
     def editor_config(self) -> str:
         """What the editor's script needs, as JSON for a data attribute: our prefixes (completion and
         short names in the results) and the base whose IRIs link to this server's pages."""
-        return json.dumps({"endpoint": self.endpoint, "prefixes": PREFIXES, "base": BASE, "ran": self.ran})
+        return json.dumps(
+            {
+                "endpoint": self.endpoint,
+                "prefixes": PREFIXES,
+                "base": BASE,
+                "ran": self.ran,
+                "downloads": {"solutions": _offered(SOLUTIONS), "graphs": _offered(GRAPHS)},
+            }
+        )
+
+
+def _offered(table: FormatTable) -> list[tuple[str, str, str]]:
+    """What the editor's download links offer: (key for ?format=, label, file extension)."""
+    return [(f.key, f.label, f.extension) for f in table.formats]
 
 
 def _curie(iri: str) -> str | None:

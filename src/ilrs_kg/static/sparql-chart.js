@@ -154,12 +154,14 @@
         var y = top + i * row;
         var length = Math.max(1, Math.round((Math.abs(bar.value) / max) * (width - labelWidth - 70)));
         var text = bar.label.length > room ? bar.label.slice(0, room - 1) + "…" : bar.label;
-        var name = svg("text", { x: labelWidth - 8, y: y + 15, "text-anchor": "end", class: "bar-label" }, text);
-        name.appendChild(svg("title", {}, bar.label));
-        chart.appendChild(name);
-        chart.appendChild(svg("rect", { x: labelWidth, y: y + 3, width: length, height: row - 6, class: "bar" }));
-        chart.appendChild(svg("text", { x: labelWidth + length + 6, y: y + 15, class: "bar-value" },
+        var group = svg("g", { class: "bar-row" });
+        group.appendChild(svg("title", {}, bar.label + ": " + bar.value));  // the whole label, on hover
+        group.appendChild(svg("text", { x: labelWidth - 8, y: y + 15, "text-anchor": "end", class: "bar-label" },
+          text));
+        group.appendChild(svg("rect", { x: labelWidth, y: y + 3, width: length, height: row - 6, class: "bar" }));
+        group.appendChild(svg("text", { x: labelWidth + length + 6, y: y + 15, class: "bar-value" },
           String(bar.value)));
+        chart.appendChild(group);
       });
       root.appendChild(chart);
       if (bars.length > shown.length) {

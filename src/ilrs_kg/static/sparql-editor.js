@@ -156,6 +156,22 @@
     defaultPlugin: "table",
   });
 
+  // The whole answer in any of our formats, from the endpoint (the views hold what the browser got).
+  var downloads = document.getElementById("editor-downloads");
+  function updateDownloads() {
+    var type = String(yasqe.getQueryType() || "").toUpperCase();
+    var offered = type === "CONSTRUCT" || type === "DESCRIBE" ? config.downloads.graphs : config.downloads.solutions;
+    downloads.textContent = "Download: ";
+    offered.forEach(function (format) {
+      var link = document.createElement("a");
+      link.href = config.endpoint + "?" + new URLSearchParams({ query: yasqe.getValue(), format: format[0] });
+      link.download = "results." + format[2];
+      link.textContent = format[1];
+      downloads.appendChild(link);
+    });
+    downloads.hidden = false;
+  }
+
   function updateShare() {
     share.href = shareHref(yasqe.getValue());
   }
@@ -177,6 +193,7 @@
     serverResults.hidden = true;
     resultsEl.hidden = false;
     yasr.setResponse(response, duration);
+    updateDownloads();
   });
   // Ctrl+Enter (and Cmd+Enter) go through the same path as the button: the URL follows the query.
   yasqe.addKeyMap({ "Ctrl-Enter": run, "Cmd-Enter": run });
