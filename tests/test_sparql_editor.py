@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, ViewportSize
 
 from ilrs_kg.edge import EDITOR_STYLE_HASH
 from ilrs_kg.sparql.assets import accepts_gzip
@@ -31,8 +31,8 @@ from tests.fixtures.sparql.support import ROOT, Served, serving
 MISSIONS = load_examples(ROOT / "queries")[0]
 LABELS = "SELECT ?label WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?label } ORDER BY ?label"
 TYPES = "SELECT ?type (COUNT(?s) AS ?n) WHERE { ?s a ?type } GROUP BY ?type ORDER BY DESC(?n) ?type"
-DESKTOP = {"width": 1280, "height": 800}
-PHONE = {"width": 390, "height": 844}
+DESKTOP: ViewportSize = {"width": 1280, "height": 800}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 VENDORED = PROJECT / "src" / "ilrs_kg" / "static" / "yasgui"
 
 
@@ -60,7 +60,7 @@ class Watched:
 
 @pytest.fixture
 def watched(served: Served, browser: Browser, request: pytest.FixtureRequest) -> Iterator[Watched]:
-    viewport = getattr(request, "param", DESKTOP)
+    viewport: ViewportSize = getattr(request, "param", DESKTOP)
     phone = viewport == PHONE
     context = browser.new_context(viewport=viewport, is_mobile=phone, has_touch=phone)
     tab = context.new_page()

@@ -11,7 +11,7 @@ import urllib.parse
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser
+from playwright.sync_api import Browser, Dialog
 
 from ilrs_kg.sparql.examples import load_examples
 from ilrs_kg.sparql.protocol import SparqlEndpoint
@@ -111,7 +111,12 @@ def test_with_scripts_off_an_example_runs_and_shows_its_rows(served: Served, bro
     context = browser.new_context(viewport={"width": 1280, "height": 900}, java_script_enabled=False)
     tab = context.new_page()
     dialogs: list[str] = []
-    tab.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+
+    def dismiss(dialog: Dialog) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    tab.on("dialog", dismiss)
     outside: list[str] = []
     tab.on(
         "request",

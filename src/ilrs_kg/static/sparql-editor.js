@@ -222,7 +222,10 @@
         });
       });
       panel.insertBefore(filter, panel.firstChild);
-      examples.addEventListener("toggle", function () { if (examples.open) filter.focus(); });
+      // Focus the filter for keyboards; on a touch screen that would open the keyboard over the list.
+      examples.addEventListener("toggle", function () {
+        if (examples.open && !window.matchMedia("(pointer: coarse)").matches) filter.focus();
+      });
     }
     panel.addEventListener("click", function (event) {
       var link = event.target.closest("a[href]");
