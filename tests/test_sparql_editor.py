@@ -205,6 +205,17 @@ def test_a_shareable_link_reopens_the_query_and_runs_it(served: Served, watched:
     assert len(result_rows(tab)) == 3
 
 
+def test_a_broken_query_shows_the_endpoints_message(served: Served, watched: Watched) -> None:
+    tab = open_editor(watched, served)
+    tab.evaluate("window.ilrsEditor.yasqe.setValue('SELECT * WHERE { ?s ?p }')")
+    tab.get_by_role("button", name="Run query").click()
+    message = tab.locator("#editor-results .errorResult pre")
+    message.wait_for()
+    assert message.inner_text().startswith("the query does not parse: error at 1:")
+    assert tab.get_by_role("button", name="Run query").is_enabled()  # ready for the corrected query
+    assert tab.locator(".yasqe .parseErrorIcon").count() == 1  # the editor had flagged the line too
+
+
 def test_completion_offers_our_prefixes_classes_and_properties(served: Served, watched: Watched) -> None:
     tab = open_editor(watched, served)
     tab.locator(".yasqe .CodeMirror").click()
