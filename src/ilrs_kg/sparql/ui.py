@@ -86,7 +86,8 @@ class Page:
     @property
     def editor_config(self) -> str:
         """What the editor's script needs, as JSON for a data attribute: our prefixes (completion and
-        short names in the results) and the base whose IRIs link to this server's pages."""
+        short names in the results), the base whose IRIs link to this server's pages, whether to run
+        the query at once, and the formats offered for download (the endpoint's own tables)."""
         return json.dumps(
             {
                 "endpoint": self.endpoint,
