@@ -10,6 +10,7 @@ from __future__ import annotations
 import gzip
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from functools import cache
 from importlib import resources
 
 from starlette.requests import Request
@@ -50,6 +51,7 @@ def accepts_gzip(accept_encoding: str | None) -> bool:
     return weights.get("gzip", weights.get("*", 0.0)) > 0
 
 
+@cache  # once per process, however many apps are made (tests make hundreds)
 def _load(name: str, media_type: str) -> Asset:
     body = resources.files("ilrs_kg").joinpath(f"static/{name}").read_bytes()
     return Asset(media_type, body, gzip.compress(body, mtime=0))
