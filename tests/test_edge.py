@@ -17,7 +17,7 @@ from fastapi import FastAPI
 from playwright.sync_api import ConsoleMessage, Dialog
 
 from ilrs_kg.app import create_app
-from ilrs_kg.edge import PublicBase
+from ilrs_kg.edge import EDITOR_STYLE_HASH, PublicBase
 from ilrs_kg.exports.catalog import DUMP_FORMATS
 from ilrs_kg.http_server import ConnectionLimits, LimitedH11Protocol
 from ilrs_kg.linked_data.pages import page_site
@@ -80,16 +80,24 @@ def directives(reply: httpx.Response) -> dict[str, str]:
     return {name: value for name, _, value in (d.strip().partition(" ") for d in policy.split(";"))}
 
 
+EDITOR_PAGES = {"query page with results", "query page with an error"}
+
+
 @pytest.mark.parametrize("name", PAGES)
-def test_html_pages_allow_no_script_and_no_framing(settings: Settings, name: str) -> None:
+def test_html_pages_allow_no_script_but_the_editors_own_and_no_framing(settings: Settings, name: str) -> None:
     path, accept = PAGES[name]
     reply = fetch(app_for(settings), path, accept)
     assert reply.headers["content-type"].startswith("text/html")
     policy = directives(reply)
-    assert policy["default-src"] == "'none'" and "script-src" not in policy
+    assert policy["default-src"] == "'none'"
     assert policy["frame-ancestors"] == "'none'"
-    assert policy["style-src"] == "'self' http://127.0.0.1:8000"  # where the pages' links point
-    assert "unsafe-inline" not in reply.headers["content-security-policy"]
+    if name in EDITOR_PAGES:  # the query editor's files, from this origin only, and one fixed <style>
+        assert policy["script-src"] == policy["connect-src"] == "'self' http://127.0.0.1:8000"
+        assert policy["style-src"] == f"'self' http://127.0.0.1:8000 {EDITOR_STYLE_HASH}"
+    else:
+        assert "script-src" not in policy and "connect-src" not in policy
+        assert policy["style-src"] == "'self' http://127.0.0.1:8000"  # where the pages' links point
+    assert "unsafe" not in reply.headers["content-security-policy"]
     assert reply.headers["x-content-type-options"] == "nosniff"
     assert reply.headers["x-frame-options"] == "DENY"
     assert reply.headers["referrer-policy"] == "no-referrer"
@@ -103,8 +111,11 @@ class _InlineCode(html.parser.HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         names = dict(attrs)
-        if tag == "style" or (tag == "script" and names.get("type") != "application/ld+json"):
+        inline_script = tag == "script" and names.get("type") != "application/ld+json" and "src" not in names
+        if tag == "style" or inline_script:
             self.found.append(f"<{tag}>")
+        if tag == "script" and "src" in names and not (names["src"] or "").startswith("/static/"):
+            self.found.append(f"<script src={names['src']}>")  # only our own files
         self.found += [f"{tag} {name}=" for name in names if name == "style" or name.startswith("on")]
 
 
@@ -235,13 +246,20 @@ def test_hostile_labels_run_nothing_in_chromium(served: str, tmp_path: Path) -> 
         for name, url in visits.items():
             page.goto(url)
             page.wait_for_load_state("load")
+            if name == "query page":  # the editor runs the query again to show it in its views
+                page.wait_for_selector("#editor-results table tbody tr")
             assert "Ruritania" in page.content(), name
             page.wait_for_timeout(300)  # time for an onerror to fire
             assert page.evaluate("window.__ran") is None, name
             assert page.evaluate("document.querySelectorAll('img[src=x], body script').length") == 0, name
             assert page.evaluate("getComputedStyle(document.body).margin") == "0px", f"{name}: unstyled"
-        assert "<script>alert(1)</script> & Ruritania" in page.locator("table").inner_text()
-        assert page.locator("textarea").input_value() == HOSTILE_QUERY
+        page.get_by_placeholder("Filter query results").press_sequentially("Ruritania")  # past page 1
+        page.locator("#editor-results table tbody tr", has_text="Ruritania").first.wait_for()
+        assert "<script>alert(1)</script> & Ruritania" in page.locator("#editor-results table").inner_text()
+        page.wait_for_timeout(300)
+        assert page.evaluate("window.__ran") is None
+        assert page.evaluate("document.querySelectorAll('img[src=x], body script').length") == 0
+        assert page.evaluate("window.ilrsEditor.yasqe.getValue()") == HOSTILE_QUERY
     assert dialogs == []
     assert violations == []  # nothing was even attempted: the pages carry no inline code to block
 

@@ -1,14 +1,17 @@
-"""The query page a browser gets at /sparql: examples, a results table with links, downloads, errors;
-rendered by the server, escaped, and working in a real headless Chromium without any network."""
+"""The query page a browser gets at /sparql, as the server renders it: the site frame, examples, a
+results table with links, downloads, errors; escaped, and working in a real headless Chromium with
+scripts off and without any network. The editor that scripts add is tests/test_sparql_editor.py's."""
 
 from __future__ import annotations
 
 import html
+import json
+import re
 import urllib.parse
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser
+from playwright.sync_api import Browser, Dialog
 
 from ilrs_kg.sparql.examples import load_examples
 from ilrs_kg.sparql.protocol import SparqlEndpoint
@@ -42,10 +45,28 @@ def test_examples_come_from_the_query_files_with_their_titles() -> None:
 def test_a_bare_visit_shows_the_editor_with_the_first_example(ep: SparqlEndpoint) -> None:
     status, body = page(ep)
     assert status == 200
-    editor = body.split('<textarea id="query" name="query" spellcheck="false">', 1)[1].split("</textarea>")[0]
-    assert html.unescape(editor) == MISSIONS.query
+    editor = re.search(r'<textarea id="query" name="query"[^>]*>(.*?)</textarea>', body, re.S)
+    assert editor is not None and html.unescape(editor.group(1)) == MISSIONS.query
     assert "What is said about Chang&#39;e 6?</a>" in body
     assert f'href="/sparql?{urllib.parse.urlencode({"query": MISSIONS.query})}"' in body
+    assert '<details class="examples">' in body  # collapsed: the list does not push anything down
+
+
+def test_the_page_is_in_the_site_frame_with_the_editor_configured_by_data(ep: SparqlEndpoint) -> None:
+    _, body = page(ep)
+    assert '<header class="site">' in body and '<footer class="site">' in body
+    assert '<a class="brand" href="/">ILRS knowledge graph</a>' in body
+    scripts = re.findall(r"<script\b[^>]*>", body)
+    assert scripts == [
+        '<script src="/static/yasgui/yasgui.min.js" defer>',
+        '<script src="/static/sparql-chart.js" defer>',
+        '<script src="/static/sparql-editor.js" defer>',
+    ]  # no inline script: its configuration is a data attribute
+    attribute = re.search(r'data-editor="([^"]*)"', body)
+    assert attribute is not None
+    config = json.loads(html.unescape(attribute.group(1)))
+    assert config["prefixes"]["ilrs"] == "https://w3id.org/ilrs/ontology#"
+    assert config["base"] == "https://w3id.org/ilrs/" and config["ran"] is False
 
 
 def test_results_link_our_iris_to_their_pages_and_escape_labels(ep: SparqlEndpoint) -> None:
@@ -86,11 +107,16 @@ def browser() -> Iterator[Browser]:
         yield launched
 
 
-def test_in_a_browser_an_example_runs_and_shows_its_rows(served: Served, browser: Browser) -> None:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+def test_with_scripts_off_an_example_runs_and_shows_its_rows(served: Served, browser: Browser) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, java_script_enabled=False)
     tab = context.new_page()
     dialogs: list[str] = []
-    tab.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+
+    def dismiss(dialog: Dialog) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    tab.on("dialog", dismiss)
     outside: list[str] = []
     tab.on(
         "request",
@@ -99,6 +125,7 @@ def test_in_a_browser_an_example_runs_and_shows_its_rows(served: Served, browser
 
     tab.goto(f"{served.url}/sparql")
     assert "ilrs:Mission" in tab.locator("textarea#query").input_value()
+    tab.get_by_text("Example questions").click()  # <details> opens without a script
     tab.get_by_role("link", name=MISSIONS.title).click()
     tab.wait_for_selector("table tbody tr")
     cells = tab.locator("table tbody tr").all_inner_texts()
@@ -120,7 +147,7 @@ def test_in_a_browser_an_example_runs_and_shows_its_rows(served: Served, browser
     href = csv_link.get_attribute("href") or ""
     assert urllib.parse.parse_qs(urllib.parse.urlsplit(href).query)["format"] == ["csv"]
 
-    assert screenshot(tab, "sparql-ui").stat().st_size > 10_000
+    assert screenshot(tab, "sparql-ui-without-scripts").stat().st_size > 10_000
     assert dialogs == []  # no script from the data ran
     assert outside == []  # nothing fetched from anywhere else (works offline)
     context.close()

@@ -3,7 +3,7 @@
     /sparql      SPARQL 1.1 Protocol endpoint and query UI        ilrs_kg.sparql
     /id/..., /   linked-data pages                                ilrs_kg.linked_data
     /dumps/      downloads                                        ilrs_kg.exports
-    /static/     the query page's stylesheet
+    /static/     the query page's stylesheet and the query editor's files
     /robots.txt  what crawlers may fetch
 
 Every request and reply passes through ilrs_kg.edge (outermost): links from the configured public
@@ -37,6 +37,7 @@ from ilrs_kg.exports.routes import build_router as dumps_router
 from ilrs_kg.linked_data.routes import build_router as linked_data_router
 from ilrs_kg.live import LiveBackend, PinVersion
 from ilrs_kg.settings import Settings
+from ilrs_kg.sparql.assets import editor_routes
 from ilrs_kg.sparql.backend import QueryBackend
 from ilrs_kg.sparql.examples import load_examples
 from ilrs_kg.sparql.protocol import SparqlEndpoint
@@ -95,6 +96,7 @@ def create_app(settings: Settings, backend: QueryBackend | None = None) -> FastA
         methods=["GET", "HEAD"],
         include_in_schema=False,
     )
+    app.router.routes.extend(editor_routes())  # the query editor's scripts and styles
 
     @app.exception_handler(IlrsKgError)
     async def package_error(request: Request, exc: IlrsKgError) -> Response:

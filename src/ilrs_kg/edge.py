@@ -7,7 +7,8 @@
   route reading it gets RequestTimeout (408, and the connection is closed), whatever the route.
 - On the way out, every reply gets `X-Content-Type-Options: nosniff`, `Referrer-Policy`, `X-Frame-Options`
   and a Content-Security-Policy: HTML may load styles and images from this origin only and run no script
-  at all; anything else is sandboxed. A header the app set itself is kept.
+  at all, but the query page (/sparql), which runs the query editor's own files from this origin
+  (EDITOR_POLICY); anything else is sandboxed. A header the app set itself is kept.
 
 The HTTP server's own refusals (ilrs_kg.http_server), sent before the app sees a request, carry
 EVERY_REPLY too.
@@ -34,6 +35,19 @@ HTML_POLICY = (
     "default-src 'none'; style-src 'self' {base}; img-src 'self' {base} data:; form-action 'self' {base}; "
     "base-uri 'none'; frame-ancestors 'none'"
 )
+# The query page (/sparql in HTML) runs the vendored query editor (static/yasgui/, our sparql-editor.js):
+# scripts from this origin only, never inline and never eval; it fetches from this origin only (queries
+# and completion lists go to /sparql). One relaxation: the bundle's column resizer adds one fixed <style>
+# element (its grip rules; without them a blank band pushes the results table down), allowed by its
+# hash alone, not by 'unsafe-inline'. A new YASGUI build changes the hash: tests/test_sparql_editor.py
+# recomputes it from the vendored file and watches the browser for any violation. No other host.
+EDITOR_STYLE_HASH = "'sha256-zCK2EVMoPc04mRF/g5CotUvxbJPWS+8V0b+s9ptqQIk='"
+EDITOR_POLICY = (
+    "default-src 'none'; script-src 'self' {base}; connect-src 'self' {base}; "
+    f"style-src 'self' {{base}} {EDITOR_STYLE_HASH}; img-src 'self' {{base}} data:; "
+    "form-action 'self' {base}; base-uri 'none'; frame-ancestors 'none'"
+)
+EDITOR_PATH = "/sparql"
 # Results, RDF and plain-text errors opened in a browser are documents without any rights at all.
 OTHER_POLICY = "default-src 'none'; frame-ancestors 'none'; sandbox"
 EVERY_REPLY: tuple[tuple[bytes, bytes], ...] = (
@@ -82,10 +96,10 @@ def public_scope(scope: Scope, base: PublicBase, host: bytes) -> Scope:
     return {**scope, "scheme": base.scheme, "server": (base.host, base.port), "headers": headers}
 
 
-def html_headers(base: PublicBase) -> Headers:
+def html_headers(base: PublicBase, policy: str = HTML_POLICY) -> Headers:
     """The security headers of an HTML reply, its policy naming the public base."""
     origin = f"{base.scheme}://{base.authority.encode('idna').decode('ascii')}"
-    return [*EVERY_REPLY, (b"content-security-policy", HTML_POLICY.format(base=origin).encode("ascii"))]
+    return [*EVERY_REPLY, (b"content-security-policy", policy.format(base=origin).encode("ascii"))]
 
 
 def reply_headers(headers: Iterable[tuple[bytes, bytes]], for_html: Headers) -> Headers:
@@ -108,6 +122,7 @@ class Edge:
         self.base = PublicBase.parse(settings.link_base)
         self.host = self.base.authority.encode("idna")
         self.for_html = html_headers(self.base)
+        self.for_editor = html_headers(self.base, EDITOR_POLICY)
         self.body_timeout = settings.body_timeout
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -115,9 +130,11 @@ class Edge:
             await self.app(scope, receive, send)
             return
 
+        for_html = self.for_editor if scope["path"] == EDITOR_PATH else self.for_html
+
         async def send_secured(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message = {**message, "headers": reply_headers(message.get("headers", ()), self.for_html)}
+                message = {**message, "headers": reply_headers(message.get("headers", ()), for_html)}
             await send(message)
 
         await self.app(public_scope(scope, self.base, self.host), self._in_time(receive), send_secured)

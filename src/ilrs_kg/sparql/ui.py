@@ -1,6 +1,12 @@
-"""The query UI: `/sparql` in a browser. A plain form, example queries and a results table, rendered on
-the server (no script, no CDN: it works offline). The template sees only the view-model below and
-escapes everything in it.
+"""The query UI: `/sparql` in a browser, in the site's one frame (ilrs_kg.web.frame).
+
+Rendered on the server: a form, the example queries (a collapsible list) and a results table, which
+work with scripts off. With scripts on, static/sparql-editor.js turns the form into the vendored YASGUI
+editor (syntax highlighting, completion of our prefixes, classes and properties, Ctrl+Enter) with its
+results views (table, raw response, chart) directly under it; nothing is fetched from another host. The
+form's GET URL, `/sparql?query=...`, is the shareable link in both cases. The template sees only the
+view-model below and escapes everything in it (the editor's configuration goes in data attributes, not
+in a script).
 
 IRIs under the data's base (https://w3id.org/ilrs/) link to the same path on this server, where the
 linked-data pages live; other http(s) IRIs link out; nothing else becomes a link.
@@ -8,28 +14,30 @@ linked-data pages live; other http(s) IRIs link out; nothing else becomes a link
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 from urllib.parse import urlencode
 
-import jinja2
 import pyoxigraph as ox
 
-from ilrs_kg.namespaces import curie
+from ilrs_kg.namespaces import BASE, PREFIXES, curie
 from ilrs_kg.sparql.examples import Example
+from ilrs_kg.sparql.formats import GRAPHS, SOLUTIONS
 from ilrs_kg.sparql.jobs import QueryResult
+from ilrs_kg.web import frame
 from ilrs_kg.web.formats import Offer
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
-
-_environment = jinja2.Environment(
-    loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
-    autoescape=True,
-    trim_blocks=True,
-    lstrip_blocks=True,
-    undefined=jinja2.StrictUndefined,
+# Root-relative: the same whatever name the browser reached the server by (the Edge fixes the rest).
+SITE = frame.SiteLinks(
+    home="/",
+    sparql="/sparql",
+    ontology="/ontology",
+    dumps="/dumps/",
+    void="/.well-known/void",
+    css="/static/ld/ld.css",
 )
 
 
@@ -65,6 +73,36 @@ class Page:
     error: str | None = None
     downloads: tuple[Link, ...] = field(default_factory=tuple)
     elapsed_ms: float | None = None
+
+    @property
+    def ran(self) -> bool:
+        """Whether the server ran the query (the editor then runs it too, to show its views)."""
+        return self.table is not None or self.boolean is not None or self.error is not None
+
+    @property
+    def share_href(self) -> str:
+        """The link that reopens this query (and runs it): the form's own GET URL."""
+        return f"{self.endpoint}?{urlencode({'query': self.query})}"
+
+    @property
+    def editor_config(self) -> str:
+        """What the editor's script needs, as JSON for a data attribute: our prefixes (completion and
+        short names in the results), the base whose IRIs link to this server's pages, whether to run
+        the query at once, and the formats offered for download (the endpoint's own tables)."""
+        return json.dumps(
+            {
+                "endpoint": self.endpoint,
+                "prefixes": PREFIXES,
+                "base": BASE,
+                "ran": self.ran,
+                "downloads": {"solutions": _offered(SOLUTIONS), "graphs": _offered(GRAPHS)},
+            }
+        )
+
+
+def _offered(table: Offer) -> list[tuple[str, str, str]]:
+    """What the editor's download links offer: (key for ?format=, label, file extension)."""
+    return [(f.key, f.label, f.extension) for f in table.formats]
 
 
 def iri_link(iri: str, base_iri: str) -> str | None:
@@ -128,4 +166,10 @@ def download_links(query: str, extra: list[tuple[str, str]], offer: Offer) -> tu
 
 
 def render(page: Page) -> str:
-    return _environment.get_template("sparql.html").render(page=page)
+    meta = frame.PageMeta(
+        title="SPARQL query",
+        lang="en",
+        site=SITE,
+        description="Query the ILRS knowledge graph with SPARQL 1.1: an editor, example questions, results.",
+    )
+    return frame.render("ilrs_kg.sparql", "sparql.html", page=page, meta=meta)
