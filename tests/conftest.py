@@ -8,10 +8,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from playwright.sync_api import Browser
 
 from ilrs_kg.build import build_store
 from ilrs_kg.settings import Settings, default_root
 from ilrs_kg.store import load_in_memory
+from tests.fixtures.browser import chromium
 from tests.fixtures.sparql.support import Served, serving
 
 PROJECT_ROOT = default_root()
@@ -44,3 +46,10 @@ def client_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
         tmp_path_factory.mktemp("clients-build"), "--http-processes", "1", "--workers", "2"
     ) as served:
         yield served
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Headless Chromium, one per test module (tests.fixtures.browser)."""
+    with chromium() as launched:
+        yield launched

@@ -16,7 +16,7 @@ from playwright.sync_api import Browser, Page
 
 from ilrs_kg.namespaces import sparql_prefix_block
 from ilrs_kg.settings import Settings
-from tests.fixtures.browser import chromium, screenshot
+from tests.fixtures.browser import screenshot
 from tests.fixtures.linked_data.support import make_app, serving
 
 DESK = {"width": 1280, "height": 900}
@@ -27,12 +27,6 @@ PHONE = {"width": 390, "height": 844}
 def server(graph: ox.Store, built_settings: Settings) -> Iterator[str]:
     with serving(make_app(graph, built_settings)) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as launched:
-        yield launched
 
 
 def _member_countries(graph: ox.Store) -> dict[str, int]:

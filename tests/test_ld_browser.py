@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import Browser, FloatRect, Page
 
 from ilrs_kg.settings import Settings
-from tests.fixtures.browser import chromium, screenshot
+from tests.fixtures.browser import screenshot
 from tests.fixtures.linked_data.support import fixture_store, make_app, serving
 
 
@@ -21,12 +21,6 @@ from tests.fixtures.linked_data.support import fixture_store, make_app, serving
 def server() -> Iterator[str]:
     with serving(make_app(fixture_store())) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as launched:
-        yield launched
 
 
 def _shot(page: Page, name: str) -> Path:

@@ -24,7 +24,7 @@ from playwright.sync_api import Browser, Page, ViewportSize
 from ilrs_kg.edge import EDITOR_STYLE_HASH
 from ilrs_kg.sparql.assets import accepts_gzip
 from ilrs_kg.sparql.examples import load_examples
-from tests.fixtures.browser import chromium, screenshot
+from tests.fixtures.browser import screenshot
 from tests.fixtures.linked_data.support import ROOT as PROJECT
 from tests.fixtures.sparql.support import ROOT, Served, serving
 
@@ -40,12 +40,6 @@ VENDORED = PROJECT / "src" / "ilrs_kg" / "static" / "yasgui"
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     with serving(tmp_path_factory.mktemp("build"), "--http-processes", "1") as server:
         yield server
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as launched:
-        yield launched
 
 
 @dataclass

@@ -15,7 +15,7 @@ from playwright.sync_api import Browser, Dialog
 
 from ilrs_kg.sparql.examples import load_examples
 from ilrs_kg.sparql.protocol import SparqlEndpoint
-from tests.fixtures.browser import chromium, screenshot
+from tests.fixtures.browser import screenshot
 from tests.fixtures.sparql.support import BROWSER_ACCEPT, ROOT, Served, endpoint, get, serving, settings
 
 MISSIONS = load_examples(ROOT / "queries")[0]
@@ -99,12 +99,6 @@ def test_a_query_shown_back_is_escaped(ep: SparqlEndpoint) -> None:
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     with serving(tmp_path_factory.mktemp("build"), "--http-processes", "1") as server:
         yield server
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as launched:
-        yield launched
 
 
 def test_with_scripts_off_an_example_runs_and_shows_its_rows(served: Served, browser: Browser) -> None:
