@@ -299,3 +299,16 @@ def test_a_clients_odd_request_is_never_a_server_error(app: FastAPI, path: str, 
     for headers in ({"Accept": accept}, {**BROWSER, "Accept": accept}):
         reply = fetch(app, path, headers)
         assert reply.status_code < 500, (path, reply.status_code, reply.text[:300])
+
+
+@pytest.mark.parametrize("path", ["/", "/sparql", "/dumps/", "/doc/country/ruritania.html", "/nowhere"])
+def test_every_html_page_has_the_one_header_with_search_and_the_language_switch(
+    app: FastAPI, path: str
+) -> None:
+    english = fetch(app, path, BROWSER).text
+    assert 'role="search"' in english and 'name="q"' in english
+    assert '<nav class="langs"' in english
+    assert 'hreflang="zh"' in english and 'hreflang="ru"' in english
+    chinese = fetch(app, path + ("&" if "?" in path else "?") + "lang=zh", BROWSER).text
+    assert '<html lang="zh">' in chinese
+    assert "下载" in chinese  # the header's own words follow the switch ("Downloads")

@@ -19,8 +19,9 @@ from ilrs_kg.settings import Settings
 from ilrs_kg.web.asgi import endpoint
 from ilrs_kg.web.cors import CORS
 from ilrs_kg.web.formats import HTML, JSON, Offer, choose
-from ilrs_kg.web.frame import PageMeta, render, site_links
+from ilrs_kg.web.frame import PageMeta, language_links, render, site_links
 from ilrs_kg.web.iris import IriMap
+from ilrs_kg.web.languages import reader_language
 from ilrs_kg.web.reply import Reply, Request
 from ilrs_kg.web.validators import etag_matches
 
@@ -68,7 +69,13 @@ class Dumps:
             body = json.dumps(listing).encode()
         else:
             rows = [_row(iris, e) for e in entries]
-            meta = PageMeta(title="Downloads", lang="en", site=site_links(iris))
+            lang = reader_language(request.query, request.accept_language)
+            meta = PageMeta(
+                title="Downloads",
+                lang=lang,
+                site=site_links(iris),
+                languages=language_links("/dumps/", {}, lang),
+            )
             page = render("ilrs_kg.exports", "dumps.html", meta=meta, entries=rows, json_href="?format=json")
             body = page.encode()
         headers = (("Content-Type", chosen.content_type), ("Vary", "Accept"), ("Cache-Control", "no-cache"))

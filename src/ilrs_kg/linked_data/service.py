@@ -16,7 +16,6 @@ import pyoxigraph as ox
 
 from ilrs_kg.errors import BadRequest, NotFound
 from ilrs_kg.linked_data import formats as f
-from ilrs_kg.linked_data import terms as t
 from ilrs_kg.linked_data.describe import Description, describe
 from ilrs_kg.linked_data.disagreement_view import DisagreementRecord, find_disagreements
 from ilrs_kg.linked_data.documents import serialize_description
@@ -40,9 +39,8 @@ from ilrs_kg.settings import Settings
 from ilrs_kg.web import languages as web_languages
 from ilrs_kg.web.errors import error_reply
 from ilrs_kg.web.formats import HTML, Format
-from ilrs_kg.web.frame import Alternate, PageMeta, SiteLinks, site_links
+from ilrs_kg.web.frame import Alternate, PageMeta, SiteLinks, language_links, site_links
 from ilrs_kg.web.iris import EntityRef, IriMap, is_valid_segment
-from ilrs_kg.web.languages import SUPPORTED_LANGUAGES
 from ilrs_kg.web.reply import Reply, Request
 
 INCOMING_PAGE_SIZE = 50
@@ -67,16 +65,6 @@ class Context:
 
 def reader_language(request: Request) -> str:
     return web_languages.reader_language(request.query, request.accept_language)
-
-
-def language_links(
-    iris: IriMap, path: str, current: str, available: set[str]
-) -> tuple[tuple[str, str, bool], ...]:
-    return tuple(
-        (code, iris.url(path, lang=code), code == current)
-        for code in SUPPORTED_LANGUAGES
-        if code == "en" or code in available
-    )
 
 
 class LinkedData:
@@ -153,17 +141,14 @@ class LinkedData:
     ) -> Reply:
         location = ctx.iris.document(ref, fmt.extension)
         if fmt is HTML:
-            available = {
-                lit.language
-                for lit in description.objects(description.node, t.LABEL)
-                if isinstance(lit, ox.Literal) and lit.language
-            }
+            # Every page offers every language: the page's own words are translated even where the
+            # entity has names in English only.
             page = build_entity_page(
                 description,
                 ctx.frame,
                 entity_path=ref.path,
                 alternates=self.alternates(ctx, ref),
-                languages=language_links(ctx.iris, f"doc/{ref.path}.html", ctx.lang, available),
+                languages=language_links(ctx.iris.url(f"doc/{ref.path}.html"), {}, ctx.lang),
                 disagreements=self.disagreements(ctx, description.iri),
             )
             if description.iri in ctx.snapshot.provenance.documents:
@@ -223,7 +208,12 @@ class LinkedData:
             raise error
         words = ref.slug.replace("-", " ")
         page = NotFoundPage(
-            meta=PageMeta(title="Not found", lang=ctx.lang, site=ctx.site),
+            meta=PageMeta(
+                title="Not found",
+                lang=ctx.lang,
+                site=ctx.site,
+                languages=language_links(request.path, {}, ctx.lang),
+            ),
             iri=iri,
             search_action=ctx.iris.url("search"),
             query=words,
@@ -274,10 +264,7 @@ class LinkedData:
                 title=f"Search: {words}" if words else "Search",
                 lang=ctx.lang,
                 site=ctx.site,
-                languages=tuple(
-                    (code, ctx.iris.url("search", q=words, lang=code), code == ctx.lang)
-                    for code in SUPPORTED_LANGUAGES
-                ),
+                languages=language_links(ctx.iris.url("search"), {"q": words}, ctx.lang),
             ),
             query=words,
             results=found.results,

@@ -22,7 +22,7 @@ from ilrs_kg.linked_data.void import DESCRIPTION, TITLE, build_void
 from ilrs_kg.namespaces import ID_NS, ONTOLOGY_GRAPH, ONTOLOGY_IRI
 from ilrs_kg.web.formats import GRAPH_FORMATS as RDF_FORMATS
 from ilrs_kg.web.formats import HTML, TURTLE
-from ilrs_kg.web.frame import Alternate, PageMeta
+from ilrs_kg.web.frame import Alternate, PageMeta, language_links
 from ilrs_kg.web.reply import Reply, Request
 
 _LAST_PAGE = 1_000_000_000
@@ -59,9 +59,7 @@ class SitePages:
         )
 
     def _meta(self, ctx: Context, title: str, path: str, **extra: object) -> PageMeta:
-        languages = tuple(
-            (code, ctx.iris.url(path, lang=code), code == ctx.lang) for code in ("en", "zh", "ru")
-        )
+        languages = language_links(ctx.iris.url(path), {}, ctx.lang)
         return PageMeta(title=title, lang=ctx.lang, site=ctx.site, languages=languages, **extra)  # type: ignore[arg-type]
 
     # -- home -------------------------------------------------------------------------------------

@@ -42,6 +42,7 @@ from ilrs_kg.web.asgi import Receive, Scope, Send, read_request, scope_request, 
 from ilrs_kg.web.cors import CORS, preflight
 from ilrs_kg.web.errors import error_reply
 from ilrs_kg.web.formats import HTML, Format, Offer, choose
+from ilrs_kg.web.languages import reader_language
 from ilrs_kg.web.reply import Reply, Request
 from ilrs_kg.web.statuses import status_for
 from ilrs_kg.web.validators import etag_matches
@@ -110,7 +111,7 @@ class SparqlEndpoint:
             if params.query is None:
                 raise BadRequest("the query parameter is missing")
             if self.ui_enabled and self._wants_html(request, params):
-                return await self._page(params, request.client)
+                return await self._page(params, request)
             return await self._answer(request, params, params.query)
         except IlrsKgError as exc:
             return error_reply(request, exc)
@@ -190,7 +191,7 @@ class SparqlEndpoint:
                 "description in RDF, or with the query page in HTML)"
             ) from exc
         if chosen is HTML:
-            return await self._page(params, request.client)
+            return await self._page(params, request)
         body = await self.description.render(self._endpoint_iri(request), chosen)
         return Reply(200, (("Content-Type", chosen.content_type), *_RESULT_HEADERS), body)
 
@@ -207,7 +208,8 @@ class SparqlEndpoint:
 
     # The query page ---------------------------------------------------------------------------------
 
-    async def _page(self, params: ProtocolRequest, client: str | None = None) -> Reply:
+    async def _page(self, params: ProtocolRequest, request: Request) -> Reply:
+        client, lang = request.client, reader_language(request.query, request.accept_language)
         query = (
             params.query
             if params.query is not None
@@ -221,7 +223,7 @@ class SparqlEndpoint:
             except IlrsKgError as exc:
                 status = status_for(exc)
                 page = ui.Page(query=query, examples=self.example_links, error=str(exc))
-        body = ui.render(page).encode()
+        body = ui.render(page, lang).encode()
         return Reply(
             status, (("Content-Type", HTML.content_type), *_COMMON, ("Cache-Control", "no-store")), body
         )

@@ -165,11 +165,14 @@ def download_links(query: str, extra: list[tuple[str, str]], offer: Offer) -> tu
     )
 
 
-def render(page: Page) -> str:
+def render(page: Page, lang: str = "en") -> str:
+    """The query page; `lang` is the reader's language, which the site frame (header, switch) speaks."""
+    query = {"query": page.query} if page.ran else {}
     meta = frame.PageMeta(
         title="SPARQL query",
-        lang="en",
+        lang=lang,
         site=SITE,
+        languages=frame.language_links(page.endpoint, query, lang),
         description="Query the ILRS knowledge graph with SPARQL 1.1: an editor, example questions, results.",
     )
     return frame.render("ilrs_kg.sparql", "sparql.html", page=page, meta=meta)

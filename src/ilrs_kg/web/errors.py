@@ -14,7 +14,7 @@ from http import HTTPStatus
 from ilrs_kg.errors import IlrsKgError, NotAcceptable
 from ilrs_kg.web.cors import CORS
 from ilrs_kg.web.formats import HTML, JSON, Format, Offer, choose
-from ilrs_kg.web.frame import PageMeta, render, site_links
+from ilrs_kg.web.frame import PageMeta, language_links, render, site_links
 from ilrs_kg.web.iris import IriMap
 from ilrs_kg.web.languages import reader_language
 from ilrs_kg.web.reply import Headers, Reply, Request
@@ -68,7 +68,12 @@ def error_reply(
 def error_page(request: Request, status: int, message: str) -> str:
     """The error as a page in the site's frame, in the reader's language where the frame has one."""
     lang = reader_language(request.query, request.accept_language)
-    meta = PageMeta(title=reason(status), lang=lang, site=site_links(IriMap(request.server)))
+    meta = PageMeta(
+        title=reason(status),
+        lang=lang,
+        site=site_links(IriMap(request.server)),
+        languages=language_links(request.path, {}, lang),
+    )
     return render("ilrs_kg.web", "error.html", meta=meta, status=status, message=message)
 
 

@@ -8,14 +8,16 @@ frame's, so every page `{% extends "base.html" %}` and gets the same header, sea
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
+from urllib.parse import quote, urlencode
 
 import jinja2
 
 from ilrs_kg.web.iris import IriMap
-from ilrs_kg.web.languages import LANGUAGE_NAMES
+from ilrs_kg.web.languages import LANGUAGE_NAMES, SUPPORTED_LANGUAGES
 from ilrs_kg.web.strings import translate
 
 
@@ -93,4 +95,13 @@ def render(front_package: str, template: str, **context: Any) -> str:
         environment(front_package)
         .get_template(template)
         .render(page_lang=page_lang, t=lambda text: translate(text, page_lang), **context)
+    )
+
+
+def language_links(page: str, query: Mapping[str, str], current: str) -> tuple[tuple[str, str, bool], ...]:
+    """The language switch for the page at `page` (a path or URL): the same page, its other parameters
+    kept, `lang` set."""
+    return tuple(
+        (code, f"{page}?{urlencode({**query, 'lang': code}, quote_via=quote)}", code == current)
+        for code in SUPPORTED_LANGUAGES
     )
