@@ -247,16 +247,20 @@ def rdflib_feasible(dump: Path, queries: dict[str, str], limit_s: int) -> dict[s
     return feasible
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+def wrk_options(doc: str | None) -> argparse.ArgumentParser:
+    """The options every wrk-driven benchmark here shares (this one and profile_sparql.py)."""
+    parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument(
         "--root", type=Path, default=default_root(), help="project root (default: this checkout)"
     )
     parser.add_argument("--duration", type=float, default=10.0, help="seconds per wrk run")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
+    return parser
+
+
+def main() -> int:
+    parser = wrk_options(__doc__)
     parser.add_argument("--rounds", type=int, default=2, help="alternating rounds over all servers")
     parser.add_argument(
         "--compare-src",
