@@ -16,6 +16,7 @@ from ilrs_kg.cli import export, serve
 from ilrs_kg.cli.common import add_root_arguments, settings_from_args
 from ilrs_kg.cli.common import progress as _progress
 from ilrs_kg.errors import IlrsKgError, SourceSyntaxError, ValidationFailed
+from ilrs_kg.releases import require_current, verify
 from ilrs_kg.sparql.formats import write_results
 from ilrs_kg.stats import compute
 from ilrs_kg.store import load_in_memory
@@ -42,6 +43,19 @@ def _cmd_build(args: argparse.Namespace) -> int:
         f"built store {settings.store_path} (data version {outcome.data_version}, "
         f"{outcome.triples} triples) in {outcome.seconds:.2f} s"
     )
+    return 0
+
+
+def _cmd_verify(args: argparse.Namespace) -> int:
+    settings = settings_from_args(args)
+    release = require_current(settings)
+    problems = verify(release, thorough=True)
+    for problem in problems:
+        print(f"error: {release.path / problem}", file=sys.stderr)
+    if problems:
+        print("run `ilrs-kg build` to rebuild it", file=sys.stderr)
+        return 1
+    print(f"{release.path}: every file matches its manifest ({len(release.files)} files)")
     return 0
 
 
@@ -110,6 +124,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     build.add_argument("--if-changed", action="store_true", help=argparse.SUPPRESS)
     build.set_defaults(handler=_cmd_build)
+    with_store(
+        with_root(
+            commands.add_parser("verify", help="hash every file of the built store against its manifest")
+        )
+    ).set_defaults(handler=_cmd_verify)
     query = with_store(with_root(commands.add_parser("query", help="run a SPARQL query (text, or @file.rq)")))
     query.add_argument("sparql")
     query.add_argument("--format", choices=[*QUERY_RESULT_FORMATS, *GRAPH_RESULT_FORMATS])
