@@ -15,16 +15,14 @@ from ilrs_kg.build import build_store
 from ilrs_kg.cli.main import main
 from ilrs_kg.releases import MANIFEST, Release, current_release, verify
 from ilrs_kg.settings import Settings
-from tests.fixtures.lifecycle.support import project
+from tests.fixtures.lifecycle.support import built_project
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """One sound build, copied by each test that damages it (a build costs seconds)."""
-    base = tmp_path_factory.mktemp("reuse")
-    root, build_dir = project(base / "project"), base / "build"
-    build_store(Settings(root=root, build_dir=build_dir))
-    return root, build_dir
+    settings, _release = built_project(tmp_path_factory.mktemp("reuse"))
+    return settings.root, settings.output_dir
 
 
 def copy_of(built: tuple[Path, Path], tmp_path: Path) -> tuple[Settings, Release]:
