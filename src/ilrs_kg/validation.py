@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,7 +11,7 @@ import pyshacl
 import rdflib
 from rdflib.namespace import RDF, SH
 
-from ilrs_kg import provenance_gate, shacl_core, shacl_sparql
+from ilrs_kg import provenance_gate, scratch, shacl_core, shacl_sparql
 from ilrs_kg.namespaces import DATA_GRAPH
 from ilrs_kg.sources import SourceFile, parse_file
 
@@ -72,48 +71,40 @@ _QuadKey = tuple[str, str, str, str]
 # implementation the tests compare it with.
 VALIDATORS = ("sparql", "pyshacl")
 
-# Source bytes above which the data is validated in an on-disk scratch store rather than in memory.
-# Measured on the synthetic data: in memory 36 s / 493 MB at 1M triples (48 MB of TriG), 84 s / 1.29 GB at
-# 3M (139 MB), growing with the graph (4.4 GB at 10M: more than the build may use); on disk 73 s /
-# 536 MB at 1M: memory bounded by the bulk loader's batch, for twice the time (README, Validation).
-# So memory while it stays near 2 GB (about 5M triples), disk beyond.
-ON_DISK_ABOVE_BYTES = 256 << 20
-
 
 def _quad_key(subject: object, predicate: object, obj: object, graph: object) -> _QuadKey:
     return (str(subject), str(predicate), str(obj), str(graph))
 
 
-def _load(sources: list[SourceFile], directory: Path | None = None) -> ox.Store:
+def _load(sources: list[SourceFile]) -> ox.Store:
+    """The files in a new in-memory store (`_fill`)."""
+    store = ox.Store()
+    _fill(store, sources, bulk=False)
+    return store
+
+
+def _fill(store: ox.Store, sources: list[SourceFile], *, bulk: bool) -> ox.Store:
     """All the files in one Oxigraph store, each file's named graphs as written (statements outside GRAPH
     blocks in the file's graph, for the provenance gate). Oxigraph parses the files itself: no Python
     object per triple. SHACL sees the merge of the graphs as the union default graph (`_UNION`), which
     costs neither a second copy of every triple nor the time to make it: its constraints ask whether a
     value exists or count distinct values, and a triple two graphs repeat changes neither.
 
-    With `directory`, the store is an on-disk one there, filled by the bulk loader (which writes sorted
-    runs to disk as it parses): memory then stays bounded whatever the size, where an in-memory store
-    holds every quad in its indexes (4.35 GB at 10M triples)."""
-    store = ox.Store(str(directory)) if directory is not None else ox.Store()
-    add = store.bulk_load if directory is not None else store.load
+    `bulk` (an on-disk store): by the bulk loader, which writes sorted runs to disk as it parses, so memory
+    stays bounded whatever the size; then compacted, since one bulk load per file leaves as many runs and
+    each of validation's lookups would read them all (1M triples: checks 57 s instead of 85 s, for about
+    3 s of compaction)."""
+    add = store.bulk_load if bulk else store.load
     for source in sources:
         graph = ox.NamedNode(source.graph) if source.graph is not None else ox.DefaultGraph()
         try:
             add(path=source.path, format=_format(source), to_graph=graph)
-        except SyntaxError as exc:
-            error = exc
-            break
-    else:
-        if directory is not None:
-            # One bulk load per file leaves as many runs of files; compacted, each of the validation's
-            # lookups reads one (1M triples: checks 57 s instead of 85 s, for about 3 s of compaction).
-            store.optimize()
-        return store
-    # Close the store before the error leaves (its traceback keeps this frame): an on-disk one's
-    # directory is removed next, and RocksDB still writing there would make that fail instead.
-    del add, store
-    list(parse_file(source))  # raises SourceSyntaxError naming file, line and column
-    raise error
+        except SyntaxError:
+            list(parse_file(source))  # raises SourceSyntaxError naming file, line and column
+            raise
+    if bulk:
+        store.optimize()
+    return store
 
 
 def _format(source: SourceFile) -> ox.RdfFormat:
@@ -258,22 +249,15 @@ def validate(
     *,
     on_disk: bool | None = None,
 ) -> ValidationReport:
-    """The report over the graph files; `on_disk` None chooses the store by size (ON_DISK_ABOVE_BYTES)."""
+    """The report over the graph files; `on_disk` None chooses the store by size (ilrs_kg.scratch).
+
+    Not the draft release's store: the gate needs each file's graph as written, which the build's store
+    merges into its default graph."""
     shapes_graph = _as_rdflib(_load(shape_sources))
-    if on_disk is None:
-        on_disk = sum(source.path.stat().st_size for source in graph_sources) > ON_DISK_ABOVE_BYTES
-    if not on_disk:
-        return _report(graph_sources, _violations(_load(graph_sources), shapes_graph, validator))
-    # A scratch store (under TMPDIR), removed whatever happens. Not the draft release's store: the gate
-    # needs each file's graph as written, which the build's store merges into its default graph.
-    # ignore_cleanup_errors: an error raised while the store is open must reach the user, not a failed
-    # removal of its directory.
-    with tempfile.TemporaryDirectory(prefix="ilrs-kg-validate-", ignore_cleanup_errors=True) as scratch:
-        store = _load(graph_sources, Path(scratch))
-        try:
-            found = _violations(store, shapes_graph, validator)
-        finally:
-            del store  # closes RocksDB before its directory goes
+    disk = scratch.is_large(graph_sources) if on_disk is None else on_disk
+    found = scratch.in_scratch_store(
+        disk, lambda store: _violations(_fill(store, graph_sources, bulk=disk), shapes_graph, validator)
+    )
     return _report(graph_sources, found)
 
 
