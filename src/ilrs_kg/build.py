@@ -75,10 +75,13 @@ def run_validation(
     return report
 
 
-def build_store(settings: Settings, progress: Progress = _quiet, *, reuse: bool = False) -> BuildOutcome:
+def build_store(
+    settings: Settings, progress: Progress = _quiet, *, reuse: bool = False, thorough: bool = False
+) -> BuildOutcome:
     """Validate, then write a new release and swap it in (under running servers, once they have all
     loaded it: ilrs_kg.swap); with `reuse`, keep the current release when it was built from these
-    sources and its files match its manifest."""
+    sources and its files match its manifest (by size and time, or by digest with `thorough`:
+    ilrs_kg.releases.verify)."""
     timer = _Timer(progress)
     with build_lock(settings):
         _report_removed(remove_unused(settings), progress)
@@ -86,7 +89,7 @@ def build_store(settings: Settings, progress: Progress = _quiet, *, reuse: bool 
         version = data_version(settings)
         existing = current_release(settings)
         if reuse and existing is not None and existing.data_version == version:
-            problems = verify(existing)
+            problems = verify(existing, thorough=thorough)
             if not problems:
                 progress(f"store is up to date (data version {version})")
                 return timer.outcome(existing, reused=True)

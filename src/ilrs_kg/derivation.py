@@ -29,8 +29,10 @@ from rdflib.plugins.sparql.parserutils import CompValue
 
 from ilrs_kg.errors import RuleError
 from ilrs_kg.namespaces import BASE, DATA_GRAPH, DERIVED_GRAPH_NS, ONTOLOGY_NS, PREFIXES, PROVENANCE_GRAPH
+from ilrs_kg.scratch import in_scratch_store, is_large
 from ilrs_kg.settings import Settings
-from ilrs_kg.sources import SourceFile, data_version, load_files, rule_files
+from ilrs_kg.sources import SourceFile, data_version, rule_files
+from ilrs_kg.store import fill_store
 
 RULE_NS = BASE + "rule/"
 _TITLE_MARK = "# rule:"
@@ -400,9 +402,15 @@ def with_derived(settings: Settings, sources: list[SourceFile], progress: Progre
     if not rules:
         return DerivedSources(sources, DerivationReport((), 0.0), 0.0)
     started = time.perf_counter()
-    store = ox.Store()
-    load_files(store, sources)
-    report = derive(store, rules, PatternCache(derived_dir(settings) / "patterns"))
+    cache = PatternCache(derived_dir(settings) / "patterns")
+
+    def run(store: ox.Store) -> DerivationReport:
+        # Streamed by the build's own loader (the same graphs and merge as the store it writes), not
+        # parsed into a list first: memory is the store's, and on disk for large data (ilrs_kg.scratch).
+        fill_store(store, sources)
+        return derive(store, rules, cache)
+
+    report = in_scratch_store(is_large(sources), run)
     directory = derived_dir(settings) / data_version(settings)
     files = [_write(directory, outcome) for outcome in report.outcomes]
     seconds = time.perf_counter() - started

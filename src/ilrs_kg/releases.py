@@ -2,7 +2,7 @@
 
 Layout under the build directory:
     releases/<version>-<nonce>/   one unit: store/ (Oxigraph), dumps/, and MANIFEST.json, written last,
-                                  naming every file with its size and SHA-256
+                                  naming every file with its size, SHA-256 and modification time
     current -> releases/<name>    the unit being served; replaced by one atomic rename
     staged  -> releases/<name>    during a build under running servers: the unit they load before
                                   `current` moves (ilrs_kg.swap)
@@ -29,6 +29,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import NamedTuple
 
 from ilrs_kg.errors import StoreError
 from ilrs_kg.settings import Settings
@@ -52,13 +53,21 @@ class _Unit:
         return self.path / DUMPS
 
 
+class Entry(NamedTuple):
+    """One file as the manifest records it when the unit is sealed."""
+
+    size: int
+    sha256: str
+    mtime_ns: int | None  # None in manifests written before it was recorded: such a file is hashed
+
+
 @dataclass(frozen=True)
 class Release(_Unit):
     path: Path  # releases/<name>, resolved
     data_version: str
     triples: int
     built_at: datetime
-    files: dict[str, tuple[int, str]]  # path relative to the release: (bytes, sha256)
+    files: dict[str, Entry]  # path relative to the release
 
     @property
     def name(self) -> str:
@@ -89,7 +98,7 @@ def read_release(path: Path) -> Release | None:
     """The release at `path`, or None when it is not a complete one (no readable manifest)."""
     try:
         raw = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
-        files = {str(name): (int(entry[0]), str(entry[1])) for name, entry in raw["files"].items()}
+        files = {str(name): _entry(entry) for name, entry in raw["files"].items()}
         return Release(
             path,
             str(raw["data_version"]),
@@ -99,6 +108,11 @@ def read_release(path: Path) -> Release | None:
         )
     except (OSError, ValueError, KeyError, TypeError, IndexError):
         return None
+
+
+def _entry(raw: list[object]) -> Entry:
+    mtime = raw[2] if len(raw) > 2 else None
+    return Entry(int(str(raw[0])), str(raw[1]), None if mtime is None else int(str(mtime)))
 
 
 def named_release(settings: Settings, name: str) -> Release | None:
@@ -135,20 +149,40 @@ def _unit_files(path: Path) -> Iterator[Path]:
         yield from sorted(p for p in (path / part).rglob("*") if p.is_file())
 
 
-def verify(release: Release) -> list[str]:
-    """What in the release differs from its manifest (missing, changed or stray files); empty when sound."""
-    problems = []
-    for name, (size, sha) in release.files.items():
+def verify(release: Release, *, thorough: bool = True) -> list[str]:
+    """What in the release differs from its manifest (missing, changed or stray files); empty when sound.
+
+    `thorough` hashes every file (`ilrs-kg verify`, `serve --verify`: it also finds what no size or time
+    shows, a disk's silent corruption or an edit that put the time back). Otherwise only a file whose size
+    or modification time is not the manifest's is hashed, and that is enough for reuse at every start: the
+    hash's first job, to refuse a half-written release (a build killed while writing), is done already by
+    the manifest, written last, and the atomic rename of `current`, which only ever names a sealed unit.
+    What is left is a file changed after sealing, and any write to a file, a truncation included, sets its
+    modification time (and a truncation its size); only a deliberate `touch -d` hides an edit, and a user
+    who distrusts the disk runs the thorough check. A file whose time changed but whose digest still
+    matches (a `touch`, a copy) has its new time recorded, so it is hashed once, not at every start.
+    """
+    problems, restamped = [], {}
+    for name, entry in release.files.items():
         file = release.path / name
         try:
-            if file.stat().st_size != size or _sha256(file) != sha:
-                problems.append(f"{name}: content differs from the manifest")
+            stat = file.stat()
+            if stat.st_size != entry.size:
+                problems.append(f"{name}: size differs from the manifest")
+            elif thorough or stat.st_mtime_ns != entry.mtime_ns:
+                if _sha256(file) != entry.sha256:
+                    problems.append(f"{name}: content differs from the manifest")
+                elif stat.st_mtime_ns != entry.mtime_ns:
+                    restamped[name] = entry._replace(mtime_ns=stat.st_mtime_ns)
         except OSError:
             problems.append(f"{name}: missing")
     for file in _unit_files(release.path):
         name = file.relative_to(release.path).as_posix()
         if name not in release.files:
             problems.append(f"{name}: not in the manifest")
+    if restamped and not problems:
+        release.files.update(restamped)
+        _write_manifest(release.path, release.data_version, release.triples, release.built_at, release.files)
     return problems
 
 
@@ -173,6 +207,23 @@ def _write_atomically(path: Path, text: str) -> None:
     _fsync_dir(path.parent)
 
 
+def _write_manifest(
+    path: Path, data_version: str, triples: int, built_at: datetime, files: dict[str, Entry]
+) -> None:
+    _write_atomically(
+        path / MANIFEST,
+        json.dumps(
+            {
+                "data_version": data_version,
+                "triples": triples,
+                "built_at": built_at.isoformat(),
+                "files": {name: list(entry) for name, entry in files.items()},
+            },
+            indent=1,
+        ),
+    )
+
+
 @dataclass
 class Draft(_Unit):
     """A release being written: its directory exists and is locked (shared) by this process."""
@@ -185,22 +236,13 @@ class Draft(_Unit):
         """Hash every file into the manifest, written last: from then on the unit is complete."""
         files = {}
         for file in _unit_files(self.path):
-            files[file.relative_to(self.path).as_posix()] = (file.stat().st_size, _sha256(file))
+            digest = _sha256(file)
+            stat = file.stat()
+            files[file.relative_to(self.path).as_posix()] = Entry(stat.st_size, digest, stat.st_mtime_ns)
         for directory in (self.store_dir, self.dumps_dir, self.path):
             _fsync_dir(directory)
         built_at = datetime.now(UTC).replace(microsecond=0)
-        _write_atomically(
-            self.path / MANIFEST,
-            json.dumps(
-                {
-                    "data_version": self.data_version,
-                    "triples": triples,
-                    "built_at": built_at.isoformat(),
-                    "files": {name: list(entry) for name, entry in files.items()},
-                },
-                indent=1,
-            ),
-        )
+        _write_manifest(self.path, self.data_version, triples, built_at, files)
         return Release(self.path, self.data_version, triples, built_at, files)
 
 

@@ -3,6 +3,7 @@ directory the reader names once and never re-resolves."""
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -11,7 +12,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ilrs_kg.errors import StoreError
-from ilrs_kg.releases import current_release, require_current
+from ilrs_kg.releases import current_release, hold_current, require_current
 from ilrs_kg.settings import Settings
 from ilrs_kg.sources import SourceFile, parse_file
 
@@ -50,6 +51,18 @@ def load_store_dir(store_dir: Path) -> ox.Store:
 def load_in_memory(settings: Settings) -> ox.Store:
     """An in-memory copy of the release current now (for one-shot commands; servers pin a release)."""
     return load_store_dir(require_current(settings).store_dir)
+
+
+@contextlib.contextmanager
+def open_current(settings: Settings) -> Iterator[ox.Store]:
+    """The current release's store, opened read-only on disk and held (no cleanup removes it while the
+    block runs, whatever a concurrent build swaps in): for one-shot commands, which then cost no copy
+    of the graph in memory."""
+    release, lock = hold_current(settings)
+    try:
+        yield open_store_dir(release.store_dir)
+    finally:
+        lock.release()
 
 
 def fill_store(store: ox.Store, sources: Iterable[SourceFile]) -> int:

@@ -14,13 +14,16 @@ import signal
 import sys
 from pathlib import Path
 
+import pyoxigraph as ox
+
 from ilrs_kg.build import build_store
 from ilrs_kg.cli.common import progress as _progress
 from ilrs_kg.cli.common import settings_from_args
 from ilrs_kg.exports import ExportError, dump_formats, export_format, export_to_file, list_dumps, produce_all
 from ilrs_kg.exports.catalog import FORMATS_BY_KEY
 from ilrs_kg.exports.files import check_output_path
-from ilrs_kg.store import load_in_memory
+from ilrs_kg.settings import Settings
+from ilrs_kg.store import open_current
 
 ALL = "all"
 
@@ -62,17 +65,21 @@ def run(args: argparse.Namespace) -> int:
         # A release is never written to after its manifest: the build made and verified these files.
         print(f"{len(list_dumps(settings))} files in {settings.dumps_dir}")
         return 0
-    store = load_in_memory(settings)
-    if args.format == ALL:
+    with open_current(settings) as store:
+        return _export(args.format, settings, store, output)
+
+
+def _export(key: str, settings: Settings, store: ox.Store, output: Path | None) -> int:
+    if key == ALL:
         assert output is not None
         written = produce_all(settings, store, _progress, directory=output)
         print(f"wrote {len(written)} files to {output}")
     elif output is not None:
-        export_to_file(args.format, settings, store, output)
+        export_to_file(key, settings, store, output)
         print(f"wrote {output} ({output.stat().st_size:,} bytes)", file=sys.stderr)
     else:
         try:
-            export_format(args.format, settings, store, sys.stdout.buffer)
+            export_format(key, settings, store, sys.stdout.buffer)
             sys.stdout.buffer.flush()
         except BrokenPipeError:
             # The reader stopped early (`| head`): exit quietly, as `cat` does, with SIGPIPE's status.

@@ -16,9 +16,10 @@ from ilrs_kg.cli import export, serve
 from ilrs_kg.cli.common import add_root_arguments, settings_from_args
 from ilrs_kg.cli.common import progress as _progress
 from ilrs_kg.errors import IlrsKgError, SourceSyntaxError, ValidationFailed
+from ilrs_kg.releases import require_current, verify
 from ilrs_kg.sparql.formats import write_results
 from ilrs_kg.stats import compute
-from ilrs_kg.store import load_in_memory
+from ilrs_kg.store import open_current
 from ilrs_kg.web.formats import GRAPH_FORMATS, RESULTS_FORMATS
 
 # The formats' registry keys (ilrs_kg.web.formats), as ?format= takes them on the endpoint.
@@ -45,6 +46,19 @@ def _cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_verify(args: argparse.Namespace) -> int:
+    settings = settings_from_args(args)
+    release = require_current(settings)
+    problems = verify(release, thorough=True)
+    for problem in problems:
+        print(f"error: {release.path / problem}", file=sys.stderr)
+    if problems:
+        print("run `ilrs-kg build` to rebuild it", file=sys.stderr)
+        return 1
+    print(f"{release.path}: every file matches its manifest ({len(release.files)} files)")
+    return 0
+
+
 def _named(formats: Mapping[str, F], name: str | None, default: str, other_forms: str) -> F | None:
     """The format `--format` names among this query form's; None, after saying so, for another form's."""
     chosen = formats.get(name or default)
@@ -58,7 +72,11 @@ def _cmd_query(args: argparse.Namespace) -> int:
     settings = settings_from_args(args)
     text = Path(args.sparql[1:]).read_text(encoding="utf-8") if args.sparql.startswith("@") else args.sparql
     build_store(settings, _progress, reuse=True)
-    store = load_in_memory(settings)
+    with open_current(settings) as store:
+        return _answer(store, text, args.format)
+
+
+def _answer(store: ox.Store, text: str, format_name: str | None) -> int:
     try:
         result = store.query(text)  # the default graph is the build's merge of all graphs
     except SyntaxError as exc:
@@ -66,12 +84,12 @@ def _cmd_query(args: argparse.Namespace) -> int:
         return 2
     out = sys.stdout.buffer
     if isinstance(result, ox.QueryTriples):
-        fmt = _named(GRAPH_RESULT_FORMATS, args.format, "turtle", "SELECT/ASK")
+        fmt = _named(GRAPH_RESULT_FORMATS, format_name, "turtle", "SELECT/ASK")
         if fmt is None:
             return 2
         result.serialize(out, fmt)
     else:
-        results_fmt = _named(QUERY_RESULT_FORMATS, args.format, "json", "CONSTRUCT/DESCRIBE")
+        results_fmt = _named(QUERY_RESULT_FORMATS, format_name, "json", "CONSTRUCT/DESCRIBE")
         if results_fmt is None:
             return 2
         write_results(result, out, results_fmt)
@@ -83,7 +101,8 @@ def _cmd_query(args: argparse.Namespace) -> int:
 def _cmd_stats(args: argparse.Namespace) -> int:
     settings = settings_from_args(args)
     build_store(settings, _progress, reuse=True)
-    print(compute(load_in_memory(settings)).render())
+    with open_current(settings) as store:
+        print(compute(store).render())
     return 0
 
 
@@ -110,6 +129,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     build.add_argument("--if-changed", action="store_true", help=argparse.SUPPRESS)
     build.set_defaults(handler=_cmd_build)
+    with_store(
+        with_root(
+            commands.add_parser("verify", help="hash every file of the built store against its manifest")
+        )
+    ).set_defaults(handler=_cmd_verify)
     query = with_store(with_root(commands.add_parser("query", help="run a SPARQL query (text, or @file.rq)")))
     query.add_argument("sparql")
     query.add_argument("--format", choices=[*QUERY_RESULT_FORMATS, *GRAPH_RESULT_FORMATS])

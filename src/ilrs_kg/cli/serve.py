@@ -168,6 +168,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="rebuild when data/, ontology/ or shapes/ change and swap the new data in atomically; "
         "a change that fails validation is logged and not applied",
     )
+    parser.add_argument(
+        "--verify",
+        action="store_true",
+        help="before reusing a built store, hash every file against its manifest (slow on large "
+        "builds; by default a file is hashed only when its size or modification time changed)",
+    )
     parser.add_argument("--access-log", action="store_true", help="log every request")
     parser.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
 
@@ -308,7 +314,7 @@ def _watcher(settings: Settings, options: ServeOptions) -> Watcher | None:
 
 def run(args: argparse.Namespace) -> int:
     settings, options = settings_and_options(args)
-    outcome = build_store(settings, _progress, reuse=True)
+    outcome = build_store(settings, _progress, reuse=True, thorough=args.verify)
     _progress(f"graph ready: {outcome.triples} triples (data version {outcome.data_version})")
     try:
         sock = _listen(settings.host, settings.port)
