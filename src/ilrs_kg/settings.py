@@ -36,7 +36,8 @@ class Settings:
     port: int = 8000
     # Hard limit on one query's evaluation, in seconds.
     query_timeout: float = 10.0
-    # Query worker processes (each holds its own copy of the graph, so a stuck query costs one worker).
+    # Query and page worker processes (a stuck query costs one worker; small data is copied into each, large
+    # data is shared read-only on disk: sparql.workers chooses).
     workers: int = 2
     max_body_bytes: int = 1_000_000
     max_query_chars: int = 100_000

@@ -62,7 +62,12 @@ _LIMITS: tuple[tuple[str, type, str, str], ...] = (
         "SECONDS",
         "hard limit on one query's evaluation; its worker is killed then, and the client gets a 503",
     ),
-    ("--workers", int, "N", "query worker processes per HTTP process, each with its own copy of the graph"),
+    (
+        "--workers",
+        int,
+        "N",
+        "query and page worker processes per HTTP process (sharing the on-disk store above 200k quads)",
+    ),
     ("--max-body-bytes", int, "BYTES", "largest request body accepted; 413 beyond"),
     ("--max-query-chars", int, "CHARS", "longest query accepted; 413 beyond"),
     (
