@@ -167,7 +167,7 @@ def test_no_row_on_any_page_cites_a_graph_that_does_not_state_it(store: ox.Store
     }
     checked = 0
     for iri in sorted(subjects):
-        description = describe(store, iri, BASE)
+        description = describe(store, iri)
         view = build_entity_page(description, frame, entity_path=None, alternates=(), languages=())
         graph_of = {s.number: s.graph for s in view.sources}
         for group in view.groups:

@@ -103,7 +103,7 @@ def test_site_document_carries_its_position(app: FastAPI, extension: str, rdflib
 
 def test_mission_document_inlines_its_events_with_dates_and_sources() -> None:
     store = fixture_store()
-    description = describe(store, ID + "mission/change-6", BASE)
+    description = describe(store, ID + "mission/change-6")
     events = description.owned_claims()
     assert {e.value.rsplit("/", 1)[-1] for e in events} == {
         "change-6-launch-wikipedia",
@@ -142,7 +142,7 @@ def test_high_degree_entity_is_bounded() -> None:
         f"<https://w3id.org/ilrs/ontology#targetSite> <site/apollo-basin> ."
         for i in range(MAX_INCOMING + 50)
     )
-    description = describe(fixture_store(many), ID + "site/apollo-basin", BASE)
+    description = describe(fixture_store(many), ID + "site/apollo-basin")
     incoming = description.incoming(description.node)
     assert len(incoming) == MAX_INCOMING
     assert description.incoming_truncated

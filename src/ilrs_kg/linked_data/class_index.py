@@ -128,7 +128,7 @@ _SHOWN: tuple[str, ...] = (t.LABEL, t.PREF_LABEL, t.TITLE, t.DESCRIPTION, t.ORG 
 _SHOWN += (t.ILRS + "ofMission", t.ILRS + "involvedAgent")
 
 
-def _instances_where(cls: str, base: str) -> str:
+def _instances_where(cls: str) -> str:
     # Instances of subclasses belong on the page too: an agreement is an event. Instances are what the
     # statement graphs (and, for source documents, the provenance graph) type, never the ontology.
     return f"""?type <{RDFS_SUBCLASS_OF}>* <{cls}>
@@ -160,12 +160,12 @@ def _sort_clause(column: Column | None, lang: str) -> tuple[str, str]:
 
 
 def _page_of_instances(
-    store: ox.Store, cls: str, base: str, lang: str, page: int, sort: Sort = Sort()
+    store: ox.Store, cls: str, lang: str, page: int, sort: Sort = Sort()
 ) -> tuple[list[ox.NamedNode], int]:
     """One page of the class's instances, in the order asked for: by a column (instances without a
     value last, either way round), then by their names in the page's language (then in English, then by
     IRI); and how many instances there are."""
-    where = _instances_where(cls, base)
+    where = _instances_where(cls)
     rows = _select(store, f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ {where} }}")
     total = int(rows[0]["n"].value) if rows and isinstance(rows[0]["n"], ox.Literal) else 0
     column = next((c for c in COLUMNS.get(cls, ()) if c.key == sort.key), None)
@@ -245,11 +245,11 @@ def build_class_index(
 ) -> ClassIndexPage | None:
     """Page `page` of the class's instances (the last page when it is beyond), sorted by `sort`; None
     if it has none. `page_href` and `sort_href` give the addresses of other pages and orders."""
-    nodes, total = _page_of_instances(store, cls, frame.iris.base, frame.lang, page, sort)
+    nodes, total = _page_of_instances(store, cls, frame.lang, page, sort)
     pages = max(1, math.ceil(total / CLASS_PAGE_SIZE))
     if total and page > pages:
         page = pages
-        nodes, total = _page_of_instances(store, cls, frame.iris.base, frame.lang, page, sort)
+        nodes, total = _page_of_instances(store, cls, frame.lang, page, sort)
     graph = _index_graph(store, cls, nodes)
     citations = Citations(graph, frame.provenance)
     instances = {

@@ -48,7 +48,7 @@ def _facts(store: ox.Store, subject: object, predicate: str | None = None) -> li
     return [q.triple for q in store.quads_for_pattern(subject, named, None, _DEFAULT)]
 
 
-def _is_dependent(term: object, base: str) -> bool:
+def _is_dependent(term: object) -> bool:
     """A node that exists only for its owner's sake (an interval, an instant, a geometry, a blank node)."""
     if isinstance(term, ox.BlankNode):
         return True
@@ -57,7 +57,7 @@ def _is_dependent(term: object, base: str) -> bool:
     )
 
 
-def _core(store: ox.Store, node: ox.NamedNode, base: str) -> list[ox.Triple]:
+def _core(store: ox.Store, node: ox.NamedNode) -> list[ox.Triple]:
     """The entity, its claims, and the dependent nodes (two levels) of both."""
     own = _facts(store, node)
     claims = [
@@ -68,10 +68,10 @@ def _core(store: ox.Store, node: ox.NamedNode, base: str) -> list[ox.Triple]:
     triples = own + [tr for claim in claims for tr in _facts(store, claim)]
     roots = [own, *(_facts(store, claim) for claim in claims)]
     for facts in roots:
-        for first in {tr.object for tr in facts if _is_dependent(tr.object, base)}:
+        for first in {tr.object for tr in facts if _is_dependent(tr.object)}:
             first_facts = _facts(store, first)
             triples += first_facts
-            for second in {tr.object for tr in first_facts if _is_dependent(tr.object, base)}:
+            for second in {tr.object for tr in first_facts if _is_dependent(tr.object)}:
                 triples += _facts(store, second)
     return triples
 
@@ -80,7 +80,7 @@ def _incoming(store: ox.Store, node: ox.NamedNode) -> list[ox.Triple]:
     return [q.triple for q in islice(store.quads_for_pattern(None, None, node, _DEFAULT), MAX_INCOMING)]
 
 
-def _context(store: ox.Store, iris: Iterable[str], base: str) -> list[ox.Triple]:
+def _context(store: ox.Store, iris: Iterable[str]) -> list[ox.Triple]:
     """Labels, titles and addresses of linked things, the types of linked entities, positions of linked
     places; and for claims, the entity each is about and its label (a membership is best named by its
     member). Index lookups by subject and property: a hub's thousand links cost a thousand lookups, not a
@@ -185,15 +185,15 @@ def _dedupe(triples: Iterable[ox.Triple]) -> Iterator[ox.Triple]:
             yield triple
 
 
-def describe(store: ox.Store, iri: str, base: str) -> Description:
+def describe(store: ox.Store, iri: str) -> Description:
     """The description of `iri`; empty (`exists` is False) when the graph says nothing about it."""
     node = ox.NamedNode(iri)
-    core = _core(store, node, base)
+    core = _core(store, node)
     incoming = _incoming(store, node)
     linked = {tr.object.value for tr in core if isinstance(tr.object, ox.NamedNode)}
     linked |= {tr.subject.value for tr in [*core, *incoming] if isinstance(tr.subject, ox.NamedNode)}
     linked.discard(iri)
-    context = _context(store, linked, base)
+    context = _context(store, linked)
     triples = list(_dedupe([*core, *incoming, *context]))
     # The entity's own statements first, so a reader of the Turtle sees them at the top.
     triples.sort(key=lambda tr: value_of(tr.subject) != iri)

@@ -50,7 +50,7 @@ class DisagreementRecord:
     claims: tuple[ConflictingClaim, ...]
 
 
-def find_disagreements(store: ox.Store, iri: str, base: str) -> tuple[DisagreementRecord, ...]:
+def find_disagreements(store: ox.Store, iri: str) -> tuple[DisagreementRecord, ...]:
     """The disagreements about `iri` (those first), or naming it or a claim about it as a conflicting
     claim."""
     owners = "|".join(f"<{p}>" for p in t.CLAIM_OWNER_LINKS.values())
@@ -67,7 +67,7 @@ def find_disagreements(store: ox.Store, iri: str, base: str) -> tuple[Disagreeme
         node = row["d"]
         if not isinstance(node, ox.NamedNode):
             continue
-        description = describe(store, node.value, base)
+        description = describe(store, node.value)
         claims = []
         for claim in sorted(description.objects(node, CONFLICTING), key=lambda c: c.value):
             if not isinstance(claim, ox.NamedNode):
@@ -77,7 +77,7 @@ def find_disagreements(store: ox.Store, iri: str, base: str) -> tuple[Disagreeme
                 for q in store.quads_for_pattern(claim, ox.NamedNode(CLAIMED_IN), None, _DEFAULT)
                 if isinstance(q.object, ox.NamedNode)
             )
-            claims.append(ConflictingClaim(describe(store, claim.value, base), tuple(graphs)))
+            claims.append(ConflictingClaim(describe(store, claim.value), tuple(graphs)))
         records.append(DisagreementRecord(description, tuple(claims)))
     return tuple(records)
 

@@ -26,7 +26,7 @@ from ilrs_kg.web.formats import DATASET_FORMATS, Format
 _SKIPPED_PREFIXES = {"id", "sh", "vann"}
 
 
-def prefixes_for(triples: list[ox.Triple], base: str) -> dict[str, str]:
+def prefixes_for(triples: list[ox.Triple]) -> dict[str, str]:
     """The standard prefixes, plus one per instance kind that occurs (`mission:` for …/id/mission/)."""
     chosen = {name: ns for name, ns in PREFIXES.items() if name not in _SKIPPED_PREFIXES}
     kinds: set[str] = set()
@@ -122,10 +122,10 @@ def document_quads(description: Description, document_iri: str, dataset_iri: str
     return quads
 
 
-def serialize(triples: list[ox.Triple] | list[ox.Quad], fmt: Format, base: str) -> bytes:
+def serialize(triples: list[ox.Triple] | list[ox.Quad], fmt: Format) -> bytes:
     assert fmt.rdf is not None
     prefixes = (
-        prefixes_for([q.triple if isinstance(q, ox.Quad) else q for q in triples], base)
+        prefixes_for([q.triple if isinstance(q, ox.Quad) else q for q in triples])
         if fmt.rdf in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML, ox.RdfFormat.JSON_LD, ox.RdfFormat.TRIG)
         else None
     )
@@ -135,10 +135,10 @@ def serialize(triples: list[ox.Triple] | list[ox.Quad], fmt: Format, base: str) 
 
 
 def serialize_description(
-    description: Description, document_iri: str, dataset_iri: str, fmt: Format, base: str
+    description: Description, document_iri: str, dataset_iri: str, fmt: Format
 ) -> bytes:
     # JSON-LD could carry named graphs too, but most JSON-LD readers (rdflib's Graph, schema tools) read
     # one graph: it is written like Turtle, and the dataset formats are TriG and N-Quads.
     if fmt in DATASET_FORMATS:
-        return serialize(document_quads(description, document_iri, dataset_iri), fmt, base)
-    return serialize(document_triples(description, document_iri, dataset_iri), fmt, base)
+        return serialize(document_quads(description, document_iri, dataset_iri), fmt)
+    return serialize(document_triples(description, document_iri, dataset_iri), fmt)

@@ -21,7 +21,7 @@ from ilrs_kg.linked_data.service import LinkedData
 from ilrs_kg.linked_data.source_list import graph_name, source_entry
 from ilrs_kg.linked_data.source_page import statement_set
 from ilrs_kg.linked_data.viewmodel import SourceEntry, StatementSet, Text
-from ilrs_kg.namespaces import ONTOLOGY_GRAPH, PROVENANCE_GRAPH
+from ilrs_kg.namespaces import BASE, ONTOLOGY_GRAPH, PROVENANCE_GRAPH
 from ilrs_kg.statement_graphs import graph_descriptions
 from ilrs_kg.web.formats import DATASET_FORMATS, HTML
 from ilrs_kg.web.frame import PageMeta
@@ -47,7 +47,7 @@ class GraphPages:
     def rule(self, request: Request, name: str) -> Reply:
         """GET /rule/{name}: a derivation rule is described with the derived graph it fills (303 there)."""
         ctx = self.service.context(request)
-        graph = f"{self.service.base}graph/derived/{name}"
+        graph = f"{BASE}graph/derived/{name}"
         if not is_valid_segment(name) or graph not in ctx.snapshot.provenance.graphs:
             raise NotFound("No such derivation rule.")
         return redirect(ctx.iris.local(graph), vary="Accept")
@@ -57,7 +57,7 @@ class GraphPages:
         if len(segments) > MAX_SEGMENTS or not all(is_valid_segment(s) for s in segments):
             raise NotFound("No such statement graph.")
         ctx = self.service.context(request)
-        iri = f"{self.service.base}graph/{path}"
+        iri = f"{BASE}graph/{path}"
         provenance = ctx.snapshot.provenance
         if iri == ONTOLOGY_GRAPH:
             # The ontology graph has its own documentation, in every format, at /ontology.
@@ -87,7 +87,7 @@ class GraphPages:
                     ox.Quad(tr.subject, tr.predicate, tr.object, ox.NamedNode(PROVENANCE_GRAPH))
                     for tr in described
                 ]
-                body = serialize(quads, fmt, self.service.base)
+                body = serialize(quads, fmt)
             else:
-                body = serialize([*facts, *described], fmt, self.service.base)
+                body = serialize([*facts, *described], fmt)
         return self.service.negotiated_reply(request, ctx, body, fmt, [])

@@ -31,7 +31,7 @@ from ilrs_kg.linked_data.timeline import Timeline
 from ilrs_kg.linked_data.values import Citations, dating_graphs, earliest_date
 from ilrs_kg.linked_data.viewmodel import Link, SourceEntry, Text
 from ilrs_kg.linked_data.world_map import WorldMap
-from ilrs_kg.namespaces import sparql_prefix_block
+from ilrs_kg.namespaces import BASE, sparql_prefix_block
 from ilrs_kg.statement_graphs import fact_graphs
 from ilrs_kg.web.frame import PageMeta
 
@@ -197,7 +197,7 @@ def _objects(facts: list[ox.Triple], predicate: str) -> list[ox.NamedNode | ox.B
     ]
 
 
-def _home_graph(store: ox.Store, base: str, chosen: _Chosen) -> Description:
+def _home_graph(store: ox.Store, chosen: _Chosen) -> Description:
     """The chosen members' membership claims, the chosen missions, their launch events and the phases, with
     dates and labels, in one graph that knows the statement graphs of each of its facts. Read by index
     lookups from the chosen nodes: the cost follows what the page shows."""
@@ -242,7 +242,7 @@ def _home_graph(store: ox.Store, base: str, chosen: _Chosen) -> Description:
     for row in _select(store, "SELECT ?p WHERE { ?p a ilrs:Programme }"):
         triples.extend(_facts(store, row["p"], t.TYPE, t.LABEL))
     unique = list(dict.fromkeys(triples))
-    return Description(base, unique, graphs=fact_graphs(store, unique))
+    return Description(BASE, unique, graphs=fact_graphs(store, unique))
 
 
 def _instances(graph: Description, cls: str) -> list[Term]:
@@ -376,13 +376,12 @@ def _timeline(
 def build_home_page(
     store: ox.Store,
     frame: PageFrame,
-    base: str,
     triples: int,
     classes: tuple[ClassCount, ...],
     meta: PageMeta,
 ) -> HomePage:
     chosen = _choose(store)
-    graph = _home_graph(store, base, chosen)
+    graph = _home_graph(store, chosen)
     citations = Citations(graph, frame.provenance)
     programmes = _instances(graph, t.ILRS + "Programme")
     programme = (

@@ -21,6 +21,7 @@ from ilrs_kg.linked_data import terms as t
 from ilrs_kg.linked_data.describe import Description, Term
 from ilrs_kg.linked_data.naming import pick_literal
 from ilrs_kg.linked_data.values import date_of, earliest_date, span_of
+from ilrs_kg.namespaces import ID_NS
 from ilrs_kg.statement_graphs import Provenance
 from ilrs_kg.web.iris import IriMap
 
@@ -100,9 +101,7 @@ def _first_date(description: Description, *props: str) -> str | None:
     return None
 
 
-def _class_facts(
-    description: Description, schema_type: str, types: list[str], lang: str, base: str
-) -> dict[str, Any]:
+def _class_facts(description: Description, schema_type: str, types: list[str], lang: str) -> dict[str, Any]:
     """What each kind of page adds: dates, organiser, place, identifiers, memberships."""
     node = description.node
     data: dict[str, Any] = {}
@@ -112,7 +111,7 @@ def _class_facts(
             data["startDate"] = start
         if description.objects(node, ILRS + "operator"):
             data["organizer"] = _refs(description, ILRS + "operator", lang)
-        landing = ox.NamedNode(base + "id/event-type/landing")
+        landing = ox.NamedNode(ID_NS + "event-type/landing")
         landings = [
             site
             for claim in description.owned_claims()
@@ -191,7 +190,7 @@ def schema_org(description: Description, iris: IriMap, lang: str, provenance: Pr
         data["description"] = lead.value
     if types:
         data["additionalType"] = sorted(types)  # the classes' own (public) IRIs
-    data.update(_class_facts(description, schema_type, types, lang, iris.base))
+    data.update(_class_facts(description, schema_type, types, lang))
     url = next((o.value for o in description.objects(description.node, t.URL)), None)
     if url:
         data["sameAs"] = url

@@ -17,6 +17,7 @@ from ilrs_kg.linked_data.name_search import Hit, Name, NameIndex
 from ilrs_kg.linked_data.naming import pick_literal
 from ilrs_kg.linked_data.viewmodel import Link, SearchResult, Text
 from ilrs_kg.linked_data.vocabulary import Vocabulary
+from ilrs_kg.namespaces import ID_NS
 from ilrs_kg.web.iris import IriMap
 
 SEARCH_PAGE_SIZE = 20
@@ -45,15 +46,15 @@ def _rows(store: ox.Store, query: str) -> ox.QuerySolutions:
     return rows
 
 
-def load_entity_names(store: ox.Store, base: str) -> EntityNames:
-    """One pass over the names of everything under `{base}id/` (a few hundred today; this is read once
-    per store and kept in its snapshot's memo)."""
+def load_entity_names(store: ox.Store) -> EntityNames:
+    """One pass over the names of every entity under `id/` (a few hundred today; this is read once per
+    store and kept in its snapshot's memo)."""
     names: list[Name] = []
     labels: dict[str, list[ox.Literal]] = defaultdict(list)
     # Instants, intervals and geometries are named after what they date or place: they would crowd out
     # the entities themselves ("Venezuela … period of membership").
-    dependent = " && ".join(f'!STRSTARTS(STR(?s), "{base}id/{kind}/")' for kind in t.DEPENDENT_KINDS)
-    prefix = f'FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{base}id/") && {dependent})'
+    dependent = " && ".join(f'!STRSTARTS(STR(?s), "{ID_NS}{kind}/")' for kind in t.DEPENDENT_KINDS)
+    prefix = f'FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{ID_NS}") && {dependent})'
     for row in _rows(
         store,
         f"SELECT ?s ?p ?name WHERE {{ VALUES ?p {{ <{t.LABEL}> <{t.ALT_LABEL}> <{t.PREF_LABEL}> }} "

@@ -73,12 +73,8 @@ class LinkedData:
         self.snapshots = snapshots
 
     @property
-    def base(self) -> str:
-        return BASE
-
-    @property
     def dataset_iri(self) -> str:
-        return self.base + "dataset"
+        return BASE + "dataset"
 
     def context(self, request: Request) -> Context:
         iris = IriMap(request.server)
@@ -118,7 +114,7 @@ class LinkedData:
         ref = EntityRef(kind, slug)
         if not (is_valid_segment(kind) and is_valid_segment(slug)):
             return self.not_found(request, ctx, ref, fmt)
-        description = describe(ctx.snapshot.store, ctx.iris.entity_iri(ref), self.base)
+        description = describe(ctx.snapshot.store, ctx.iris.entity_iri(ref))
         if not description.exists:
             return self.not_found(request, ctx, ref, fmt)
         return self.document_reply(request, ctx, ref, description, fmt, negotiated=negotiated)
@@ -158,7 +154,7 @@ class LinkedData:
             vary = HTML_VARY if negotiated else "Accept-Language"
         else:
             document_iri = ctx.iris.document(ref, fmt.extension, canonical=True)
-            body = serialize_description(description, document_iri, self.dataset_iri, fmt, self.base)
+            body = serialize_description(description, document_iri, self.dataset_iri, fmt)
             vary = NEGOTIATED_VARY if negotiated else "Accept"
         links: list[LinkSpec] = [
             (ctx.iris.document(ref, other.extension), "alternate", other.media_type)
@@ -226,13 +222,13 @@ class LinkedData:
     def disagreements(self, ctx: Context, iri: str) -> tuple[DisagreementRecord, ...]:
         """The disagreement nodes about an entity: a few store reads per disagreement, kept per store."""
         found: tuple[DisagreementRecord, ...] = ctx.snapshot.remember(
-            "disagreements:" + iri, lambda: find_disagreements(ctx.snapshot.store, iri, self.base)
+            "disagreements:" + iri, lambda: find_disagreements(ctx.snapshot.store, iri)
         )
         return found
 
     def entity_names(self, ctx: Context) -> EntityNames:
         names: EntityNames = ctx.snapshot.remember(
-            "search:names", lambda: load_entity_names(ctx.snapshot.store, self.base)
+            "search:names", lambda: load_entity_names(ctx.snapshot.store)
         )
         return names
 
@@ -305,7 +301,7 @@ class LinkedData:
             raise NotFound("No such list of links.")
         pages = math.ceil(len(subjects) / INCOMING_PAGE_SIZE)
         page_number = min(page_number, pages)
-        names = describe(ctx.snapshot.store, iri, self.base)
+        names = describe(ctx.snapshot.store, iri)
         chosen = subjects[(page_number - 1) * INCOMING_PAGE_SIZE : page_number * INCOMING_PAGE_SIZE]
         vocabulary = ctx.snapshot.vocabulary
         links = tuple(

@@ -19,7 +19,7 @@ from ilrs_kg.linked_data.service import HTML_VARY, NEGOTIATED_VARY, Context, Lin
 from ilrs_kg.linked_data.stats_queries import GraphCounts, count_graph, ontology_classes
 from ilrs_kg.linked_data.viewmodel import Link, Text
 from ilrs_kg.linked_data.void import DESCRIPTION, TITLE, build_void
-from ilrs_kg.namespaces import ID_NS, ONTOLOGY_GRAPH, ONTOLOGY_IRI
+from ilrs_kg.namespaces import BASE, ID_NS, ONTOLOGY_GRAPH, ONTOLOGY_IRI
 from ilrs_kg.web.formats import GRAPH_FORMATS as RDF_FORMATS
 from ilrs_kg.web.formats import HTML, TURTLE
 from ilrs_kg.web.frame import Alternate, PageMeta, language_links
@@ -32,14 +32,8 @@ class SitePages:
     def __init__(self, service: LinkedData) -> None:
         self.service = service
 
-    @property
-    def base(self) -> str:
-        return self.service.base
-
     def counts(self, ctx: Context) -> GraphCounts:
-        result: GraphCounts = ctx.snapshot.remember(
-            "counts", lambda: count_graph(ctx.snapshot.store, self.base)
-        )
+        result: GraphCounts = ctx.snapshot.remember("counts", lambda: count_graph(ctx.snapshot.store))
         return result
 
     def _html(
@@ -81,7 +75,7 @@ class SitePages:
 
         def build() -> bytes:
             page = build_home_page(
-                ctx.snapshot.store, ctx.frame, self.base, counts.triples, ontology_classes(counts), meta
+                ctx.snapshot.store, ctx.frame, counts.triples, ontology_classes(counts), meta
             )
             return render("home.html", page=page, meta=meta).encode()
 
@@ -177,7 +171,7 @@ class SitePages:
             body = ctx.snapshot.remember(f"ontology|{request.server}|{path}", build)
             vary = HTML_VARY if negotiated else "Accept-Language"
         else:
-            body = serialize(triples, fmt, self.base)
+            body = serialize(triples, fmt)
         return document_reply(
             request, body, fmt.content_type, last_modified=ctx.snapshot.modified, vary=vary, extra=extra
         )
@@ -201,7 +195,7 @@ class SitePages:
         ctx = self.service.context(request)
         fmt = f.pick(request)
         counts = self.counts(ctx)
-        void = build_void(ctx.snapshot.store, self.base, counts)
+        void = build_void(ctx.snapshot.store, counts)
         alternates = tuple(
             Alternate(o.label, o.media_type, ctx.iris.url(".well-known/void", format=o.extension))
             for o in RDF_FORMATS
@@ -235,7 +229,7 @@ class SitePages:
                 "classes": [
                     (
                         Link(
-                            ctx.iris.url(f"class/{c.local_name}") if c.iri.startswith(self.base) else c.iri,
+                            ctx.iris.url(f"class/{c.local_name}") if c.iri.startswith(BASE) else c.iri,
                             Text(ctx.snapshot.vocabulary.label(c.iri)),
                             c.iri,
                         ),
@@ -246,5 +240,5 @@ class SitePages:
             }
             body = render("void.html", page=page, meta=meta).encode()
         else:
-            body = serialize(void.triples, fmt, self.base)
+            body = serialize(void.triples, fmt)
         return self.service.negotiated_reply(request, ctx, body, fmt, [("Link", link_header(links))])

@@ -47,7 +47,7 @@ def _int(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None) -> i
     return int(term.value) if isinstance(term, ox.Literal) else 0
 
 
-def count_graph(store: ox.Store, base: str) -> GraphCounts:
+def count_graph(store: ox.Store) -> GraphCounts:
     # The dataset's triples are its default graph, the merge of the named graphs: each fact once (the
     # store's length would count a fact once per graph, and the merge again).
     total = _select(store, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")

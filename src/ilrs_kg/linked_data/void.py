@@ -10,7 +10,7 @@ from ilrs_kg.linked_data import terms as t
 from ilrs_kg.linked_data.dumps import DUMPS
 from ilrs_kg.linked_data.replies import LICENSE
 from ilrs_kg.linked_data.stats_queries import GraphCounts
-from ilrs_kg.namespaces import ID_NS, ONTOLOGY_GRAPH, ONTOLOGY_IRI
+from ilrs_kg.namespaces import BASE, ID_NS, ONTOLOGY_GRAPH, ONTOLOGY_IRI
 
 TITLE = "International Lunar Research Station knowledge graph"
 DESCRIPTION = (
@@ -41,9 +41,9 @@ def _examples(store: ox.Store) -> list[str]:
     return found
 
 
-def build_void(store: ox.Store, base: str, counts: GraphCounts) -> VoidDescription:
-    dataset = ox.NamedNode(base + "dataset")
-    document = ox.NamedNode(base + ".well-known/void")
+def build_void(store: ox.Store, counts: GraphCounts) -> VoidDescription:
+    dataset = ox.NamedNode(BASE + "dataset")
+    document = ox.NamedNode(BASE + ".well-known/void")
 
     def iri(value: str) -> ox.NamedNode:
         return ox.NamedNode(value)
@@ -64,8 +64,8 @@ def build_void(store: ox.Store, base: str, counts: GraphCounts) -> VoidDescripti
         triple(dataset, t.DCTERMS + "title", ox.Literal(TITLE, language="en")),
         triple(dataset, t.DCTERMS + "description", ox.Literal(DESCRIPTION, language="en")),
         triple(dataset, t.DCTERMS + "license", iri(LICENSE)),
-        triple(dataset, t.FOAF + "homepage", iri(base)),
-        triple(dataset, t.VOID + "sparqlEndpoint", iri(base + "sparql")),
+        triple(dataset, t.FOAF + "homepage", iri(BASE)),
+        triple(dataset, t.VOID + "sparqlEndpoint", iri(BASE + "sparql")),
         triple(dataset, t.VOID + "uriSpace", ox.Literal(ID_NS)),
         triple(dataset, t.VOID + "vocabulary", iri(ONTOLOGY_IRI)),
         triple(dataset, t.VOID + "feature", iri("http://www.w3.org/ns/formats/Turtle")),
@@ -79,7 +79,7 @@ def build_void(store: ox.Store, base: str, counts: GraphCounts) -> VoidDescripti
         triple(dataset, t.VOID + "classes", ox.Literal(str(len(counts.classes)), datatype=integer)),
         triple(dataset, t.VOID + "properties", ox.Literal(str(len(counts.properties)), datatype=integer)),
     ]
-    out += [triple(dataset, t.VOID + "dataDump", iri(base + dump.path)) for dump in DUMPS]
+    out += [triple(dataset, t.VOID + "dataDump", iri(BASE + dump.path)) for dump in DUMPS]
     out += [triple(dataset, t.VOID + "exampleResource", iri(example)) for example in _examples(store)]
     for number, cls in enumerate(counts.classes, start=1):
         partition = ox.BlankNode(f"class{number}")
