@@ -4,6 +4,7 @@ against slow, endless and too many clients. Small limits keep each test within a
 
 from __future__ import annotations
 
+import asyncio
 import concurrent.futures
 import json
 import os
@@ -17,10 +18,15 @@ from pathlib import Path
 
 import h11
 import pytest
+import uvicorn
+from uvicorn.server import ServerState
 
+from ilrs_kg.app import create_app
 from ilrs_kg.errors import BadRequest, HeadersTooLarge, UrlTooLong
-from ilrs_kg.http_server import ConnectionLimits
-from tests.fixtures.sparql.support import CHANGE_6, LABELS, Served, serving
+from ilrs_kg.http_server import ConnectionLimits, LimitedH11Protocol
+from ilrs_kg.sparql.backend import InProcessBackend
+from ilrs_kg.sparql.limits import Limits
+from tests.fixtures.sparql.support import CHANGE_6, LABELS, Served, memory_store, serving, settings
 
 H2C = (
     b"Connection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\n"
@@ -380,3 +386,100 @@ def test_a_parsed_head_is_refused_for_the_first_limit_it_passes(
 )
 def test_why_a_head_that_does_not_parse_is_refused(buffered: bytes, refused: type) -> None:
     assert type(SMALL.classify(buffered)) is refused
+
+
+class RecordingTransport(asyncio.Transport):
+    """A socket's transport that records each write the protocol makes."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.writes: list[bytes] = []
+        self.closing = False
+
+    def write(self, data: bytes | bytearray | memoryview) -> None:
+        self.writes.append(bytes(data))
+
+    def is_closing(self) -> bool:
+        return self.closing
+
+    def close(self) -> None:
+        self.closing = True
+
+    def can_write_eof(self) -> bool:
+        return False
+
+    def get_extra_info(self, name: str, default: object = None) -> object:
+        return {"peername": ("127.0.0.1", 50000), "sockname": ("127.0.0.1", 8000)}.get(name, default)
+
+    def pause_reading(self) -> None:
+        pass
+
+    def resume_reading(self) -> None:
+        pass
+
+
+def writes_for(app: object, *requests: bytes, limits: ConnectionLimits = SMALL) -> list[bytes]:
+    """The transport writes the server's protocol makes answering `requests` on one connection."""
+
+    async def main() -> list[bytes]:
+        config = uvicorn.Config(app, lifespan="off", proxy_headers=False)  # type: ignore[arg-type]
+        protocol = LimitedH11Protocol.with_limits(limits)(config, ServerState(), {})
+        transport = RecordingTransport()
+        protocol.connection_made(transport)
+        for request in requests:
+            protocol.data_received(request)
+            for _ in range(200):  # until the reply is written whole
+                await asyncio.sleep(0.005)
+                if protocol.cycle is not None and protocol.cycle.response_complete:
+                    break
+            await asyncio.sleep(0.01)  # anything written after the reply would show up here
+        protocol.connection_lost(None)
+        return transport.writes
+
+    return asyncio.run(main())
+
+
+def test_a_query_reply_leaves_in_one_write_head_and_body_together(tmp_path: Path) -> None:
+    base = settings(tmp_path)
+    app = create_app(base, InProcessBackend(memory_store(base), Limits.from_settings(base)))
+    target = "/sparql?" + urllib.parse.urlencode({"query": LABELS})
+    request = f"GET {target} HTTP/1.1\r\nHost: x\r\nAccept: application/sparql-results+json\r\n\r\n".encode()
+    page = b"GET /robots.txt HTTP/1.1\r\nHost: x\r\n\r\n"
+    writes = writes_for(app, request, request, page, limits=ConnectionLimits.from_settings(base))
+    # Three replies on one keep-alive connection, one write each: the uncached answer, the cached one
+    # and a routed page.
+    assert len(writes) == 3
+    for write in writes[:2]:
+        head, _, body = write.partition(b"\r\n\r\n")
+        assert head.startswith(b"HTTP/1.1 200 ")
+        assert len(labels_in(body)) == 11
+    assert writes[2].startswith(b"HTTP/1.1 200 ") and writes[2].endswith(b"Disallow: /incoming/\n")
+
+
+def test_a_refused_head_is_one_write_too() -> None:
+    writes = writes_for(
+        app_answering(b""), b"GET /sparql HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 300 + b"\r\n\r\n"
+    )
+    assert len(writes) == 1 and writes[0].startswith(b"HTTP/1.1 431 ")
+
+
+def test_a_reply_sent_in_parts_still_arrives_whole_and_in_order() -> None:
+    writes = writes_for(app_answering(b"first ", b"second ", b"third"), b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+    joined = b"".join(writes)
+    assert joined.startswith(b"HTTP/1.1 200 ")
+    assert joined.endswith(b"first \r\n7\r\nsecond \r\n5\r\nthird\r\n0\r\n\r\n")
+    # Parts the app sent in different turns of the event loop leave as they come, not held back.
+    assert len(writes) > 1
+
+
+def app_answering(*parts: bytes) -> object:
+    """An ASGI app streaming `parts` (no Content-Length: chunked), yielding to the loop between them."""
+
+    async def app(scope: dict[str, object], receive: object, send: object) -> None:
+        await send({"type": "http.response.start", "status": 200, "headers": []})  # type: ignore[operator]
+        for index, part in enumerate(parts):
+            await asyncio.sleep(0.001)
+            more = index < len(parts) - 1
+            await send({"type": "http.response.body", "body": part, "more_body": more})  # type: ignore[operator]
+
+    return app

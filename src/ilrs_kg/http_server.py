@@ -14,6 +14,12 @@ Limits, each refused with a plain-text reply saying what was wrong, then the con
 An idle keep-alive connection, a new one included, is closed after `keep_alive_timeout` seconds, and
 a connection whose reply went out before its request body was in is closed (not drained for ever).
 The body's own deadline is the app's (ilrs_kg.edge), so every route answers it in the same way.
+
+A reply leaves in one write: uvicorn writes the status and headers, then the body, then the end of the
+message, each as soon as the app hands it over, and on loopback each write costs a system call and a
+wake-up of the reader (the largest single cost of an answered query, docs/performance.md). The
+protocol's transport (`OneWrite`) holds what is written until the reply is complete, or until the end
+of the event loop's turn for a reply sent in parts (a streamed download), or until 64 KiB are held.
 """
 
 from __future__ import annotations
@@ -44,6 +50,8 @@ from ilrs_kg.web.statuses import headers_for, status_for
 _REQUEST_LINE_SLACK = 64
 # How long a refused connection stays half-open, so the client reads the refusal before the close.
 _LINGER_S = 1.0
+# Held writes leave at once past this size: a large body needs no company.
+_HOLD_BYTES = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -119,6 +127,85 @@ def refusal_bytes(error: IlrsKgError) -> bytes:
     return b"\r\n".join(lines) + b"\r\n\r\n" + body
 
 
+class OneWrite(asyncio.Transport):
+    """A connection's transport that joins the writes made while a reply is under way into one.
+
+    Held bytes leave on `flush()` (the protocol calls it when a reply is complete), at the end of the
+    event loop's turn in which they were written, past _HOLD_BYTES, and before a close or an EOF; an
+    abort drops them with the connection."""
+
+    def __init__(self, inner: asyncio.Transport, loop: asyncio.AbstractEventLoop) -> None:
+        super().__init__()
+        self.inner = inner
+        self.loop = loop
+        self.held: list[bytes | bytearray | memoryview] = []
+        self.held_bytes = 0
+
+    def write(self, data: bytes | bytearray | memoryview) -> None:
+        if not data:
+            return
+        if not self.held:
+            self.loop.call_soon(self.flush)
+        self.held.append(data)
+        self.held_bytes += len(data)
+        if self.held_bytes >= _HOLD_BYTES:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.held:
+            return
+        data = self.held[0] if len(self.held) == 1 else b"".join(self.held)
+        self.held.clear()
+        self.held_bytes = 0
+        self.inner.write(data)
+
+    def write_eof(self) -> None:
+        self.flush()
+        self.inner.write_eof()
+
+    def can_write_eof(self) -> bool:
+        return self.inner.can_write_eof()
+
+    def close(self) -> None:
+        self.flush()
+        self.inner.close()
+
+    def abort(self) -> None:
+        self.held.clear()
+        self.held_bytes = 0
+        self.inner.abort()
+
+    def is_closing(self) -> bool:
+        return self.inner.is_closing()
+
+    def get_extra_info(self, name: str, default: Any = None) -> Any:
+        return self.inner.get_extra_info(name, default)
+
+    def pause_reading(self) -> None:
+        self.inner.pause_reading()
+
+    def resume_reading(self) -> None:
+        self.inner.resume_reading()
+
+    def is_reading(self) -> bool:
+        return self.inner.is_reading()
+
+    def set_protocol(self, protocol: asyncio.BaseProtocol) -> None:
+        self.inner.set_protocol(protocol)
+
+    def get_protocol(self) -> asyncio.BaseProtocol:
+        return self.inner.get_protocol()
+
+    def get_write_buffer_size(self) -> int:
+        return self.inner.get_write_buffer_size() + self.held_bytes
+
+    def get_write_buffer_limits(self) -> tuple[int, int]:
+        return self.inner.get_write_buffer_limits()
+
+    def set_write_buffer_limits(self, high: int | None = None, low: int | None = None) -> None:
+        self.inner.set_write_buffer_limits(high, low)
+
+
 class _Connection(h11.Connection):
     """h11's connection, remembering why it refused the last head."""
 
@@ -163,6 +250,8 @@ class LimitedH11Protocol(H11Protocol):
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
+        self.out = OneWrite(transport, self.loop)
+        self.transport = self.out  # uvicorn's flow control keeps the socket's own
         if len(self.connections) > self.limits.max_connections:
             self.connections.discard(self)
             self.refuse(
@@ -192,6 +281,7 @@ class LimitedH11Protocol(H11Protocol):
         self.refuse(self.conn.refusal or BadRequest("the request is not valid HTTP/1.1"))
 
     def on_response_complete(self) -> None:
+        self.out.flush()
         super().on_response_complete()
         if self.conn.their_state is h11.SEND_BODY and not self.transport.is_closing():
             # Answered without reading the whole body (a route that takes none, a 413): the rest would
