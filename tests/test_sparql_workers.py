@@ -9,6 +9,7 @@ import json
 import os
 import signal
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -369,3 +370,65 @@ def test_a_querys_time_counts_from_its_arrival_queueing_included(tmp_path: Path)
 
     # One worker that keeps its query (never long): the second query waits for it.
     run_with_pool(base, scenario, slow_after=TIMEOUT, depth=1, spare=0)
+
+
+# Some 3 ms of CPU time in process: a worker that is given a core answers it at once.
+SHORT_JOIN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+
+
+def starve(pid: int, cpu: int) -> None:
+    """Every thread of the process on one CPU, at the lowest priority a process can be niced to."""
+    for task in os.listdir(f"/proc/{pid}/task"):
+        os.sched_setaffinity(int(task), {cpu})
+        os.setpriority(os.PRIO_PROCESS, int(task), 19)
+
+
+@pytest.mark.parametrize(("slow_wall", "demoted"), [(30.0, False), (0.15, True)])
+def test_a_worker_waiting_for_a_core_keeps_its_place_unless_it_waits_past_slow_wall(
+    built: Settings, slow_wall: float, demoted: bool
+) -> None:
+    """A short query whose worker shares a core with a CPU hog (1-2 % of the core is its share) runs
+    far past slow_after in wall time but not in CPU time: its worker stays in the fast lane and nothing
+    replaces it; past slow_wall it leaves, whatever its CPU time. Meanwhile a query that burns CPU
+    leaves the fast lane after slow_after."""
+
+    async def scenario(pool: WorkerPool) -> None:
+        waiting, burning = pool._workers[0], pool._workers[1]
+        cpu = min(os.sched_getaffinity(0))
+        hog = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+        try:
+            os.sched_setaffinity(hog.pid, {cpu})
+            starve(waiting.pid, cpu)
+            seen: set[int] = set()
+
+            async def watch() -> None:
+                while True:
+                    seen.update(w.pid for w in pool._workers if w.long)
+                    await asyncio.sleep(0.005)
+
+            watcher = asyncio.ensure_future(watch())
+            started = time.monotonic()
+            short = asyncio.ensure_future(pool.run(QueryJob(SHORT_JOIN)))
+            await asyncio.sleep(0)
+            assert waiting.inflight and waiting.inflight[0].job.query == SHORT_JOIN
+            runaway = asyncio.ensure_future(pool.run(QueryJob(CROSS_JOIN), client="127.0.0.9"))
+            await asyncio.sleep(0)
+            assert burning.inflight and burning.inflight[0].job.query == CROSS_JOIN
+            result = await short
+            elapsed = time.monotonic() - started
+            await asyncio.sleep(0.05)
+            watcher.cancel()
+            assert result.kind == "solutions"  # answered, not stopped
+            # It waited for a core far longer than slow_after: by wall time it would have counted as long.
+            assert elapsed > 2 * pool.slow_after
+            assert (waiting.pid in seen) is demoted
+            if not demoted:
+                assert waiting in pool._workers and not waiting.long
+            assert burning.pid in seen  # the CPU burner left the lane
+            with pytest.raises(QueryTimeout):
+                await runaway
+        finally:
+            hog.kill()
+            hog.wait()
+
+    run_with_pool(built, scenario, heartbeat_interval=30, timeout=4.0, slow_wall=slow_wall)

@@ -90,8 +90,8 @@ _LIMITS: tuple[tuple[str, type, str, str], ...] = (
         "--max-long-queries",
         int,
         "N",
-        "queries that may run past 0.1 s at once, each in its own worker at idle priority; one more is "
-        "stopped with 503",
+        "queries that may run past 0.1 s of CPU time at once, each in its own worker at idle priority; "
+        "one more is stopped with 503",
     ),
     ("--max-url-bytes", int, "BYTES", "longest request target (path and query); 414 beyond, saying to POST"),
     ("--max-header-bytes", int, "BYTES", "largest header block; 431 beyond"),

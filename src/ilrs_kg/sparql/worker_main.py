@@ -9,9 +9,11 @@ answers one job at a time over that socket, until the parent closes it. Its pare
 it when a job runs past the time limit; a query or page that crashes the engine kills only it.
 
 Frames are a 4-byte big-endian length and a pickle: the parent sends the page site, then QueryJob and
-PageJob objects, and receives ("ready", store mode, protection), ("ok", QueryResult or Reply) or ("error",
-error class name, message). The parent also sends "ping" to an idle worker, which answers "pong": a
-worker that does not is hung.
+PageJob objects, and receives ("ready", store mode, protection, cpu), ("ok", QueryResult or Reply, cpu) or
+("error", error class name, message, cpu). The parent also sends "ping" to an idle worker, which answers
+("pong", cpu): a worker that does not is hung. `cpu` (last, in nanoseconds) is the CPU time the worker
+has used so far: where its next job starts, so the parent can tell a job that burns CPU from one that
+waits for a core (ilrs_kg.sparql.workers).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import signal
 import socket
 import struct
 import sys
+import time
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
@@ -48,6 +51,11 @@ STORE_MODES = ("disk", "memory")
 def encode(message: object) -> bytes:
     payload = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
     return HEADER.pack(len(payload)) + payload
+
+
+def _answer(*message: object) -> bytes:
+    """An answer to the parent, ending with the CPU time used so far."""
+    return encode((*message, time.process_time_ns()))
 
 
 def _receive(stream: io.BufferedIOBase) -> bytes | None:
@@ -103,22 +111,22 @@ def serve(channel: socket.socket, store_dir: Path, limits: Limits, protection: s
     if setup is None:
         return
     pages = _Pages(setup, store)
-    channel.sendall(encode(("ready", mode, protection)))
+    channel.sendall(_answer("ready", mode, protection))
     while (payload := _receive(stream)) is not None:
         job = pickle.loads(payload)  # noqa: S301  # written by our own parent process
         reply: tuple[object, ...]
         if job == "ping":
-            channel.sendall(encode(("pong",)))
+            channel.sendall(_answer("pong"))
             continue
         if isinstance(job, PageJob):
-            channel.sendall(encode(_render(pages, job)))
+            channel.sendall(_answer(*_render(pages, job)))
             continue
         assert isinstance(job, QueryJob)
         try:
             reply = ("ok", execute(store, job, limits))
         except IlrsKgError as exc:
             reply = ("error", type(exc).__name__, str(exc))
-        channel.sendall(encode(reply))
+        channel.sendall(_answer(*reply))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

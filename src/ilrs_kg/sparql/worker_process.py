@@ -31,6 +31,7 @@ Job = TypeVar("Job")
 # a supervisor) stopped it from outside.
 EXTERNAL_SIGNALS = frozenset({signal.SIGKILL, signal.SIGTERM, signal.SIGINT, signal.SIGHUP})
 _STARTING_NICE = 10
+_CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 class _Channel(asyncio.Protocol):
@@ -87,6 +88,10 @@ class WorkerProcess(Generic[Job]):
     timer: asyncio.TimerHandle | None = None
     ping_sent: float | None = None
     outbox: list[bytes] = field(default_factory=list)
+    # The CPU time (s) the worker had used when its current job began: what it reported with its last
+    # answer (it goes from one answer straight to its next job).
+    cpu_mark: float = 0.0
+    since: float = 0.0  # loop time when its current job began
 
     @property
     def pid(self) -> int:
@@ -118,6 +123,21 @@ class WorkerProcess(Generic[Job]):
         except (PermissionError, FileNotFoundError, ProcessLookupError):
             return False
         return True
+
+    def noted(self, message: Message) -> Message:
+        """An answer of the worker's (ilrs_kg.sparql.worker_main), its CPU time noted and removed."""
+        self.cpu_mark = cast(int, message[-1]) / 1e9
+        return message[:-1]
+
+    def cpu_time(self) -> float | None:
+        """The CPU time (s) the process has used, all its threads (to the kernel's clock tick, 10 ms
+        on most systems, rounded down); None once it is gone."""
+        try:
+            with open(f"/proc/{self.pid}/stat", "rb") as stat:
+                fields = stat.read().rsplit(b")", 1)[1].split()
+        except (FileNotFoundError, ProcessLookupError):
+            return None
+        return (int(fields[11]) + int(fields[12])) / _CLOCK_TICKS
 
     def stopped_by_signal(self) -> bool:
         """Stopped (SIGSTOP, a debugger): it will not answer until someone resumes it."""
@@ -200,6 +220,7 @@ async def spawn(spec: WorkerSpec, *, low_priority: bool = False) -> WorkerProces
             raise StoreError(f"a query worker did not start (exit status {process.poll()})") from exc
         if reply[0] != "ready":
             raise StoreError(f"a query worker did not start: {reply[-1]}")
+        reply = worker.noted(reply)
     except BaseException:  # cancelled (the pool is closing) included: leave no process behind
         process.kill()
         process.wait()

@@ -13,9 +13,13 @@ that a query gets: the fast lane, fairness, the time limit and kill, the crash b
 
 - The fast lane: `workers` processes and a spare take new jobs. A job goes to an idle one, or else to the one
   with the fewest jobs in flight, up to `depth` each, so a busy worker finds its next job waiting.
-- Long queries: once a worker's current query has run `slow_after` seconds it leaves the fast lane.
-  It drops to SCHED_IDLE (it gets the CPU only when no fast worker wants it), the jobs queued behind
-  it move to other workers, and a fresh worker takes its place in the fast lane. At most
+- Long queries: once a worker's current query has used `slow_after` seconds of CPU time (or waited
+  `slow_wall` seconds, whatever it used: it waits on the disk, or the machine gives it no core) it
+  leaves the fast lane. CPU time, not the time since it began: on a busy machine a query of a
+  millisecond may wait a tenth of a second for a core, and demoting its worker for that would replace
+  workers exactly when CPU is scarcest. It drops to SCHED_IDLE (it gets the CPU only when no fast
+  worker wants it), the jobs queued behind it move to other workers, and a fresh worker takes its
+  place in the fast lane. At most
   `max_long_queries` workers run long queries at once; a query that would be one more is stopped
   (503, retry later). When its query ends, a long worker rejoins the fast lane or retires.
 - Fairness (ilrs_kg.sparql.fairness): each client (by address) may have `max_client_queries` queries
@@ -84,6 +88,9 @@ Job = QueryJob | PageJob
 # A worker opens its pages (imports, templates) with its first page job, not at start, so replacements
 # start in a quarter of a second; that first page gets this much longer before it counts as long.
 PAGES_OPENING = 1.0
+# How soon to look again at a job that has run slow_after but not used it in CPU time: the kernel counts
+# a process's CPU time in clock ticks (10 ms).
+_RECHECK = 0.01
 
 # The errors a worker may report, by name (the only names turned back into exceptions).
 _REPORTED = {
@@ -153,6 +160,7 @@ class WorkerPool:
         memory_mb: int = 4096,
         depth: int = 4,
         slow_after: float = 0.1,
+        slow_wall: float = 1.0,
         busy_wait: float | None = None,
         start_timeout: float = 60.0,
         heartbeat_interval: float = 0.5,
@@ -174,7 +182,8 @@ class WorkerPool:
         # timeout), the others still have room while its replacement starts (a second or so).
         self.lane = self.size + max(0, spare)
         self.timeout = settings.query_timeout
-        self.slow_after = min(slow_after, self.timeout)
+        self.slow_after = min(slow_after, self.timeout)  # CPU seconds
+        self.slow_wall = slow_wall  # seconds since the job began
         self.busy_wait = settings.query_timeout if busy_wait is None else busy_wait
         self.depth = max(1, depth)
         self.max_long = max(0, settings.max_long_queries)
@@ -285,7 +294,7 @@ class WorkerPool:
             self._background(worker.dispose(), ending=True)
             return
         self._workers.append(worker)
-        worker.channel.on_message = lambda message: self._answered(worker, message)
+        worker.channel.on_message = lambda message: self._answered(worker, worker.noted(message))
         worker.channel.on_lost = lambda: self._fail_over(worker)
         self._pump()
 
@@ -444,18 +453,35 @@ class WorkerPool:
     # Watching the running query -----------------------------------------------------------------------
 
     def _arm(self, worker: _Worker) -> None:
-        """Watch the worker's current query: long after slow_after, killed at its deadline."""
+        """Watch the worker's new current query: long after slow_after, killed at its deadline."""
         if worker.timer is not None:
             worker.timer.cancel()
             worker.timer = None
         if worker.inflight:
             head = worker.inflight[0]
             loop = asyncio.get_running_loop()
-            threshold = self.slow_after
-            if isinstance(head.job, PageJob) and not worker.pages_open:
-                threshold += PAGES_OPENING  # this page opens the worker's pages first
-            at = min(loop.time() + threshold, head.deadline)
+            worker.since = loop.time()
+            # No job uses more CPU time than time: nothing to look at before slow_after.
+            at = min(worker.since + self._opening(worker, head) + self.slow_after, head.deadline)
             worker.timer = loop.call_at(at, self._on_slow, worker, head)
+
+    def _opening(self, worker: _Worker, head: _Pending) -> float:
+        """The extra time the head gets because it opens the worker's pages first."""
+        return PAGES_OPENING if isinstance(head.job, PageJob) and not worker.pages_open else 0.0
+
+    def _recheck_at(self, worker: _Worker, head: _Pending, now: float) -> float | None:
+        """When to look again at a head past slow_after that has not used slow_after of CPU time (its
+        worker waited for a core); None when it counts as long now."""
+        opening = self._opening(worker, head)
+        if now - worker.since >= opening + self.slow_wall:
+            return None
+        cpu = worker.cpu_time()
+        if cpu is None:  # gone: its loss is settled elsewhere
+            return None
+        left = opening + self.slow_after - (cpu - worker.cpu_mark)
+        if left <= 0:
+            return None
+        return min(now + max(left, _RECHECK), worker.since + opening + self.slow_wall, head.deadline)
 
     def _on_slow(self, worker: _Worker, head: _Pending) -> None:
         if not worker.inflight or worker.inflight[0] is not head or worker not in self._workers:
@@ -469,6 +495,10 @@ class WorkerPool:
             self._on_timeout(worker, head)
             return
         if not worker.long:
+            again = self._recheck_at(worker, head, loop.time())
+            if again is not None:
+                worker.timer = loop.call_at(again, self._on_slow, worker, head)
+                return
             self.ledger.ran_long(head.client)
             if sum(w.long for w in self._workers) >= self.max_long:
                 self._stop_head(
@@ -478,7 +508,7 @@ class WorkerPool:
                     ServiceBusy(
                         f"{self.max_long} long-running queries are already being evaluated, the most at "
                         f"once (pages count as queries); this {_what(head.job)} was stopped after "
-                        f"{self.slow_after:g} s; try again later"
+                        f"{self.slow_after:g} s of CPU time; try again later"
                     ),
                 )
                 return
