@@ -20,6 +20,7 @@ from ilrs_kg.build import build_store
 from ilrs_kg.errors import (
     ClientBusy,
     QueryCrashed,
+    QueryFailed,
     QueryRefused,
     QuerySyntaxError,
     QueryTimeout,
@@ -300,6 +301,24 @@ def test_service_never_leaves_the_worker(built: Settings, listener: tuple[int, l
             # Straight to the pool, past the HTTP front end: the worker itself refuses.
             with pytest.raises(QueryRefused, match="SERVICE is refused"):
                 await pool.run(QueryJob(query))
+
+    run_with_pool(built, scenario)
+    time.sleep(0.3)
+    assert seen == []
+
+
+def test_a_job_marked_screened_is_not_screened_again_and_service_still_never_leaves(
+    built: Settings, listener: tuple[int, list[bytes]]
+) -> None:
+    port, seen = listener
+
+    async def scenario(pool: WorkerPool) -> None:
+        query = f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}"
+        # As the endpoint marks what its screen let through: the worker runs it as it is, and its
+        # sandbox, not a screen, stops the connection.
+        with pytest.raises(QueryFailed) as failed:
+            await pool.run(QueryJob(query, screened=True))
+        assert "SERVICE is refused" not in str(failed.value)
 
     run_with_pool(built, scenario)
     time.sleep(0.3)

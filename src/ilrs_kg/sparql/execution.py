@@ -1,7 +1,8 @@
 """Run one job on a pyoxigraph store and serialize the answer with pyoxigraph's own serializers.
 
 The same function runs in every worker process and in the in-process backend, so the refusals of
-ilrs_kg.sparql.screen (its `guard`) hold wherever a query is executed, whoever called.
+ilrs_kg.sparql.screen (its `guard`) hold wherever a query is executed, whoever called; a job the
+endpoint screened already (`QueryJob.screened`) is not screened twice.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ class _LimitedBuffer:
         return None
 
 
-def _dataset_options(job: QueryJob, names_dataset: bool) -> dict[str, Any]:
+def _dataset_options(job: QueryJob) -> dict[str, Any]:
     if job.dataset is not None:
         default, named = job.dataset
         return {
@@ -54,9 +55,10 @@ def _dataset_options(job: QueryJob, names_dataset: bool) -> dict[str, Any]:
 
 def execute(store: ox.Store, job: QueryJob, limits: Limits) -> QueryResult:
     """The serialized answer, or the QueryError (or BadRequest) that says why there is none."""
-    names_dataset = guard(job.query, limits)
+    if not job.screened:
+        guard(job.query, limits)
     try:
-        options = _dataset_options(job, names_dataset)
+        options = _dataset_options(job)
         result = store.query(job.query, base_iri=job.base_iri, **options)
         kind: ResultKind
         if isinstance(result, ox.QueryTriples):

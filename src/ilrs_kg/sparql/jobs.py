@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from ilrs_kg.sparql.formats import GRAPHS, SOLUTIONS
@@ -20,6 +20,10 @@ class QueryJob:
     # (default graphs, named graphs) from the protocol, overriding FROM. Without either, the default
     # graph is the union of all graphs and every named graph is addressable.
     dataset: tuple[tuple[str, ...], tuple[str, ...]] | None = None
+    # The endpoint screened the query already (ilrs_kg.sparql.screen), and refused it if it had to: the
+    # worker need not look again. Its sandbox, not the screen, keeps SERVICE off the network. Not part
+    # of the job's identity (cache keys): it does not change the answer.
+    screened: bool = field(default=False, compare=False)
 
 
 @dataclass(frozen=True)

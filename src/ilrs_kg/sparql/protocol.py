@@ -162,6 +162,7 @@ class SparqlEndpoint:
             graph_type=chosen.media_type if graph else GRAPHS.default.media_type,
             base_iri=self.base_iri,
             dataset=params.dataset,
+            screened=True,
         )
 
     def _etag(self, job: QueryJob) -> str:
@@ -237,6 +238,7 @@ class SparqlEndpoint:
             graph_type=ox.RdfFormat.N_TRIPLES.media_type,
             base_iri=self.base_iri,
             dataset=params.dataset,
+            screened=True,
         )
         started = time.perf_counter()
         result = await self.backend.run(job, client)
