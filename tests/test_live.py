@@ -8,6 +8,8 @@ import asyncio
 import time
 from pathlib import Path
 
+import pytest
+
 from ilrs_kg.build import build_store
 from ilrs_kg.linked_data.pages import page_site
 from ilrs_kg.live import Generation, LiveBackend
@@ -51,6 +53,12 @@ def test_a_request_in_flight_keeps_its_release_until_it_is_done(tmp_path: Path) 
         live = LiveBackend(settings, pool_factory=in_process, poll_seconds=0.05)
         await live.start()
         try:
+            links_read = []
+            with pytest.MonkeyPatch.context() as patch:
+                patch.setattr("ilrs_kg.live.linked_name", lambda link: links_read.append(link))
+                for _ in range(100):
+                    live.leave(live.enter())
+            assert links_read == []  # nothing prepared to switch to: a request reads no link
             in_flight = live.enter()
             token = live.pin.set(in_flight)
             old_version, old_dumps = live.data_version, live.dumps_dir()

@@ -8,9 +8,11 @@ release.
 
 When a build moves `current` (or `serve --watch` stages a release), the process prepares a generation for
 the new release in the background, off the event loop, while the old one keeps serving. It switches on the
-first request that finds `current` naming a prepared release: one readlink per request. A build moves the
-link only once every registered HTTP process has prepared the release (ilrs_kg.swap), so they all switch
-at that rename, not each when it notices.
+first request that finds `current` naming a prepared release: one readlink per request while a prepared
+release waits, none otherwise. A build moves the link only once every registered HTTP process has
+prepared the release (ilrs_kg.swap), so they all switch at that rename, not each when it notices; a link
+moved to a release this process has not prepared (a build that stopped waiting for it) is noticed by
+the watch on the links, every `poll_seconds`, which then prepares it.
 The old generation is retired once its last pinned request is done: its workers are stopped, its lock
 dropped, and its directory removed if no other process holds it.
 """
@@ -101,6 +103,7 @@ class LiveBackend:
         self._failed: dict[str, float] = {}  # release name -> when preparing it last failed
         self._closed = False
         self._registration: Registration | None = None
+        self._current_link = current_link(settings)
 
     # What a request reads ------------------------------------------------------------------------------
 
@@ -141,8 +144,12 @@ class LiveBackend:
             self._background(self._dispose(generation))
 
     def _follow(self) -> None:
-        # One readlink: cheap enough per request, and it makes every process switch when the link moves.
-        name = linked_name(current_link(self.settings))
+        # Only a prepared release can be switched to, and the link moves to one only once this process
+        # has prepared it: until then there is nothing to read. Then one readlink per request, so every
+        # process switches at the rename.
+        if not self._ready:
+            return
+        name = linked_name(self._current_link)
         if name is None or self._active is None or name == self._active.release.name:
             return
         ready = self._ready.pop(name, None)
@@ -228,7 +235,7 @@ class LiveBackend:
                 logger.exception("checking for new releases failed; trying again")
 
     def _look_for_releases(self) -> None:
-        current = linked_name(current_link(self.settings))
+        current = linked_name(self._current_link)
         staged = linked_name(staged_link(self.settings))
         for name in (staged, current):
             if name is not None:
