@@ -49,29 +49,44 @@ IDLE = "idle (waiting for a job)"
 START = "worker start-up (not per request)"
 
 
-def lines_of(module: object, text: str) -> list[int]:
-    """The lines of `module`'s source holding `text`: rules name call sites, which move as code changes."""
+def source(module: object, src: Path | None) -> Path:
+    """`module`'s file; for a module of this package with `src` given, that checkout's copy of it."""
     path = Path(str(getattr(module, "__file__", "")))
-    found = [n for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if text in line]
-    if not found:
-        raise SystemExit(f"{path} has no line with {text!r}: update the stage rules")
-    return found
+    if src is not None and "ilrs_kg" in path.parts:
+        return src.joinpath(*path.parts[path.parts.index("ilrs_kg") :])
+    return path
 
 
-def line_of(module: object, text: str) -> int:
-    return lines_of(module, text)[0]
+def lines_of(module: object, *texts: str, src: Path | None = None) -> list[int]:
+    """The lines of `module`'s source holding the first of `texts` found in it: rules name call sites,
+    which move as code changes (the alternatives: how other versions of the code spell the call)."""
+    path = source(module, src)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    for text in texts:
+        found = [n for n, line in enumerate(lines, 1) if text in line]
+        if found:
+            return found
+    raise SystemExit(f"{path} has no line with any of {texts!r}: update the stage rules")
 
 
-def rules() -> dict[str, list[tuple[str, re.Pattern[str]]]]:
+def line_of(module: object, *texts: str, src: Path | None = None) -> int:
+    return lines_of(module, *texts, src=src)[0]
+
+
+def rules(src: Path | None = None) -> dict[str, list[tuple[str, re.Pattern[str]]]]:
     """Per process role, (stage, frame pattern) in priority order; a sample's stage is the one its
-    deepest matching frame names (library internals match nothing, so they count for their caller)."""
-    # uvicorn's h11 protocol writes twice per reply: the head, then the body.
+    deepest matching frame names (library internals match nothing, so they count for their caller).
+    With `src`, call sites are looked up in that checkout's files."""
+    # uvicorn's h11 protocol writes twice per reply, the head, then the body; since ilrs_kg.http_server's
+    # OneWrite, those writes are held and leave in one (OneWrite.flush).
     h11_write = "|".join(str(n) for n in lines_of(uvicorn_h11, "self.transport.write(output)"))
-    unpickle_back = line_of(worker_process, "pickle.loads(")
-    job_in = line_of(worker_main, "job = pickle.loads(payload)")
-    reply_out = line_of(worker_main, "channel.sendall(encode(reply))")
-    query_call = line_of(execution, "store.query(")
-    graph_out = line_of(execution, "result.serialize(sink")
+    unpickle_back = line_of(worker_process, "pickle.loads(", src=src)
+    job_in = line_of(worker_main, "job = pickle.loads(payload)", src=src)
+    reply_out = line_of(
+        worker_main, "channel.sendall(_answer(*reply))", "channel.sendall(encode(reply))", src=src
+    )
+    query_call = line_of(execution, "store.query(", src=src)
+    graph_out = line_of(execution, "result.serialize(sink", src=src)
 
     def rule(stage: str, pattern: str) -> tuple[str, re.Pattern[str]]:
         return stage, re.compile(pattern)
@@ -93,6 +108,8 @@ def rules() -> dict[str, list[tuple[str, re.Pattern[str]]]]:
             "reply: HTTP/1.1 encoding (h11, uvicorn)",
             r"^(RequestResponseCycle\.send|\w+\.on_response_complete) ",
         ),
+        rule("reply: socket writes (status + headers, body)", r"^OneWrite\.flush "),
+        rule("reply: HTTP/1.1 encoding (h11, uvicorn)", r"^OneWrite\.write "),
         rule("HTTP parsing (h11, uvicorn)", r"^(H11Protocol\.\w+|LimitedH11Protocol\.\w+|_Connection\.\w+) "),
         rule("HTTP parsing (h11, uvicorn)", r"\(ilrs_kg/http_server\.py"),
         rule("parameter parsing", r"\(ilrs_kg/sparql/params\.py"),
@@ -107,7 +124,7 @@ def rules() -> dict[str, list[tuple[str, re.Pattern[str]]]]:
         ),
         rule("middleware: Edge (headers, deadlines)", r"\(ilrs_kg/edge\.py"),
         rule("middleware: CORS", r"\(ilrs_kg/web/cors\.py"),
-        rule("middleware: SparqlFirst (route to the endpoint)", r"^SparqlFirst\."),
+        rule("middleware: Site/SparqlFirst (route to the endpoint)", r"^(SparqlFirst|Site)\."),
         rule("FastAPI/Starlette/uvicorn ASGI stack", r"\((fastapi|starlette|uvicorn)/"),
         # Waiting: the loop in epoll, pool threads on their queue, a thread reaping a stopped worker.
         rule(IDLE, r"^(epoll_p?wait|_queue_SimpleQueue_get_impl|os_waitpid) "),
@@ -287,9 +304,8 @@ def record(root_pid: int, url: str, script: Path, args: argparse.Namespace, out:
     return measured
 
 
-def stages(raw: Path) -> dict[str, Counter[str]]:
-    """Role → stage → samples, from py-spy's raw stacks."""
-    table = rules()
+def stages(raw: Path, table: dict[str, list[tuple[str, re.Pattern[str]]]]) -> dict[str, Counter[str]]:
+    """Role → stage → samples, from py-spy's raw stacks, by the rules in `table`."""
     counts: dict[str, Counter[str]] = defaultdict(Counter)
     for line in raw.read_text(encoding="utf-8", errors="replace").splitlines():
         stack, _, number = line.rpartition(" ")
@@ -320,7 +336,15 @@ def main() -> int:
     parser.add_argument("--profile-duration", type=float, default=20.0, help="seconds of the profiled run")
     parser.add_argument("--rate", type=int, default=100, help="py-spy samples per second per process")
     parser.add_argument("--keep", type=Path, help="copy py-spy's raw stacks here")
+    parser.add_argument(
+        "--src",
+        type=Path,
+        metavar="DIR",
+        help="profile `ilrs-kg serve` from the ilrs_kg package in DIR (another checkout's src/, say main "
+        "before a change), to compare under the same machine load",
+    )
     args = parser.parse_args()
+    src = args.src.resolve() if args.src is not None else None
     for tool in ("wrk", "oxigraph", "py-spy"):
         if shutil.which(tool) is None:
             raise SystemExit(f"{tool} is not on PATH")
@@ -328,7 +352,7 @@ def main() -> int:
     queries = [p.read_text(encoding="utf-8") for p in sorted((root / "queries").glob("*.rq"))]
     with tempfile.TemporaryDirectory(prefix="profile-sparql-") as tmp:
         work = Path(tmp)
-        ilrs = start_ilrs(root, work / "build", log=work / "ilrs.log")
+        ilrs = start_ilrs(root, work / "build", log=work / "ilrs.log", src=src)
         try:
             dump = work / "data.nq"
             load_in_memory(Settings(root=root, build_dir=work / "build")).dump(
@@ -358,7 +382,8 @@ def main() -> int:
                 loads.append(load_average())
                 if args.keep is not None:
                     shutil.copy(raw, args.keep)
-                report(runs, profiled, stages(raw), loads, args)
+                print(f"ilrs-kg serve from {src or 'this checkout'}")
+                report(runs, profiled, stages(raw, rules(src)), loads, args)
             finally:
                 oxigraph.process.terminate()
                 oxigraph.process.wait(30)

@@ -473,7 +473,8 @@ class WorkerPool:
         """When to look again at a head past slow_after that has not used slow_after of CPU time (its
         worker waited for a core); None when it counts as long now."""
         opening = self._opening(worker, head)
-        if now - worker.since >= opening + self.slow_wall:
+        wall_limit = worker.since + opening + max(self.slow_wall, self.slow_after)
+        if now >= wall_limit:
             return None
         cpu = worker.cpu_time()
         if cpu is None:  # gone: its loss is settled elsewhere
@@ -481,7 +482,7 @@ class WorkerPool:
         left = opening + self.slow_after - (cpu - worker.cpu_mark)
         if left <= 0:
             return None
-        return min(now + max(left, _RECHECK), worker.since + opening + self.slow_wall, head.deadline)
+        return min(now + max(left, _RECHECK), wall_limit, head.deadline)
 
     def _on_slow(self, worker: _Worker, head: _Pending) -> None:
         if not worker.inflight or worker.inflight[0] is not head or worker not in self._workers:
