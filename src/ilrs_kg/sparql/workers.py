@@ -13,8 +13,9 @@ that a query gets: the fast lane, fairness, the time limit and kill, the crash b
 
 - The fast lane: `workers` processes and a spare take new jobs. A job goes to an idle one, or else to the one
   with the fewest jobs in flight, up to `depth` each, so a busy worker finds its next job waiting.
-- Long queries: once a worker's current query has used `slow_after` seconds of CPU time (or waited
-  `slow_wall` seconds, whatever it used: it waits on the disk, or the machine gives it no core) it
+- Long queries: once a worker's current query has used `slow_after` seconds of CPU time (or run
+  `slow_wall` seconds, at most a quarter of the time limit, whatever it used: it waits on the disk,
+  or the machine gives it little CPU) it
   leaves the fast lane. CPU time, not the time since it began: on a busy machine a query of a
   millisecond may wait a tenth of a second for a core, and demoting its worker for that would replace
   workers exactly when CPU is scarcest. It drops to SCHED_IDLE (it gets the CPU only when no fast
@@ -183,7 +184,10 @@ class WorkerPool:
         self.lane = self.size + max(0, spare)
         self.timeout = settings.query_timeout
         self.slow_after = min(slow_after, self.timeout)  # CPU seconds
-        self.slow_wall = slow_wall  # seconds since the job began
+        # Seconds since the job began; at most a quarter of the time limit, so that a runaway query
+        # the machine gives little CPU still leaves the lane, and its replacement is ready, well before
+        # it is killed.
+        self.slow_wall = min(slow_wall, self.timeout / 4)
         self.busy_wait = settings.query_timeout if busy_wait is None else busy_wait
         self.depth = max(1, depth)
         self.max_long = max(0, settings.max_long_queries)
