@@ -121,8 +121,8 @@ def evaluate(
         variables = [v.value for v in solutions.variables]
         for row in solutions:
             bound = {name: row[name] for name in variables if row[name] is not None}
-            focus = bound.get("this")
-            if not isinstance(focus, ox.NamedNode | ox.BlankNode):
+            node = bound.get("this")
+            if not isinstance(node, ox.NamedNode | ox.BlankNode):
                 continue
             template = constraint.messages[0] if constraint.messages else "SPARQL constraint violated"
             message = _fill_template(template, bound)
@@ -131,7 +131,7 @@ def evaluate(
             results.append(
                 SparqlResult(
                     shape=_term(constraint.shape),
-                    focus_node=focus,
+                    focus_node=node,
                     message=message,
                     path=str(path) if path is not None else None,
                     value=str(value) if value is not None else None,
