@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from ilrs_kg import reach
+from ilrs_kg import reach, revalidation
 from ilrs_kg.build import run_validation
 from ilrs_kg.settings import Settings
 from ilrs_kg.validation import ValidationReport
@@ -123,3 +123,17 @@ def test_a_constraint_reading_beyond_its_focus_node_cannot_be_bounded() -> None:
     assert reach.Read("", True, "urn:p") in reads
     assert reach.Read("<urn:p>", True, "urn:q") in reads
     assert any(r.predicate.endswith("#type") for r in reads if r.predicate)
+
+
+def test_a_change_reaching_too_many_nodes_validates_everything_and_says_why(
+    run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(revalidation, "MAX_AFFECTED", 2)
+    countries = run.settings.data_dir / "countries.trig"
+    countries.write_text(
+        countries.read_text(encoding="utf-8").replace(VENEZUELA, "country:venezuela a ilrs:Agency ;"),
+        encoding="utf-8",
+    )
+    incremental, full, said = run.both()
+    assert incremental == full and not full.conforms
+    assert "validating every focus node: the change reaches more than 2 focus nodes" in said

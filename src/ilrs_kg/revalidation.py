@@ -27,8 +27,9 @@ from ilrs_kg import reach, shacl_sparql
 from ilrs_kg.sources import SourceFile
 
 # Above this many affected focus nodes the restricted queries (a VALUES list joined per constraint) stop
-# paying for themselves: full validation instead.
-MAX_AFFECTED = 20_000
+# paying for themselves: full validation instead. Measured at 1M triples in memory, checking 200 / 2,000
+# / 20,000 nodes took 0.3 / 2.1 / 16.2 s of CPU, against about 9 s for all of them.
+MAX_AFFECTED = 5_000
 _STATE = "state.json"
 
 
