@@ -245,9 +245,7 @@ def _rdflib_tree(predicate: object) -> Tree:
 def _patterns(node: object) -> Iterator[tuple[object, object, object]]:
     """Every triple pattern anywhere in the algebra (EXISTS, OPTIONAL, UNION, MINUS included)."""
     if isinstance(node, CompValue):
-        if node.name in ("Graph", "ToMultiSet", "ServiceGraphPattern") or (
-            node.name == "Project" and getattr(node, "_nested", False)
-        ):
+        if node.name in ("Graph", "ToMultiSet", "ServiceGraphPattern"):
             raise Unbounded(f"the query uses {node.name}, whose reach is not bounded here")
         if node.name == "GroupGraphPatternSub":
             node = algebra.translateGroupGraphPattern(node)

@@ -156,6 +156,8 @@ def change(state: State, loaded: dict[str, object], sources: list[SourceFile]) -
     if any(isinstance(t, ox.BlankNode) for q in changed for t in (q.subject, q.object)):
         # A blank node's label is the parser's, not the store's: the store cannot be asked about it.
         raise FullValidation("the change involves blank nodes")
+    if any(isinstance(t, ox.Triple) for q in changed for t in (q.subject, q.object)):
+        raise FullValidation("the change involves quoted triples, whose reach is not followed")
     return Change(frozenset(changed), tuple(dict.fromkeys(names)))
 
 
