@@ -63,20 +63,32 @@ class _Timer:
 
 
 def run_validation(
-    settings: Settings, progress: Progress = _quiet, derived: DerivedSources | None = None
+    settings: Settings,
+    progress: Progress = _quiet,
+    derived: DerivedSources | None = None,
+    *,
+    incremental: bool = False,
 ) -> ValidationReport:
-    """Validate the sources and the rules' output (derived here unless the caller derived already)."""
+    """Validate the sources and the rules' output (derived here unless the caller derived already);
+    `incremental`: recheck only what changed since the last incremental validation (ilrs_kg.revalidation,
+    its state under <build>/validation-state), the same report."""
     timer = _Timer(progress)
     derived = derived or with_derived(settings, graph_files(settings), progress)
     graph_sources, shape_sources = derived.files, shape_files(settings)
     progress(f"validating {len(graph_sources)} graph file(s) against {len(shape_sources)} shape file(s)")
-    report = validate(graph_sources, shape_sources, settings.validator)
+    state_dir = settings.output_dir / "validation-state" if incremental else None
+    report = validate(graph_sources, shape_sources, settings.validator, state_dir=state_dir, log=progress)
     timer.step("validated", timer.started)
     return report
 
 
 def build_store(
-    settings: Settings, progress: Progress = _quiet, *, reuse: bool = False, thorough: bool = False
+    settings: Settings,
+    progress: Progress = _quiet,
+    *,
+    reuse: bool = False,
+    thorough: bool = False,
+    incremental: bool = False,
 ) -> BuildOutcome:
     """Validate, then write a new release and swap it in (under running servers, once they have all
     loaded it: ilrs_kg.swap); with `reuse`, keep the current release when it was built from these
@@ -102,7 +114,7 @@ def build_store(
                 _report_removed(remove_unused(settings), progress)
                 return timer.outcome(repaired, reused=True)
         derived = with_derived(settings, graph_files(settings), progress)
-        report = run_validation(settings, progress, derived)
+        report = run_validation(settings, progress, derived, incremental=incremental)
         if not report.conforms:
             raise ValidationFailed(report.render(settings.root), len(report.violations))
         since = time.perf_counter()

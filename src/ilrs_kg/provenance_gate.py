@@ -49,10 +49,17 @@ RULES: tuple[GateRule, ...] = (
         "Sits in a graph the provenance graph does not describe: give <{?g}> a description there (a"
         " ilrs:SourcedStatements, ilrs:EditorialStatements or ilrs:DerivedStatements), or move the fact into"
         " a described statement graph.",
+        # The graphs first (GRAPH ?g {} lists them without reading a quad), then the quads of the
+        # undescribed ones only: scanning every quad for its graph's description cost 9.5 s of CPU at
+        # 1M triples on disk.
         f"""SELECT ?s ?p ?o ?g WHERE {{
+              {{ SELECT ?g WHERE {{
+                  GRAPH ?g {{ }}
+                  FILTER(?g NOT IN ($file_graph, <{ONTOLOGY_GRAPH}>, <{PROVENANCE_GRAPH}>))
+                  FILTER NOT EXISTS {{
+                      GRAPH <{PROVENANCE_GRAPH}> {{ ?g a ?kind VALUES ?kind {{ {_KINDS} }} }} }}
+              }} }}
               GRAPH ?g {{ ?s ?p ?o }}
-              FILTER(?g NOT IN ($file_graph, <{ONTOLOGY_GRAPH}>, <{PROVENANCE_GRAPH}>))
-              FILTER NOT EXISTS {{ GRAPH <{PROVENANCE_GRAPH}> {{ ?g a ?kind VALUES ?kind {{ {_KINDS} }} }} }}
               # A fact about this dataset's instances: an id/ IRI, or anything typed with an ILRS class.
               # (Foreign test data in graphs of its own, such as the W3C protocol suite's, is not ours.)
               FILTER(STRSTARTS(STR(?s), "{ID_NS}")

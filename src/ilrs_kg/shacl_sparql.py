@@ -10,6 +10,7 @@ are compiled the same way in shacl_core.py; only sh:sparql constraints run here.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -103,12 +104,15 @@ def _fill_template(template: str, bound: dict[str, object]) -> str:
     return _TEMPLATE_VAR.sub(value_of, template)
 
 
-def evaluate(store: ox.Store, shapes: rdflib.Graph, *, union: bool = False) -> list[SparqlResult]:
+def evaluate(
+    store: ox.Store, shapes: rdflib.Graph, *, union: bool = False, focus: Sequence[str] | None = None
+) -> list[SparqlResult]:
     """Every violation of the shapes' SPARQL constraints; `union`: the data is the union of the store's
-    graphs, where a triple two graphs hold can give a row twice (one result is kept)."""
+    graphs, where a triple two graphs hold can give a row twice (one result is kept); `focus`: of those
+    focus nodes only."""
     results = []
     for constraint in collect(shapes):
-        targets = target_pattern(shapes, constraint.shape)
+        targets = target_pattern(shapes, constraint.shape, focus)
         if targets is None:
             continue
         query = constraint.prefixes + _bind_this(constraint.select, targets)
@@ -117,8 +121,8 @@ def evaluate(store: ox.Store, shapes: rdflib.Graph, *, union: bool = False) -> l
         variables = [v.value for v in solutions.variables]
         for row in solutions:
             bound = {name: row[name] for name in variables if row[name] is not None}
-            focus = bound.get("this")
-            if not isinstance(focus, ox.NamedNode | ox.BlankNode):
+            node = bound.get("this")
+            if not isinstance(node, ox.NamedNode | ox.BlankNode):
                 continue
             template = constraint.messages[0] if constraint.messages else "SPARQL constraint violated"
             message = _fill_template(template, bound)
@@ -127,7 +131,7 @@ def evaluate(store: ox.Store, shapes: rdflib.Graph, *, union: bool = False) -> l
             results.append(
                 SparqlResult(
                     shape=_term(constraint.shape),
-                    focus_node=focus,
+                    focus_node=node,
                     message=message,
                     path=str(path) if path is not None else None,
                     value=str(value) if value is not None else None,

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -11,7 +12,7 @@ import pyshacl
 import rdflib
 from rdflib.namespace import RDF, SH
 
-from ilrs_kg import provenance_gate, scratch, shacl_core, shacl_sparql
+from ilrs_kg import provenance_gate, revalidation, scratch, shacl_core, shacl_sparql
 from ilrs_kg.namespaces import DATA_GRAPH
 from ilrs_kg.sources import SourceFile, parse_file
 
@@ -219,7 +220,9 @@ def _path_text(
     return path.n3()
 
 
-def _compiled_violations(store: ox.Store, shapes_graph: rdflib.Graph) -> list[_Found]:
+def _compiled_violations(
+    store: ox.Store, shapes_graph: rdflib.Graph, focus: Sequence[str] | None = None
+) -> list[_Found]:
     return [
         _Found(
             focus_node=str(result.focus_node),
@@ -229,7 +232,7 @@ def _compiled_violations(store: ox.Store, shapes_graph: rdflib.Graph) -> list[_F
             shape=result.shape,
             value=str(result.value) if result.value is not None else None,
         )
-        for result in shacl_core.evaluate(store, shapes_graph, union=True)
+        for result in shacl_core.evaluate(store, shapes_graph, union=True, focus=focus)
     ]
 
 
@@ -248,23 +251,83 @@ def validate(
     validator: str = "sparql",
     *,
     on_disk: bool | None = None,
+    state_dir: Path | None = None,
+    log: Callable[[str], None] = lambda _message: None,
 ) -> ValidationReport:
     """The report over the graph files; `on_disk` None chooses the store by size (ilrs_kg.scratch).
+
+    `state_dir` (the compiled validator only): revalidate incrementally from the state the last such
+    validation left there (ilrs_kg.revalidation), which gives the same report; `log` says which nodes
+    were rechecked, or why everything was.
 
     Not the draft release's store: the gate needs each file's graph as written, which the build's store
     merges into its default graph."""
     shapes_graph = _as_rdflib(_load(shape_sources))
     disk = scratch.is_large(graph_sources) if on_disk is None else on_disk
-    found = scratch.in_scratch_store(
-        disk, lambda store: _violations(_fill(store, graph_sources, bulk=disk), shapes_graph, validator)
-    )
-    return _report(graph_sources, found)
+
+    def work(store: ox.Store) -> list[_Found]:
+        _fill(store, graph_sources, bulk=disk)
+        if state_dir is None or validator != "sparql":
+            return _violations(store, shapes_graph, validator)
+        return _incremental(store, shapes_graph, graph_sources, shape_sources, state_dir, log)
+
+    return _report(graph_sources, scratch.in_scratch_store(disk, work))
+
+
+def _incremental(
+    store: ox.Store,
+    shapes_graph: rdflib.Graph,
+    graph_sources: list[SourceFile],
+    shape_sources: list[SourceFile],
+    state_dir: Path,
+    log: Callable[[str], None],
+) -> list[_Found]:
+    """Findings of the nodes an edit can affect, rechecked, and the others' from the saved state; the
+    gate, whose rules read only the provenance graph, the graph list and the loose statements, in full."""
+    state = revalidation.State(state_dir)
+    loaded = state.load()
+    shapes = revalidation.shapes_digest(shape_sources)
+    reads = revalidation.reads_for(loaded, shapes, shapes_graph)
+    try:
+        if loaded is None:
+            raise revalidation.FullValidation("no earlier validation state to start from")
+        if loaded.get("shapes") != shapes:
+            raise revalidation.FullValidation("the shapes changed")
+        if isinstance(reads, str):
+            raise revalidation.FullValidation(reads)
+        edit = revalidation.change(state, loaded, graph_sources)
+        nodes = revalidation.affected(store, reads, edit)
+    except revalidation.FullValidation as why:
+        log(f"validating every focus node: {why}")
+        found = _violations(store, shapes_graph, "sparql")
+    else:
+        kept = [
+            _Found(**f)  # type: ignore[arg-type]  # the fields _Found wrote
+            for f in revalidation.saved_findings(loaded)
+            if f["quad"] is None and f["focus_node"] not in nodes
+        ]
+        rechecked = _shape_violations(store, shapes_graph, "sparql", sorted(nodes))
+        found = kept + rechecked + _gate_violations(store)
+        changed = ", ".join(edit.files) or "no file"
+        log(f"revalidated {len(nodes)} focus node(s) that the change to {changed} can affect")
+    state.save(graph_sources, shapes, reads, (asdict(f) for f in found))
+    return found
 
 
 def _violations(store: ox.Store, shapes_graph: rdflib.Graph, validator: str) -> list[_Found]:
     """Every finding over the loaded data: core constraints, SHACL-SPARQL constraints, provenance gate."""
-    found = core_violations(store, shapes_graph, validator)
-    for result in shacl_sparql.evaluate(store, shapes_graph, union=True):
+    return _shape_violations(store, shapes_graph, validator) + _gate_violations(store)
+
+
+def _shape_violations(
+    store: ox.Store, shapes_graph: rdflib.Graph, validator: str, focus: Sequence[str] | None = None
+) -> list[_Found]:
+    """The shapes' findings (core and SHACL-SPARQL), of the `focus` nodes only when given."""
+    if focus is None:
+        found = core_violations(store, shapes_graph, validator)
+    else:
+        found = _compiled_violations(store, shapes_graph, focus)
+    for result in shacl_sparql.evaluate(store, shapes_graph, union=True, focus=focus):
         found.append(
             _Found(
                 focus_node=str(result.focus_node),
@@ -275,7 +338,6 @@ def _violations(store: ox.Store, shapes_graph: rdflib.Graph, validator: str) -> 
                 value=result.value,
             )
         )
-    found.extend(_gate_violations(store))
     return found
 
 

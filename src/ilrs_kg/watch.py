@@ -2,7 +2,8 @@
 
 A thread of the serving parent process waits for changes (watchfiles: the OS's file events via a
 maintained Rust watcher, with its own debounce, instead of polling mtimes), then builds in a child
-process (`ilrs-kg build --if-changed`), so neither the event loop nor the GIL of an HTTP process is held
+process (`ilrs-kg build --if-changed --incremental`: validation rechecks only the focus nodes the edit
+can affect, ilrs_kg.revalidation), so neither the event loop nor the GIL of an HTTP process is held
 by validation or serialization. A build that fails (syntax error, SHACL violation) changes nothing: the
 report is logged and the old release stays served. A build that succeeds is swapped in as any build under
 a running server is (ilrs_kg.swap): once every HTTP process has loaded it, for all of them at once; the
@@ -77,6 +78,8 @@ class Watcher:
                 "ilrs_kg",
                 "build",
                 "--if-changed",
+                # One edited file rechecks the nodes it can affect, not the whole graph.
+                "--incremental",
                 "--root",
                 str(self.settings.root),
                 "--store",

@@ -38,7 +38,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 def _cmd_build(args: argparse.Namespace) -> int:
     settings = settings_from_args(args)
     # serve --watch rebuilds with --if-changed: a save that changes nothing swaps nothing.
-    outcome = build_store(settings, _progress, reuse=args.if_changed)
+    outcome = build_store(settings, _progress, reuse=args.if_changed, incremental=args.incremental)
     print(
         f"built store {settings.store_path} (data version {outcome.data_version}, "
         f"{outcome.triples} triples) in {outcome.seconds:.2f} s"
@@ -128,6 +128,12 @@ def build_parser() -> argparse.ArgumentParser:
         with_root(commands.add_parser("build", help="validate, then write the Oxigraph store"))
     )
     build.add_argument("--if-changed", action="store_true", help=argparse.SUPPRESS)
+    build.add_argument(
+        "--incremental",
+        action="store_true",
+        help="revalidate only the nodes the sources' changes can affect since the last --incremental build"
+        " (serve --watch does; the same report as a full validation)",
+    )
     build.set_defaults(handler=_cmd_build)
     with_store(
         with_root(
