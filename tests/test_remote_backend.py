@@ -22,10 +22,12 @@ import pyoxigraph as ox
 import pytest
 
 from ilrs_kg.cli import main
-from ilrs_kg.errors import StoreError
+from ilrs_kg.errors import QueryFailed, QueryRefused, QuerySyntaxError, QueryTimeout, StoreError
 from ilrs_kg.settings import Settings
-from ilrs_kg.sparql.remote import MERGE_GRAPH, Remote
+from ilrs_kg.sparql.remote import MERGE_GRAPH, Remote, read_answer, rows
 from ilrs_kg.sparql.remote_backend import RemoteBackend
+from ilrs_kg.sparql.remote_screen import refuse_extensions
+from ilrs_kg.web.statuses import status_for
 from tests.conftest import PROJECT_ROOT
 from tests.fixtures.sparql.listener import loopback_listener
 from tests.fixtures.sparql.support import Served, serving
@@ -375,3 +377,69 @@ def test_an_answer_the_engine_cut_at_its_row_limit_is_refused(remote: Served) ->
     response = _ask(remote, "SELECT ?a ?d WHERE { ?a ?b ?c . ?d ?e ?f }")
     assert response.status_code == 422
     assert "rows the SPARQL backend returns at once" in response.text
+
+
+# The wire and the screen, without an engine ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        'SELECT (bif:http_get("http://x/") AS ?x) {}',
+        'SELECT (<bif:http_get>("http://x/") AS ?x) {}',
+        'SELECT (<\\u0062if:http_get>("http://x/") AS ?x) {}',
+        'PREFIX f: <sql:> SELECT (f:USER_CREATE("a", "b") AS ?x) {}',
+        'define get:soft "replace" SELECT * FROM <http://x/> { ?s ?p ?o }',
+    ],
+)
+def test_engine_extensions_are_refused_in_every_spelling(query: str) -> None:
+    with pytest.raises(QueryRefused):
+        refuse_extensions(query)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        'SELECT ?define WHERE { ?s <urn:bif:x> "bif:http_get" . ?s <urn:p> ?define }',
+        "PREFIX sqlx: <urn:x#> SELECT * { ?s sqlx:p ?o }  # bif:http_get in a comment",
+    ],
+)
+def test_the_words_in_names_strings_and_comments_are_not_extensions(query: str) -> None:
+    refuse_extensions(query)
+
+
+def test_virtuoso_ask_tables_and_node_ids_are_read_as_the_standard_says() -> None:
+    xml = (
+        b'<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head><variable name="__ASK_RETVAL"/></head>'
+    )
+    one = (
+        xml
+        + b'<results><result><binding name="__ASK_RETVAL"><literal>1</literal></binding></result></results></sparql>'
+    )
+    none = xml + b"<results></results></sparql>"
+    headers = {"content-type": "application/sparql-results+xml; charset=UTF-8"}
+    assert bool(read_answer(200, headers, one, is_ask=True)) is True
+    assert bool(read_answer(200, headers, none, is_ask=True)) is False
+    bnodes = (
+        b'<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head><variable name="b"/></head><results>'
+        b'<result><binding name="b"><bnode>nodeID://b1</bnode></binding></result>'
+        b'<result><binding name="b"><bnode>nodeID://b1</bnode></binding></result></results></sparql>'
+    )
+    first, second = (row["b"] for row in rows(read_answer(200, headers, bnodes)))
+    assert isinstance(first, ox.BlankNode) and first == second
+
+
+@pytest.mark.parametrize(
+    ("status", "text", "error", "code"),
+    [
+        (400, "Virtuoso 37000 Error SP030: SPARQL compiler, line 1: syntax error", QuerySyntaxError, 400),
+        (500, "Virtuoso S1T00 Error SR171: Transaction timed out", QueryTimeout, 503),
+        (500, "Virtuoso 42000 Error SR186:SECURITY: No permission to execute procedure", QueryRefused, 400),
+        (401, "Unauthorized", StoreError, 503),
+        (502, "<html><h1>Bad gateway</h1></html>", QueryFailed, 500),
+    ],
+)
+def test_the_engines_errors_become_our_statuses(status: int, text: str, error: type, code: int) -> None:
+    with pytest.raises(error) as raised:
+        read_answer(status, {"content-type": "text/plain"}, text.encode())
+    assert status_for(raised.value) == code
