@@ -173,6 +173,16 @@ def test_publishing_again_replaces_and_removes_what_the_build_no_longer_has(
     assert f"{len(ours)} graphs, {sum(ours.values())} statements" in report
 
 
+def test_publishing_with_a_wrong_password_fails_naming_the_fix(
+    published: Virtuoso, built_settings: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    wrong = tmp_path / "wrong"
+    wrong.write_text("not-the-password", encoding="utf-8")
+    code = _publish(published, built_settings, {WRITER[0]: wrong})
+    assert code == 1
+    assert "did not accept the credentials (--user, --password-file)" in capsys.readouterr().err
+
+
 def test_serving_refuses_an_endpoint_holding_another_data_version(
     published: Virtuoso, built_settings: Settings
 ) -> None:

@@ -167,11 +167,16 @@ def _delete(client: httpx.Client, target: Target, graph: str) -> None:
 
 
 def _call(client: httpx.Client, method: str, target: Target, graph: str, **kwargs: object) -> httpx.Response:
+    url = target.graph_store.url
     try:
-        url = target.graph_store.url
-        return client.request(method, url, params={"graph": graph}, timeout=REQUEST_SECONDS, **kwargs)  # type: ignore[arg-type]
+        response = client.request(method, url, params={"graph": graph}, timeout=REQUEST_SECONDS, **kwargs)  # type: ignore[arg-type]
     except httpx.TransportError as exc:
-        raise PublishFailed(f"the graph store at {target.graph_store.url} is not answering: {exc}") from exc
+        raise PublishFailed(f"the graph store at {url} is not answering: {exc}") from exc
+    if response.status_code == 401:
+        raise PublishFailed(
+            f"the graph store at {url} did not accept the credentials (--user, --password-file)"
+        )
+    return response
 
 
 def _said(response: httpx.Response) -> str:

@@ -113,6 +113,18 @@ class Ask:
         return urllib.parse.urlencode(request_form(self.query, self.dataset, self.base_iri)).encode()
 
 
+@dataclass(frozen=True)
+class Reply:
+    status: int
+    headers: Mapping[str, str]
+    body: bytes
+    is_ask: bool
+
+    def answer(self) -> Answer:
+        """Parsed afresh each time (an answer is read once, as it is iterated)."""
+        return read_answer(self.status, self.headers, self.body, is_ask=self.is_ask)
+
+
 def send(
     client: httpx.Client,
     remote: Remote,
@@ -125,6 +137,22 @@ def send(
 ) -> Answer:
     """Ask from a thread: each read waits at most what is left of `seconds`, and the whole exchange
     stops once they are over (`limit`: the whole page's, which the error names, if this is a part)."""
+    return exchange(
+        client, remote, ask, seconds=seconds, max_bytes=max_bytes, what=what, limit=limit
+    ).answer()
+
+
+def exchange(
+    client: httpx.Client,
+    remote: Remote,
+    ask: Ask,
+    *,
+    seconds: float,
+    max_bytes: int,
+    what: str,
+    limit: float | None = None,
+) -> Reply:
+    """`send`'s reply before it is parsed."""
     deadline = time.monotonic() + seconds
     body = ReadLimit(max_bytes)
     try:
@@ -140,7 +168,7 @@ def send(
         raise timed_out(what, limit or seconds) from exc
     except httpx.TransportError as exc:
         raise unreachable(exc) from exc
-    return read_answer(status, headers, body.body(), is_ask=ask.form is QueryForm.ASK)
+    return Reply(status, headers, body.body(), ask.form is QueryForm.ASK)
 
 
 async def send_async(

@@ -24,7 +24,7 @@ from ilrs_kg.errors import StoreError
 from ilrs_kg.sparql.execution import Answer
 from ilrs_kg.sparql.formats import QueryForm
 from ilrs_kg.sparql.limits import Limits
-from ilrs_kg.sparql.remote import MERGE_GRAPH, Ask, Dataset, Remote, send, timed_out
+from ilrs_kg.sparql.remote import MERGE_GRAPH, Ask, Dataset, Remote, Reply, exchange, timed_out
 from ilrs_kg.sparql.screen import screen
 
 PatternTerm = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None
@@ -37,6 +37,12 @@ class _RenderCache:
     subjects: dict[ox.NamedNode, list[ox.Quad]] = field(default_factory=dict)
     patterns: dict[tuple[str, str, str, str], list[ox.Quad]] = field(default_factory=dict)
     pending: dict[ox.NamedNode, None] = field(default_factory=dict)  # an ordered set, newest last
+
+    def linked_rows(self, solutions: ox.QuerySolutions) -> None:
+        for row in solutions:
+            for term in row:
+                if isinstance(term, ox.NamedNode) and term not in self.subjects:
+                    self.pending[term] = None
 
     def linked(self, quads: list[ox.Quad]) -> None:
         for quad in quads:
@@ -85,9 +91,16 @@ class RemoteStore:
         """The query over our dataset (the pages never pick another)."""
         if default_graph is not None or named_graphs is not None or use_default_graph_as_union:
             raise StoreError("a remote store answers over the published dataset only")
-        names_dataset = screen(query, self.limits)
-        dataset = None if names_dataset.names_dataset else self.dataset
-        return self._ask(query, dataset, base_iri, form=names_dataset.form)
+        screened = screen(query, self.limits)
+        dataset = None if screened.names_dataset else self.dataset
+        reply = self._exchange(Ask(query, dataset, screened.form, base_iri))
+        cache: _RenderCache | None = getattr(self._local, "cache", None)
+        if cache is not None and screened.form is QueryForm.SELECT:
+            # What a page selects (its members, its missions) it reads about next.
+            answer = reply.answer()
+            assert isinstance(answer, ox.QuerySolutions)
+            cache.linked_rows(answer)
+        return reply.answer()
 
     def quads_for_pattern(
         self,
@@ -175,12 +188,14 @@ class RemoteStore:
     def _ask(
         self, query: str, dataset: Dataset | None, base_iri: str | None, *, form: QueryForm | None
     ) -> Answer:
+        return self._exchange(Ask(query, dataset, form, base_iri)).answer()
+
+    def _exchange(self, ask: Ask) -> Reply:
         deadline = getattr(self._local, "deadline", None) or time.monotonic() + self.timeout
         left = deadline - time.monotonic()
         if left <= 0:
             raise timed_out("page", self.timeout)
-        ask = Ask(query, dataset, form, base_iri)
-        return send(
+        return exchange(
             self._client,
             self.remote,
             ask,
