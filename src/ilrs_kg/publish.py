@@ -34,7 +34,7 @@ from ilrs_kg.namespaces import GRAPH_NS
 from ilrs_kg.releases import hold_current
 from ilrs_kg.settings import Settings
 from ilrs_kg.sparql.formats import QueryForm
-from ilrs_kg.sparql.remote import MERGE_GRAPH, PUBLICATION_GRAPH, Ask, Dataset, Remote, rows, send
+from ilrs_kg.sparql.remote import MERGE_GRAPH, PUBLICATION_GRAPH, Ask, Dataset, Remote, exchange, rows
 from ilrs_kg.store import open_store_dir
 
 BATCH_LINES = 100_000
@@ -193,7 +193,9 @@ def _said(response: httpx.Response) -> str:
 def _ask(sparql: httpx.Client, target: Target, query: str, dataset: Dataset | None) -> list[dict[str, str]]:
     """The rows' IRIs and literals by their text."""
     ask = Ask(query, dataset, QueryForm.SELECT)
-    answer = send(sparql, target.sparql, ask, seconds=REQUEST_SECONDS, max_bytes=1 << 30, what="query")
+    answer = exchange(
+        sparql, target.sparql, ask, seconds=REQUEST_SECONDS, max_bytes=1 << 30, what="query"
+    ).answer()
     return [
         {k: v.value for k, v in row.items() if isinstance(v, ox.NamedNode | ox.Literal)}
         for row in rows(answer)

@@ -125,23 +125,6 @@ class Reply:
         return read_answer(self.status, self.headers, self.body, is_ask=self.is_ask)
 
 
-def send(
-    client: httpx.Client,
-    remote: Remote,
-    ask: Ask,
-    *,
-    seconds: float,
-    max_bytes: int,
-    what: str,
-    limit: float | None = None,
-) -> Answer:
-    """Ask from a thread: each read waits at most what is left of `seconds`, and the whole exchange
-    stops once they are over (`limit`: the whole page's, which the error names, if this is a part)."""
-    return exchange(
-        client, remote, ask, seconds=seconds, max_bytes=max_bytes, what=what, limit=limit
-    ).answer()
-
-
 def exchange(
     client: httpx.Client,
     remote: Remote,
@@ -152,7 +135,8 @@ def exchange(
     what: str,
     limit: float | None = None,
 ) -> Reply:
-    """`send`'s reply before it is parsed."""
+    """Ask from a thread: each read waits at most what is left of `seconds`, and the whole exchange
+    stops once they are over (`limit`: the whole page's, which the error names, if this is a part)."""
     deadline = time.monotonic() + seconds
     body = ReadLimit(max_bytes)
     try:
