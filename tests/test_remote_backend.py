@@ -361,6 +361,22 @@ def test_engine_functions_that_open_connections_are_refused_by_the_front(
     assert seen and b"/from-virtuoso" in seen[0]
 
 
+def test_no_iri_in_a_query_makes_anyone_fetch_it(remote: Served, listener: tuple[int, list[bytes]]) -> None:
+    """Requests go to the configured backend only, and the read-only user cannot make Virtuoso fetch a
+    FROM graph: neither the front nor the engine connects to an IRI a query names."""
+    port, seen = listener
+    url = f"http://127.0.0.1:{port}/graph.ttl"
+    for query in (
+        f"SELECT * FROM <{url}> WHERE {{ ?s ?p ?o }}",
+        f"SELECT * WHERE {{ GRAPH <{url}> {{ ?s ?p ?o }} }}",
+        f"DESCRIBE <{url}>",
+    ):
+        response = _ask(remote, query, "text/csv" if "SELECT" in query else "text/turtle")
+        assert response.status_code == 200, response.text
+    time.sleep(0.5)
+    assert seen == []
+
+
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
 
