@@ -3,8 +3,8 @@ docs/using-the-data.md, run as written there, and Virtuoso then holds what our s
 number of statements in every graph, and the same answer to every competency question (queries/*.rq
 against its .expected.csv).
 
-Virtuoso runs from a temporary database on 127.0.0.1 (SQL and HTTP ports only), once for this module,
-under `timeout` so that it stops by itself whatever happens to the test run, and is shut down after.
+Virtuoso runs from a temporary database on 127.0.0.1 (SQL and HTTP ports only), once for this module
+(tests.fixtures.virtuoso: under `timeout`, so that it stops by itself whatever happens to the test run).
 """
 
 from __future__ import annotations
@@ -15,12 +15,9 @@ import json
 import re
 import shlex
 import shutil
-import socket
 import subprocess
-import time
 import urllib.parse
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -29,122 +26,17 @@ import pytest
 
 from ilrs_kg.settings import Settings
 from tests.conftest import PROJECT_ROOT
-from tests.test_competency_questions import QUERIES, _rows
+from tests.fixtures.virtuoso import COMPETENCY_QUESTIONS, Virtuoso, assert_same_answer, virtuoso_server
+from tests.test_competency_questions import QUERIES
 
 RECIPE = PROJECT_ROOT / "docs" / "using-the-data.md"
-LIFETIME_SECONDS = 600  # Virtuoso is killed by `timeout` after this, even if the tests never stop it
 MOON_CRS = "<http://www.opengis.net/def/crs/IAU/2015/30100>"
-
-
-@dataclass
-class Virtuoso:
-    sql_port: int
-    http_port: int
-    process: subprocess.Popen[bytes]
-    workdir: Path
-
-    @property
-    def sparql(self) -> str:
-        return f"http://127.0.0.1:{self.http_port}/sparql"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _tool(name: str) -> str:
-    found = shutil.which(name)
-    assert found is not None, f"{name} is missing: Debian's virtuoso-opensource is installed by .ci/run"
-    return found
-
-
-def _isql(server: Virtuoso, statements: str) -> str:
-    done = subprocess.run(
-        [_tool("isql-vt"), f"127.0.0.1:{server.sql_port}", "dba", "dba", f"exec={statements}"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0 and "*** Error" not in done.stdout + done.stderr, done.stdout + done.stderr
-    return done.stdout
-
-
-def _ini(workdir: Path, sql_port: int, http_port: int) -> Path:
-    db = workdir / "db"
-    db.mkdir()
-    ini = workdir / "virtuoso.ini"
-    ini.write_text(f"""[Database]
-DatabaseFile = {db}/virtuoso.db
-ErrorLogFile = {db}/virtuoso.log
-LockFile = {db}/virtuoso.lck
-TransactionFile = {db}/virtuoso.trx
-xa_persistent_file = {db}/virtuoso.pxa
-[TempDatabase]
-DatabaseFile = {db}/virtuoso-temp.db
-TransactionFile = {db}/virtuoso-temp.trx
-[Parameters]
-ServerPort = 127.0.0.1:{sql_port}
-DisableUnixSocket = 1
-DirsAllowed = ., {workdir}
-NumberOfBuffers = 10000
-MaxDirtyBuffers = 6000
-CheckpointInterval = 0
-[HTTPServer]
-ServerPort = 127.0.0.1:{http_port}
-ServerThreads = 4
-MaxClientConnections = 4
-""")
-    return ini
 
 
 @pytest.fixture(scope="module")
 def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtuoso]:
-    workdir = tmp_path_factory.mktemp("virtuoso")
-    sql_port, http_port = _free_port(), _free_port()
-    ini = _ini(workdir, sql_port, http_port)
-    process = subprocess.Popen(
-        [
-            _tool("timeout"),
-            str(LIFETIME_SECONDS),
-            _tool("virtuoso-t"),
-            "+foreground",
-            "+configfile",
-            str(ini),
-        ],
-        cwd=workdir,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    server = Virtuoso(sql_port, http_port, process, workdir)
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                if httpx.get(server.sparql, params={"query": "ASK {}"}, timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            log = workdir / "db" / "virtuoso.log"
-            assert process.poll() is None, log.read_text(errors="replace") if log.exists() else "no log"
-            assert time.monotonic() < deadline, "Virtuoso did not start within 90 s"
-            time.sleep(0.5)
+    with virtuoso_server(tmp_path_factory.mktemp("virtuoso")) as server:
         yield server
-    finally:
-        if process.poll() is None:
-            subprocess.run(
-                [_tool("isql-vt"), f"127.0.0.1:{sql_port}", "dba", "dba", "exec=shutdown;"],
-                capture_output=True,
-                timeout=30,
-                check=False,
-            )
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
 
 
 def recipe_commands(server: Virtuoso) -> list[str]:
@@ -166,7 +58,7 @@ def loaded(virtuoso: Virtuoso, built_settings: Settings) -> Virtuoso:
     subprocess.run(["bash", "-o", "pipefail", "-c", convert], cwd=virtuoso.workdir, check=True, timeout=60)
     done = subprocess.run(shlex.split(load), capture_output=True, text=True, timeout=300, check=False)
     assert done.returncode == 0 and "*** Error" not in done.stdout + done.stderr, done.stdout + done.stderr
-    errors = _isql(virtuoso, "select ll_file, ll_error from DB.DBA.LOAD_LIST where ll_error is not null;")
+    errors = virtuoso.isql("select ll_file, ll_error from DB.DBA.LOAD_LIST where ll_error is not null;")
     assert re.search(r"^0 Rows\.", errors, re.MULTILINE), f"Virtuoso refused a file:\n{errors}"
     return virtuoso
 
@@ -243,34 +135,11 @@ def test_the_moon_crs_survives_the_load(loaded: Virtuoso, graph: ox.Store) -> No
     assert len(ours) >= 5 and all(wkt.startswith(f"{MOON_CRS} POINT(") for wkt in ours)
 
 
-# Virtuoso 7.2.5 mis-evaluates one question: with `a/rdfs:subClassOf*` and the alternative path
-# `time:hasTime/(time:inXSDDate|…)` in one group it finds 1 event where there are 44 (compare
-# openlink/virtuoso-opensource#895, open), and with the alternative spelled as UNION its
-# FILTER(STRSTARTS(STR(?d), "2024")) then keeps 2 of 15 rows; without the filter every dated event is
-# there, as the statement counts above show the data is. Strict: should Virtuoso answer right, this fails.
-VIRTUOSO_MISREADS = {"32-events-in-2024"}
-
-
 def _compare(loaded: Virtuoso, graph: ox.Store, query_path: Path, text: str) -> None:
-    expected = _rows(query_path.with_suffix(".expected.csv").read_text(encoding="utf-8"))
-    actual = _rows(as_csv(ask_virtuoso(loaded, text, sorted(our_graphs(graph)))))
-    if "ORDER BY" in text.upper():
-        assert actual == expected
-    else:
-        assert actual[0] == expected[0]
-        assert sorted(actual[1:]) == sorted(expected[1:])
+    assert_same_answer(text, as_csv(ask_virtuoso(loaded, text, sorted(our_graphs(graph)))), query_path)
 
 
-@pytest.mark.parametrize(
-    "query_path",
-    [
-        pytest.param(q, marks=pytest.mark.xfail(strict=True, reason="Virtuoso 7.2.5 evaluation bug"))
-        if q.stem in VIRTUOSO_MISREADS
-        else q
-        for q in QUERIES
-    ],
-    ids=[q.stem for q in QUERIES],
-)
+@pytest.mark.parametrize("query_path", COMPETENCY_QUESTIONS, ids=[q.stem for q in QUERIES])
 def test_virtuoso_answers_every_competency_question_as_we_do(
     loaded: Virtuoso, graph: ox.Store, query_path: Path
 ) -> None:

@@ -1,7 +1,7 @@
-"""`ilrs-kg` command line: validate, build, query, stats, serve, export.
+"""`ilrs-kg` command line: validate, build, query, stats, serve, export, publish.
 
-One module per concern: `main` (the parser and the graph commands), `serve`, `export`, and `common`
-(what they share), which is why none of them imports another's parser.
+One module per concern: `main` (the parser and the graph commands), `serve`, `export`, `publish`, and
+`common` (what they share), which is why none of them imports another's parser.
 """
 
 from ilrs_kg.cli.main import build_parser, main

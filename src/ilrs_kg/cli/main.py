@@ -12,7 +12,7 @@ from typing import TypeVar
 import pyoxigraph as ox
 
 from ilrs_kg.build import build_store, run_validation
-from ilrs_kg.cli import export, serve
+from ilrs_kg.cli import export, publish, serve
 from ilrs_kg.cli.common import add_root_arguments, settings_from_args
 from ilrs_kg.cli.common import progress as _progress
 from ilrs_kg.errors import IlrsKgError, SourceSyntaxError, ValidationFailed
@@ -150,6 +150,7 @@ def build_parser() -> argparse.ArgumentParser:
     for module, name, help_text in (
         (serve, "serve", "validate, build (or reuse) and serve the graph over HTTP"),
         (export, "export", "write a dump or export of the graph"),
+        (publish, "publish", "load the graph into a remote SPARQL store (Graph Store Protocol)"),
     ):
         sub = commands.add_parser(name, help=help_text)
         add_root_arguments(sub)

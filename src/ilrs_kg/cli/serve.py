@@ -4,6 +4,10 @@ One listening socket; one HTTP process by default (uvicorn with the h11 protocol
 limits of ilrs_kg.http_server, running the app of ilrs_kg.app), or several sharing the socket
 (--http-processes), each with its own pool of query worker processes. The parent restarts an HTTP
 process that dies and stops them all on SIGINT/SIGTERM.
+
+With --backend URL the queries and pages are answered by a remote SPARQL endpoint that holds this build
+(`ilrs-kg publish`) instead of worker processes: the same front, limits and dumps
+(ilrs_kg.sparql.remote_backend; docs/remote-backend.md).
 """
 
 from __future__ import annotations
@@ -20,13 +24,16 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ilrs_kg.build import build_store
+from ilrs_kg.cli.common import add_credential_arguments, credentials, endpoint_url, settings_from_args
 from ilrs_kg.cli.common import progress as _progress
-from ilrs_kg.cli.common import settings_from_args
 from ilrs_kg.edge import PublicBase
 from ilrs_kg.heartbeat import Heartbeat
 from ilrs_kg.settings import Settings
+from ilrs_kg.sparql.remote import Remote
 
 if TYPE_CHECKING:
+    from ilrs_kg.live import PoolFactory
+    from ilrs_kg.releases import Release
     from ilrs_kg.watch import Watcher
 
 _DEFAULTS = Settings()
@@ -51,6 +58,8 @@ class ServeOptions:
     # An HTTP process whose event loop has not beaten for this long is killed and restarted.
     http_hang_seconds: float = 30.0
     watch: bool = False
+    # A remote SPARQL endpoint answering instead of worker processes (serve --backend).
+    backend: Remote | None = None
 
 
 # Options that set a Settings field of the same name: option, type, unit, what it limits and what
@@ -179,6 +188,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="before reusing a built store, hash every file against its manifest (slow on large "
         "builds; by default a file is hashed only when its size or modification time changed)",
     )
+    parser.add_argument(
+        "--backend",
+        metavar="URL",
+        help="answer queries and pages from this SPARQL 1.1 endpoint, which must hold this build "
+        "(`ilrs-kg publish`), such as Virtuoso's http://HOST:8890/sparql-auth queried as a read-only "
+        "user; --workers then counts the threads rendering pages (default: worker processes over the "
+        "local store)",
+    )
+    add_credential_arguments(parser, "backend-")
+    parser.add_argument(
+        "--backend-connections",
+        type=int,
+        default=8,
+        metavar="N",
+        help="requests in flight to the backend from each HTTP process (default: %(default)s)",
+    )
     parser.add_argument("--access-log", action="store_true", help="log every request")
     parser.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
 
@@ -206,8 +231,28 @@ def settings_and_options(args: argparse.Namespace) -> tuple[Settings, ServeOptio
         args.log_level,
         args.http_hang_seconds,
         args.watch,
+        _backend(args),
     )
     return settings, options
+
+
+def _backend(args: argparse.Namespace) -> Remote | None:
+    if args.backend is None:
+        return None
+    url = endpoint_url(args.backend, "--backend")
+    connections = max(1, args.backend_connections)
+    return credentials(url, args.backend_user, args.backend_password_file, args.backend_auth, connections)
+
+
+def _remote_pool(remote: Remote) -> PoolFactory:
+    """Each release is answered by the remote endpoint, checked at start to hold that release."""
+    from ilrs_kg.linked_data.pages import page_site
+    from ilrs_kg.sparql.remote_backend import RemoteBackend
+
+    def make(settings: Settings, release: Release) -> RemoteBackend:
+        return RemoteBackend(settings, release.data_version, remote, page_site(settings, release.built_at))
+
+    return make
 
 
 def _public_base(text: str | None) -> str | None:
@@ -242,6 +287,7 @@ def serve_http(
     backend = LiveBackend(
         settings,
         memory_mb=options.worker_memory_mb,
+        pool_factory=_remote_pool(options.backend) if options.backend is not None else None,
         on_tick=heartbeat.beat if heartbeat is not None else None,
     )
     protocol = LimitedH11Protocol.with_limits(ConnectionLimits.from_settings(settings))
@@ -329,6 +375,8 @@ def run(args: argparse.Namespace) -> int:
     settings = settings.with_changes(port=sock.getsockname()[1])
     host = f"[{settings.host}]" if ":" in settings.host else settings.host
     _progress(f"serving http://{host}:{settings.port}/ (SPARQL endpoint at /sparql); Ctrl-C stops")
+    if options.backend is not None:
+        _progress(f"queries and pages answered by the SPARQL backend at {options.backend.url}")
     if settings.public_base is None and settings.host in _WILDCARDS:
         _progress(
             f"warning: links will point at {settings.link_base}; give --public-base for the address "

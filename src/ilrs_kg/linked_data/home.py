@@ -136,10 +136,12 @@ class _Chosen:
 def _choose(store: ox.Store) -> _Chosen:
     members_rows = _select(
         store,
-        f"""SELECT ?member (MIN(?d) AS ?first) WHERE {{
+        # Grouped in a subquery and ordered outside it: ordering a group by its aggregate's name is
+        # a reading of SPARQL 1.1 that Virtuoso (serve --backend) does not share.
+        f"""SELECT ?member ?first WHERE {{ {{ SELECT ?member (MIN(?d) AS ?first) WHERE {{
               ?m a ilrs:Membership ; org:member ?member .
               OPTIONAL {{ ?m org:memberDuring/time:hasBeginning ?b . {_COMPARABLE.format(node="?b")} }}
-            }} GROUP BY ?member ORDER BY (!BOUND(?first)) ?first ?member LIMIT {HOME_MEMBERS}""",
+            }} GROUP BY ?member }} }} ORDER BY (!BOUND(?first)) ?first ?member LIMIT {HOME_MEMBERS}""",
     )
     members = tuple(r["member"] for r in members_rows if isinstance(r["member"], ox.NamedNode))
     members_total = _count(
@@ -162,10 +164,10 @@ def _choose(store: ox.Store) -> _Chosen:
         )
         rows = _select(
             store,
-            f"""SELECT ?mission (MIN(?d) AS ?first) WHERE {{ {where}
+            f"""SELECT ?mission ?first WHERE {{ {{ SELECT ?mission (MIN(?d) AS ?first) WHERE {{ {where}
                   OPTIONAL {{ ?e ilrs:ofMission ?mission ; ilrs:eventType ?type ; time:hasTime ?i .
                              {_COMPARABLE.format(node="?i")} FILTER({launch}) }}
-                }} GROUP BY ?mission ORDER BY (!BOUND(?first)) ?first ?mission
+                }} GROUP BY ?mission }} }} ORDER BY (!BOUND(?first)) ?first ?mission
                 LIMIT {HOME_MISSIONS_PER_PHASE}""",
         )
         chosen = tuple(r["mission"] for r in rows if isinstance(r["mission"], ox.NamedNode))

@@ -7,6 +7,7 @@ endpoint screened already (`QueryJob.screened`) is not screened twice.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import pyoxigraph as ox
@@ -59,26 +60,44 @@ def execute(store: ox.Store, job: QueryJob, limits: Limits) -> QueryResult:
         guard(job.query, limits)
     try:
         options = _dataset_options(job)
-        result = store.query(job.query, base_iri=job.base_iri, **options)
-        kind: ResultKind
-        if isinstance(result, ox.QueryTriples):
-            kind, graph_format = "graph", ox.RdfFormat.from_media_type(job.graph_type)
-            fmt: ox.RdfFormat | ox.QueryResultsFormat = graph_format or ox.RdfFormat.TURTLE
-        else:
-            kind = "boolean" if isinstance(result, ox.QueryBoolean) else "solutions"
-            fmt = ox.QueryResultsFormat.from_media_type(job.solutions_type) or ox.QueryResultsFormat.JSON
-        sink = _LimitedBuffer(limits.max_result_bytes)
-        if isinstance(result, ox.QueryTriples):
-            result.serialize(sink, fmt)  # type: ignore[arg-type]  # each result type takes its own formats
-        else:
-            write_results(result, sink, fmt)  # type: ignore[arg-type]
+        return serialize(store.query(job.query, base_iri=job.base_iri, **options), job, limits)
     except SyntaxError as exc:
         raise QuerySyntaxError(f"the query does not parse: {exc}") from exc
+    except (OSError, ValueError, RuntimeError) as exc:
+        raise QueryFailed(f"evaluating the query failed: {exc}") from exc
+
+
+Answer = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples | Sequence[ox.Triple]
+
+
+def serialize(result: Answer, job: QueryJob, limits: Limits) -> QueryResult:
+    """An answer (a store's, or one parsed from another endpoint's reply) in the job's format, within
+    the result limit: one serializer and one limit wherever the answer came from."""
+    kind: ResultKind
+    if isinstance(result, ox.QueryTriples | Sequence):
+        kind, graph_format = "graph", ox.RdfFormat.from_media_type(job.graph_type)
+        fmt: ox.RdfFormat | ox.QueryResultsFormat = graph_format or ox.RdfFormat.TURTLE
+    else:
+        kind = "boolean" if isinstance(result, ox.QueryBoolean) else "solutions"
+        fmt = ox.QueryResultsFormat.from_media_type(job.solutions_type) or ox.QueryResultsFormat.JSON
+    sink = _LimitedBuffer(limits.max_result_bytes)
+    try:
+        if isinstance(result, ox.QueryTriples):
+            result.serialize(sink, fmt)  # type: ignore[arg-type]  # each result type takes its own formats
+        elif isinstance(result, Sequence):
+            graph = ox.RdfFormat.N_TRIPLES if not isinstance(fmt, ox.RdfFormat) else fmt
+            # A dataset format takes quads: the triples go in its default graph, as a store's would.
+            quads = (
+                [ox.Quad(t.subject, t.predicate, t.object) for t in result]
+                if graph.supports_datasets
+                else result
+            )
+            ox.serialize(quads, sink, graph)  # type: ignore[arg-type]
+        else:
+            write_results(result, sink, fmt)  # type: ignore[arg-type]
     except _Overflow as exc:
         raise ResultTooLarge(
             f"the result is larger than the {limits.max_result_bytes:,}-byte limit; "
             "ask for less (LIMIT, fewer variables, a narrower pattern)"
         ) from exc
-    except (OSError, ValueError, RuntimeError) as exc:
-        raise QueryFailed(f"evaluating the query failed: {exc}") from exc
     return QueryResult(kind, fmt.media_type, b"".join(sink.parts))
