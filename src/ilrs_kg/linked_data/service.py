@@ -7,9 +7,11 @@ GET /incoming/{kind}/{slug}    one page of the links of one kind that point to a
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
@@ -24,13 +26,8 @@ from ilrs_kg.linked_data.name_search import MAX_QUERY
 from ilrs_kg.linked_data.naming import name_of
 from ilrs_kg.linked_data.render import render
 from ilrs_kg.linked_data.replies import LICENSE, LinkSpec, document_reply, link_header, redirect
-from ilrs_kg.linked_data.search_page import (
-    SEARCH_PAGE_SIZE,
-    EntityNames,
-    load_entity_names,
-    page_number,
-    search_entities,
-)
+from ilrs_kg.linked_data.search_index import SearchIndex
+from ilrs_kg.linked_data.search_page import SEARCH_PAGE_SIZE, page_number, search_entities
 from ilrs_kg.linked_data.snapshot import Snapshot, Snapshots
 from ilrs_kg.linked_data.source_page import statement_sets
 from ilrs_kg.linked_data.viewmodel import IncomingPage, Link, NotFoundPage, SearchPage
@@ -42,6 +39,8 @@ from ilrs_kg.web.formats import HTML, Format
 from ilrs_kg.web.frame import Alternate, PageMeta, SiteLinks, language_links, site_links
 from ilrs_kg.web.iris import EntityRef, IriMap, is_valid_segment
 from ilrs_kg.web.reply import Reply, Request
+
+logger = logging.getLogger(__name__)
 
 INCOMING_PAGE_SIZE = 50
 _PLAIN_IRI = re.compile(r'^https?://[^\s<>"{}|\\^`]+$')
@@ -68,9 +67,10 @@ def reader_language(request: Request) -> str:
 
 
 class LinkedData:
-    def __init__(self, settings: Settings, snapshots: Snapshots) -> None:
+    def __init__(self, settings: Settings, snapshots: Snapshots, search_index: Path | None = None) -> None:
         self.settings = settings
         self.snapshots = snapshots
+        self.search_index = search_index
 
     @property
     def dataset_iri(self) -> str:
@@ -226,16 +226,30 @@ class LinkedData:
         )
         return found
 
-    def entity_names(self, ctx: Context) -> EntityNames:
-        names: EntityNames = ctx.snapshot.remember(
-            "search:names", lambda: load_entity_names(ctx.snapshot.store)
-        )
-        return names
+    def names(self, ctx: Context) -> SearchIndex:
+        """The release's search index, opened read-only once per store; a store served without a
+        release (tests, tools) has its names indexed in memory instead."""
+
+        def open_index() -> SearchIndex:
+            if self.search_index is not None and self.search_index.is_file():
+                return SearchIndex.open(self.search_index)
+            if self.search_index is not None:
+                logger.warning("no search index at %s: indexing the names in memory", self.search_index)
+            return SearchIndex.of_store(ctx.snapshot.store)
+
+        index: SearchIndex = ctx.snapshot.remember("search:index", open_index)
+        return index
 
     def search_links(self, ctx: Context, words: str, limit: int = 50) -> list[Link]:
         """Entities whose names match the words (name_search), best first."""
         found = search_entities(
-            self.entity_names(ctx), words, ctx.iris, ctx.lang, ctx.snapshot.vocabulary, page_size=limit
+            self.names(ctx),
+            ctx.snapshot.store,
+            words,
+            ctx.iris,
+            ctx.lang,
+            ctx.snapshot.vocabulary,
+            page_size=limit,
         )
         return [result.link for result in found.results]
 
@@ -247,7 +261,7 @@ class LinkedData:
         if number is None:
             raise BadRequest("page must be a positive whole number")
         found = search_entities(
-            self.entity_names(ctx), words, ctx.iris, ctx.lang, ctx.snapshot.vocabulary, number
+            self.names(ctx), ctx.snapshot.store, words, ctx.iris, ctx.lang, ctx.snapshot.vocabulary, number
         )
 
         def href(n: int) -> str:
@@ -265,6 +279,7 @@ class LinkedData:
             query=words,
             results=found.results,
             total=found.total,
+            capped=found.capped,
             page=found.page,
             pages=found.pages,
             start=(found.page - 1) * SEARCH_PAGE_SIZE + 1,

@@ -212,6 +212,7 @@ class SearchPage:
     query: str
     results: tuple[SearchResult, ...]
     total: int = 0
+    capped: bool = False  # more names matched than were ranked: `total` is a lower bound
     page: int = 1
     pages: int = 1
     start: int = 1  # the number of this page's first result

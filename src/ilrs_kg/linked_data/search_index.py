@@ -1,0 +1,204 @@
+"""The search index: every entity's names, folded once at build time into a SQLite FTS5 file in the
+release (`index/search.sqlite`), which page workers open read-only.
+
+Matching keeps name_search's rules (its `fold`, `rank` and their table of cases). FTS5 only narrows the
+names to candidates; `rank` decides which match and in what order:
+- a word that is a number must be a whole word of the name (the `words` column, one token per word);
+- any other word may be anywhere inside the name ("unar" in "lunar", 四号 in 嫦娥四号): the `inside`
+  column holds every suffix of every word, so "inside" is an FTS5 prefix query on it;
+- a Russian word also finds name words that start with its stem (name_search.stem).
+The `ascii` tokenizer splits on ASCII spaces and punctuation only, so the tokens are exactly `fold`'s
+words, in any script.
+
+Names are stored shortest first (then alphabetically): rowid order is name_search's order within a
+rank, so the first CANDIDATES candidates FTS5 returns are the best ones of their rank. Exact names and
+names that start with the query are looked up in their own index (`folded`), so a match of a better
+rank is never left behind by the cap. A query with more candidates than the cap says so (`capped`):
+its count is a lower bound.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from ilrs_kg.linked_data import terms as t
+from ilrs_kg.linked_data.name_search import Hit, Name, fold, query_words, rank, stem
+from ilrs_kg.namespaces import ID_NS
+
+SEARCH_FILE = "search.sqlite"
+# Candidates ranked per query, at most (ranking is Python: about 5 µs a name).
+CANDIDATES = 2000
+# A word's suffixes are indexed up to this length (longer words are still found by their starts).
+_LONGEST_WORD = 40
+_NAME_PROPERTIES = (t.LABEL, t.ALT_LABEL, t.PREF_LABEL)
+
+_SCHEMA = """
+CREATE TABLE names (id INTEGER PRIMARY KEY, subject TEXT NOT NULL, text TEXT NOT NULL, lang TEXT,
+                    folded TEXT NOT NULL);
+CREATE INDEX names_folded ON names (folded);
+CREATE VIRTUAL TABLE name_words USING fts5 (words, inside, content='',
+                                            tokenize='ascii', prefix='1 2 3');
+"""
+
+
+def entity_names(store: ox.Store) -> Iterator[Name]:
+    """Every name (label, preferred or other name) of every entity under `id/`, streamed. Instants,
+    intervals and geometries are named after what they date or place: they would crowd out the entities
+    themselves ("Venezuela … period of membership")."""
+    dependent = " && ".join(f'!STRSTARTS(STR(?s), "{ID_NS}{kind}/")' for kind in t.DEPENDENT_KINDS)
+    values = " ".join(f"<{p}>" for p in _NAME_PROPERTIES)
+    rows = store.query(
+        f"""SELECT ?s ?name WHERE {{ VALUES ?p {{ {values} }} ?s ?p ?name
+              FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{ID_NS}") && {dependent}) FILTER(isLiteral(?name)) }}"""
+    )
+    assert isinstance(rows, ox.QuerySolutions)
+    for row in rows:
+        subject, name = row["s"], row["name"]
+        if isinstance(subject, ox.NamedNode) and isinstance(name, ox.Literal):
+            yield Name(subject.value, name.value, name.language)
+
+
+def _inside(folded: str) -> str:
+    """Every suffix of every word: a word inside a name is the start of one of them."""
+    return " ".join(word[i:] for word in folded.split() for i in range(min(len(word), _LONGEST_WORD)))
+
+
+def _fill(db: sqlite3.Connection, names: Iterable[Name]) -> int:
+    db.executescript(_SCHEMA + "CREATE TEMP TABLE loose (subject, text, lang, folded);")
+    batch: list[tuple[str, str, str | None, str]] = []
+    count = 0
+    for name in names:
+        folded = fold(name.text)
+        if folded:
+            batch.append((name.subject, name.text, name.lang, folded))
+        if len(batch) >= 10_000:
+            db.executemany("INSERT INTO loose VALUES (?, ?, ?, ?)", batch)
+            count += len(batch)
+            batch.clear()
+    db.executemany("INSERT INTO loose VALUES (?, ?, ?, ?)", batch)
+    count += len(batch)
+    # Shortest first: rowid order is the order within a rank. SQLite sorts on disk when it must.
+    db.execute(
+        "INSERT INTO names (subject, text, lang, folded) SELECT DISTINCT subject, text, lang, folded "
+        "FROM loose ORDER BY length(folded), folded, subject, text"
+    )
+    db.execute("DROP TABLE loose")
+    db.create_function("inside", 1, _inside, deterministic=True)
+    db.execute("INSERT INTO name_words (rowid, words, inside) SELECT id, folded, inside(folded) FROM names")
+    db.execute("INSERT INTO name_words (name_words) VALUES ('optimize')")
+    db.commit()
+    return count
+
+
+def write_search_index(store: ox.Store, path: Path) -> int:
+    """Write the index of the store's names to `path` (a new file, moved into place when complete);
+    the number of names."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".partial")
+    partial.unlink(missing_ok=True)
+    db = sqlite3.connect(partial)
+    try:
+        db.execute("PRAGMA journal_mode = OFF")
+        db.execute("PRAGMA synchronous = OFF")
+        count = _fill(db, entity_names(store))
+        db.execute("VACUUM")
+    finally:
+        db.close()
+    partial.replace(path)
+    return count
+
+
+def _quoted(word: str) -> str:
+    return '"' + word.replace('"', '""') + '"'
+
+
+def fts_query(words: tuple[str, ...]) -> str:
+    """The FTS5 query whose matches include every name `rank` accepts for these (folded) words."""
+    parts = []
+    for word in words:
+        if word.isdigit():
+            parts.append(f"words : {_quoted(word)}")
+            continue
+        either = [f"inside : {_quoted(word)}*"]
+        root = stem(word)
+        if root is not None:
+            either.append(f"words : {_quoted(root)}*")
+        parts.append("(" + " OR ".join(either) + ")")
+    return " AND ".join(parts)
+
+
+@dataclass(frozen=True)
+class Found:
+    hits: tuple[Hit, ...]
+    capped: bool  # more names matched than were ranked: the count is a lower bound
+
+
+class SearchIndex:
+    """One open index (read-only when opened from a release). Thread-safe: one query at a time."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+        self._lock = threading.Lock()
+
+    @classmethod
+    def open(cls, path: Path) -> SearchIndex:
+        """The release's index, read-only; `immutable`: a sealed release never changes, so SQLite takes
+        no locks and many workers share the file through the page cache."""
+        uri = f"file:{path.resolve().as_posix()}?mode=ro&immutable=1"
+        return cls(sqlite3.connect(uri, uri=True, check_same_thread=False))
+
+    @classmethod
+    def of(cls, names: Iterable[Name]) -> SearchIndex:
+        """An index in memory (a store without a release: tests, tools)."""
+        db = sqlite3.connect(":memory:", check_same_thread=False)
+        _fill(db, names)
+        return cls(db)
+
+    @classmethod
+    def of_store(cls, store: ox.Store) -> SearchIndex:
+        return cls.of(entity_names(store))
+
+    def _rows(self, sql: str, params: tuple[object, ...]) -> list[tuple[int, str, str, str | None, str]]:
+        with self._lock:
+            return self._db.execute(sql, params).fetchall()
+
+    def search(self, query: str, limit: int = CANDIDATES) -> Found:
+        """The subjects whose names match, best first (name_search's order), from at most `limit`
+        candidates besides the exact and starting matches."""
+        words = query_words(query)
+        if not words:
+            return Found((), capped=False)
+        joined = " ".join(words)
+        rows = self._rows("SELECT id, subject, text, lang, folded FROM names WHERE folded = ?", (joined,))
+        starting = self._rows(
+            "SELECT id, subject, text, lang, folded FROM names WHERE folded > ? AND folded < ? "
+            "ORDER BY folded LIMIT ?",
+            (joined, joined + "\U0010ffff", limit),
+        )
+        matched = self._rows(
+            "SELECT id, subject, text, lang, folded FROM names WHERE id IN "
+            "(SELECT rowid FROM name_words WHERE name_words MATCH ? ORDER BY rowid LIMIT ?)",
+            (fts_query(words), limit),
+        )
+        capped = len(starting) >= limit or len(matched) >= limit
+        best: dict[str, tuple[int, int, str, Name]] = {}
+        for _id, subject, text, lang, folded in (*rows, *starting, *matched):
+            found = rank(words, folded)
+            if found is None:
+                continue
+            key = (found, len(folded), folded, Name(subject, text, lang))
+            current = best.get(subject)
+            if current is None or key[:3] < current[:3]:
+                best[subject] = key
+        ordered = sorted(best.items(), key=lambda item: (*item[1][:3], item[0]))
+        return Found(tuple(Hit(subject, key[3], key[0]) for subject, key in ordered), capped)
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
