@@ -19,10 +19,12 @@ import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pyoxigraph as ox
 
 from ilrs_kg.linked_data.pages import open_pages
+from ilrs_kg.linked_data.search_index import SEARCH_FILE
 from ilrs_kg.settings import Settings, default_root
 from ilrs_kg.web.reply import Request
 
@@ -66,6 +68,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("build", type=Path)
     parser.add_argument("--root", type=Path, default=default_root())
+    parser.add_argument("--index", type=Path, help="the page index (default: the release's, if any)")
     parser.add_argument("--sample", type=int, default=50)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--search", default="synthetic mission 12,Long March,嫦娥,chang'e 4,Россия")
@@ -74,14 +77,18 @@ def main() -> int:
     started = time.perf_counter()
     store = ox.Store.read_only(str(release / "store"))
     settings = Settings(root=args.root, build_dir=args.build)
-    pages = open_pages(settings, store, datetime.now(UTC))
+    index = args.index or release / "index" / SEARCH_FILE
+    files = {"search_index": index} if index.is_file() else {}
+    pages = open_pages(settings, store, datetime.now(UTC), **files)
+    print(f"page index: {index if files else 'none'}", flush=True)
     print(f"release {release}; pages opened in {time.perf_counter() - started:.2f} s", flush=True)
 
     def page(handler: str, path: str, query: bytes = b"", **params: str) -> object:
-        request = Request(path=path, query_string=query, headers={"host": "localhost", "accept": "text/html"})
+        request = Request(
+            path=path, query_string=query, headers=(("host", "localhost"), ("accept", "text/html"))
+        )
         return lambda: pages.render(handler, request, **params)
 
-    units = sum(1 for _ in store.quads_for_pattern(None, ox.NamedNode(ID + "dummy"), None))  # 0: warm
     rng = random.Random(13)
     kinds = ("country", "agency", "mission", "membership", "event")
     sample = []
@@ -112,6 +119,21 @@ def main() -> int:
             f"CPU {statistics.median(c):.0f} ms",
             flush=True,
         )
+    for path, prop, query in (
+        ("event-type/planned-launch", "https://w3id.org/ilrs/ontology#eventType", b""),
+        ("event-type/planned-launch", "https://w3id.org/ilrs/ontology#eventType", b"&page=700"),
+        ("launch-vehicle/long-march-5", "https://w3id.org/ilrs/ontology#launchVehicle", b"&page=2"),
+    ):
+        kind, slug = path.split("/")
+        q = urlencode({"property": prop}).encode() + query
+        w, c, status, size = timed(
+            page("incoming", f"/incoming/{path}", q, kind=kind, slug=slug), args.repeat
+        )
+        print(
+            f"incoming {path}?{query.decode()}: {status}, {size:,} bytes, first {FIRST[-1]:.0f} ms, "
+            f"wall p50 {statistics.median(w):.0f} ms",
+            flush=True,
+        )
     for name, query in (
         ("Mission", b""),
         ("Mission", b"page=2000"),
@@ -128,15 +150,13 @@ def main() -> int:
     w, c, status, size = timed(page("home", "/"), 1)
     print(f"home: {status}, {size:,} bytes, first {FIRST[-1]:.0f} ms (memoised after)", flush=True)
     for words in args.search.split(","):
-        from urllib.parse import urlencode
-
         w, c, status, size = timed(page("search", "/search", urlencode({"q": words}).encode()), args.repeat)
         print(
             f"search {words!r}: {status}, {size:,} bytes, first {FIRST[-1]:.0f} ms, "
             f"wall p50 {statistics.median(w):.0f} ms",
             flush=True,
         )
-    print(f"load average {os.getloadavg()}; units probe {units}", file=sys.stderr)
+    print(f"load average {os.getloadavg()}", file=sys.stderr)
     return 0
 
 

@@ -87,7 +87,14 @@ def test_pages_read_the_release_index_not_the_store(
     assert write_search_index(other, path) == 1
     path.chmod(0o444)
     pages = open_pages(built_settings, graph, None, search_index=path)
-    reply = pages.render("search", Request(path="/search", query_string=b"q=zyxwvut", headers=BROWSER))
+    reply = pages.render(
+        "search",
+        Request(
+            path="/search",
+            query_string=b"q=zyxwvut",
+            headers=tuple((k.lower(), v) for k, v in BROWSER.items()),
+        ),
+    )
     assert reply.status == 200
     assert b"/doc/country/venezuela.html" in reply.body
     assert b">Venezuela</a>" in reply.body  # what a hit shows is the store's
@@ -96,5 +103,12 @@ def test_pages_read_the_release_index_not_the_store(
 @pytest.mark.parametrize("page", [b"0", b"x", b"-1"])
 def test_bad_page_numbers_are_refused(graph: ox.Store, built_settings: Settings, page: bytes) -> None:
     pages = open_pages(built_settings, graph, None)
-    reply = pages.render("search", Request(path="/search", query_string=b"q=a&page=" + page, headers=BROWSER))
+    reply = pages.render(
+        "search",
+        Request(
+            path="/search",
+            query_string=b"q=a&page=" + page,
+            headers=tuple((k.lower(), v) for k, v in BROWSER.items()),
+        ),
+    )
     assert reply.status == 400

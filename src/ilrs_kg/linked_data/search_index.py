@@ -1,11 +1,16 @@
-"""The search index: every entity's names, folded once at build time into a SQLite FTS5 file in the
-release (`index/search.sqlite`), which page workers open read-only.
+"""The page index: what the pages would otherwise read by scanning the graph, written once at build
+time into a SQLite file in the release (`index/pages.sqlite`), which page workers open read-only:
+- every entity's names, folded, under an FTS5 index (search);
+- the hubs: every thing with more than HUB_LINKS links of one property pointing to it, and how many of
+  each property point to it (entity pages and /incoming page those links instead of reading them all);
+- the graph's counts (stats_queries.count_graph: the home page, the ontology page, VoID).
 
 Matching keeps name_search's rules (its `fold`, `rank` and their table of cases). FTS5 only narrows the
 names to candidates; `rank` decides which match and in what order:
 - a word that is a number must be a whole word of the name (the `words` column, one token per word);
 - any other word may be anywhere inside the name ("unar" in "lunar", 四号 in 嫦娥四号): the `inside`
-  column holds every suffix of every word, so "inside" is an FTS5 prefix query on it;
+  column holds every suffix of every word, so "inside" is an FTS5 prefix query on it (no positions are
+  kept, `detail=column`: no query needs them; at 1M triples the file is about 50 MB);
 - a Russian word also finds name words that start with its stem (name_search.stem).
 The `ascii` tokenizer splits on ASCII spaces and punctuation only, so the tokens are exactly `fold`'s
 words, in any script.
@@ -29,9 +34,13 @@ import pyoxigraph as ox
 
 from ilrs_kg.linked_data import terms as t
 from ilrs_kg.linked_data.name_search import Hit, Name, fold, query_words, rank, stem
+from ilrs_kg.linked_data.stats_queries import GraphCounts, count_graph, counts_from_json, counts_json
 from ilrs_kg.namespaces import ID_NS
 
-SEARCH_FILE = "search.sqlite"
+SEARCH_FILE = "pages.sqlite"
+# A thing with more links than this of one property pointing to it is a hub: its pages show the count
+# and the first links, and page the rest.
+HUB_LINKS = 200
 # Candidates ranked per query, at most (ranking is Python: about 5 µs a name).
 CANDIDATES = 2000
 # A word's suffixes are indexed up to this length (longer words are still found by their starts).
@@ -42,8 +51,10 @@ _SCHEMA = """
 CREATE TABLE names (id INTEGER PRIMARY KEY, subject TEXT NOT NULL, text TEXT NOT NULL, lang TEXT,
                     folded TEXT NOT NULL);
 CREATE INDEX names_folded ON names (folded);
-CREATE VIRTUAL TABLE name_words USING fts5 (words, inside, content='',
-                                            tokenize='ascii', prefix='1 2 3');
+CREATE TABLE hubs (object TEXT NOT NULL, predicate TEXT NOT NULL, links INTEGER NOT NULL,
+                   PRIMARY KEY (object, predicate));
+CREATE TABLE counts (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE VIRTUAL TABLE name_words USING fts5 (words, inside, content='', detail=column, tokenize='ascii');
 """
 
 
@@ -96,9 +107,39 @@ def _fill(db: sqlite3.Connection, names: Iterable[Name]) -> int:
     return count
 
 
+def hub_links(store: ox.Store, threshold: int = HUB_LINKS) -> Iterator[tuple[str, str, int]]:
+    """(object, property, links) for every thing some property links to more than `threshold` times,
+    every property that links to it. Counted by the engine one property at a time (its memory is one
+    property's distinct objects), then per hub."""
+    rows = store.query("SELECT DISTINCT ?p WHERE { ?s ?p ?o }")
+    assert isinstance(rows, ox.QuerySolutions)
+    properties = [row["p"].value for row in rows if isinstance(row["p"], ox.NamedNode)]
+    hubs: set[str] = set()
+    for prop in properties:
+        found = store.query(
+            f"SELECT ?o WHERE {{ ?s <{prop}> ?o FILTER(isIRI(?o)) }} "
+            f"GROUP BY ?o HAVING (COUNT(*) > {threshold})"
+        )
+        assert isinstance(found, ox.QuerySolutions)
+        hubs |= {row["o"].value for row in found if isinstance(row["o"], ox.NamedNode)}
+    for hub in sorted(hubs):
+        counted = store.query(f"SELECT ?p (COUNT(*) AS ?n) WHERE {{ ?s ?p <{hub}> }} GROUP BY ?p")
+        assert isinstance(counted, ox.QuerySolutions)
+        for row in counted:
+            prop, n = row["p"], row["n"]
+            if isinstance(prop, ox.NamedNode) and isinstance(n, ox.Literal):
+                yield hub, prop.value, int(n.value)
+
+
+def _fill_pages(db: sqlite3.Connection, store: ox.Store) -> None:
+    db.executemany("INSERT INTO hubs VALUES (?, ?, ?)", hub_links(store))
+    db.execute("INSERT INTO counts VALUES ('graph', ?)", (counts_json(count_graph(store)),))
+    db.commit()
+
+
 def write_search_index(store: ox.Store, path: Path) -> int:
-    """Write the index of the store's names to `path` (a new file, moved into place when complete);
-    the number of names."""
+    """Write the page index of the store to `path` (a new file, moved into place when complete); the
+    number of names."""
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(path.name + ".partial")
     partial.unlink(missing_ok=True)
@@ -107,6 +148,7 @@ def write_search_index(store: ox.Store, path: Path) -> int:
         db.execute("PRAGMA journal_mode = OFF")
         db.execute("PRAGMA synchronous = OFF")
         count = _fill(db, entity_names(store))
+        _fill_pages(db, store)
         db.execute("VACUUM")
     finally:
         db.close()
@@ -162,7 +204,20 @@ class SearchIndex:
 
     @classmethod
     def of_store(cls, store: ox.Store) -> SearchIndex:
-        return cls.of(entity_names(store))
+        index = cls.of(entity_names(store))
+        _fill_pages(index._db, store)
+        return index
+
+    def hub(self, iri: str) -> dict[str, int]:
+        """How many links of each property point to `iri`, if it is a hub; empty if it is not."""
+        with self._lock:
+            rows = self._db.execute("SELECT predicate, links FROM hubs WHERE object = ?", (iri,)).fetchall()
+        return {str(p): int(n) for p, n in rows}
+
+    def graph_counts(self) -> GraphCounts | None:
+        with self._lock:
+            row = self._db.execute("SELECT value FROM counts WHERE name = 'graph'").fetchone()
+        return counts_from_json(row[0]) if row else None
 
     def _rows(self, sql: str, params: tuple[object, ...]) -> list[tuple[int, str, str, str | None, str]]:
         with self._lock:

@@ -18,7 +18,7 @@ import pyoxigraph as ox
 
 from ilrs_kg.errors import BadRequest, NotFound
 from ilrs_kg.linked_data import formats as f
-from ilrs_kg.linked_data.describe import Description, describe
+from ilrs_kg.linked_data.describe import Description, describe, names_of
 from ilrs_kg.linked_data.disagreement_view import DisagreementRecord, find_disagreements
 from ilrs_kg.linked_data.documents import serialize_description
 from ilrs_kg.linked_data.entity_page import PageFrame, build_entity_page
@@ -114,7 +114,10 @@ class LinkedData:
         ref = EntityRef(kind, slug)
         if not (is_valid_segment(kind) and is_valid_segment(slug)):
             return self.not_found(request, ctx, ref, fmt)
-        description = describe(ctx.snapshot.store, ctx.iris.entity_iri(ref))
+        iri = ctx.iris.entity_iri(ref)
+        # A page shows a hub's first links and their count; a document keeps its first MAX_INCOMING.
+        hub = self.index(ctx).hub(iri) if fmt is HTML else None
+        description = describe(ctx.snapshot.store, iri, hub)
         if not description.exists:
             return self.not_found(request, ctx, ref, fmt)
         return self.document_reply(request, ctx, ref, description, fmt, negotiated=negotiated)
@@ -226,9 +229,9 @@ class LinkedData:
         )
         return found
 
-    def names(self, ctx: Context) -> SearchIndex:
-        """The release's search index, opened read-only once per store; a store served without a
-        release (tests, tools) has its names indexed in memory instead."""
+    def index(self, ctx: Context) -> SearchIndex:
+        """The release's page index (search_index), opened read-only once per store; a store served
+        without a release (tests, tools) is indexed in memory instead."""
 
         def open_index() -> SearchIndex:
             if self.search_index is not None and self.search_index.is_file():
@@ -243,7 +246,7 @@ class LinkedData:
     def search_links(self, ctx: Context, words: str, limit: int = 50) -> list[Link]:
         """Entities whose names match the words (name_search), best first."""
         found = search_entities(
-            self.names(ctx),
+            self.index(ctx),
             ctx.snapshot.store,
             words,
             ctx.iris,
@@ -261,7 +264,7 @@ class LinkedData:
         if number is None:
             raise BadRequest("page must be a positive whole number")
         found = search_entities(
-            self.names(ctx), ctx.snapshot.store, words, ctx.iris, ctx.lang, ctx.snapshot.vocabulary, number
+            self.index(ctx), ctx.snapshot.store, words, ctx.iris, ctx.lang, ctx.snapshot.vocabulary, number
         )
 
         def href(n: int) -> str:
@@ -291,14 +294,17 @@ class LinkedData:
     # -- incoming links ---------------------------------------------------------------------------
 
     def incoming(self, request: Request, kind: str, slug: str) -> Reply:
+        """GET /incoming/{kind}/{slug}?property=…[&type=…][&page=n]: one page of the things linking to
+        the entity by one property (of one class). A short list is in IRI order; a hub's (more than
+        HUB_LINKS, as the page index counted them) is in the store's index order, which is stable
+        within a release, so no page reads more than its own links and those before it."""
         ctx = self.context(request)
         ref = EntityRef(kind, slug)
         prop = request.query.get("property", "")
         kind_filter = request.query.get("type")
-        try:
-            page_number = max(1, int(request.query.get("page", "1")))
-        except ValueError:
-            raise BadRequest("page must be a positive whole number") from None
+        number = page_number(request.query.get("page"))
+        if number is None:
+            raise BadRequest("page must be a positive whole number")
         if (
             not (is_valid_segment(kind) and is_valid_segment(slug))
             or not _is_plain_iri(prop)
@@ -306,18 +312,26 @@ class LinkedData:
         ):
             raise NotFound("No such list of links.")
         iri = ctx.iris.entity_iri(ref)
-        type_clause = f"?s a <{kind_filter}> ." if kind_filter else ""
-        query = f"""SELECT DISTINCT ?s WHERE {{ ?s <{prop}> <{iri}> . {type_clause} FILTER(isIRI(?s)) }}
-                    ORDER BY ?s"""
-        rows = ctx.snapshot.store.query(query)
-        assert isinstance(rows, ox.QuerySolutions)
-        subjects = [row["s"].value for row in rows if row["s"] is not None]
-        if not subjects:
+        store = ctx.snapshot.store
+        where = f"?s <{prop}> <{iri}> . {f'?s a <{kind_filter}> .' if kind_filter else ''} FILTER(isIRI(?s))"
+        counted = self.index(ctx).hub(iri).get(prop)
+        if counted is None:  # not a hub's: few enough to read whole, and sort
+            subjects = _subjects(store, f"SELECT DISTINCT ?s WHERE {{ {where} }} ORDER BY ?s")
+            total = len(subjects)
+        else:
+            total = counted if kind_filter is None else _count(store, where)
+        if not total:
             raise NotFound("No such list of links.")
-        pages = math.ceil(len(subjects) / INCOMING_PAGE_SIZE)
-        page_number = min(page_number, pages)
-        names = describe(ctx.snapshot.store, iri)
-        chosen = subjects[(page_number - 1) * INCOMING_PAGE_SIZE : page_number * INCOMING_PAGE_SIZE]
+        pages = math.ceil(total / INCOMING_PAGE_SIZE)
+        number = min(number, pages)
+        offset = (number - 1) * INCOMING_PAGE_SIZE
+        if counted is None:
+            chosen = subjects[offset : offset + INCOMING_PAGE_SIZE]
+        else:
+            chosen = _subjects(
+                store, f"SELECT ?s WHERE {{ {where} }} LIMIT {INCOMING_PAGE_SIZE} OFFSET {offset}"
+            )
+        names = names_of(store, [iri, *chosen])
         vocabulary = ctx.snapshot.vocabulary
         links = tuple(
             Link(ctx.iris.page(s), name_of(names, ox.NamedNode(s), ctx.lang, vocabulary), s) for s in chosen
@@ -325,7 +339,7 @@ class LinkedData:
         title = vocabulary.inverse_label(prop) + (
             f" · {vocabulary.label(kind_filter)}" if kind_filter else ""
         )
-        entity_name = name_of(names, names.node, ctx.lang, vocabulary)
+        entity_name = name_of(names, ox.NamedNode(iri), ctx.lang, vocabulary)
 
         def page_href(n: int) -> str:
             query = {
@@ -341,12 +355,27 @@ class LinkedData:
             entity=Link(ctx.iris.page(iri), entity_name, iri),
             title=title,
             links=links,
-            page=page_number,
+            page=number,
             pages=pages,
-            previous_href=page_href(page_number - 1) if page_number > 1 else None,
-            next_href=page_href(page_number + 1) if page_number < pages else None,
+            previous_href=page_href(number - 1) if number > 1 else None,
+            next_href=page_href(number + 1) if number < pages else None,
+            total=total,
+            start=offset + 1,
         )
         return self.html_page(request, ctx, "incoming.html", view)
+
+
+def _subjects(store: ox.Store, query: str) -> list[str]:
+    rows = store.query(query)
+    assert isinstance(rows, ox.QuerySolutions)
+    return [row["s"].value for row in rows if isinstance(row["s"], ox.NamedNode)]
+
+
+def _count(store: ox.Store, where: str) -> int:
+    rows = store.query(f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ {where} }}")
+    assert isinstance(rows, ox.QuerySolutions)
+    value = next(iter(rows))["n"]
+    return int(value.value) if isinstance(value, ox.Literal) else 0
 
 
 def _is_plain_iri(text: str) -> bool:

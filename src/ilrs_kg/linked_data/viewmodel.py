@@ -188,6 +188,8 @@ class IncomingPage:
     pages: int
     previous_href: str | None
     next_href: str | None
+    total: int = 0  # links of this kind in all
+    start: int = 1  # the number of this page's first link
 
 
 @dataclass(frozen=True)
