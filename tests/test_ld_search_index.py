@@ -9,6 +9,10 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from ilrs_kg.linked_data import terms as t
+from ilrs_kg.linked_data.class_index import CLASS_PAGE_SIZE, COLUMNS, Sort, _page_of_instances
+from ilrs_kg.linked_data.class_order import classes_with_instances
+from ilrs_kg.linked_data.home import choose
 from ilrs_kg.linked_data.name_search import EXACT, Name, NameIndex
 from ilrs_kg.linked_data.pages import open_pages
 from ilrs_kg.linked_data.search_index import (
@@ -18,8 +22,10 @@ from ilrs_kg.linked_data.search_index import (
     fts_query,
     write_search_index,
 )
+from ilrs_kg.linked_data.stats_queries import count_graph
 from ilrs_kg.releases import current_release
 from ilrs_kg.settings import Settings
+from ilrs_kg.web.languages import SUPPORTED_LANGUAGES
 from ilrs_kg.web.reply import Request
 from tests.fixtures.linked_data.support import BROWSER
 
@@ -112,3 +118,23 @@ def test_bad_page_numbers_are_refused(graph: ox.Store, built_settings: Settings,
         ),
     )
     assert reply.status == 400
+
+
+def test_the_kept_class_orders_are_the_orders_sparql_gives(graph: ox.Store) -> None:
+    """Every table order the build keeps, in every language, equals the SPARQL the page would run."""
+    index = SearchIndex.of_store(graph)
+    classes = [c for c in classes_with_instances(graph) if c.startswith(t.ILRS)]
+    assert t.ILRS + "Mission" in classes
+    for cls in classes:
+        sorts = [Sort(), Sort(descending=True)]
+        sorts += [Sort(c.key, d) for c in COLUMNS.get(cls, ()) for d in (False, True)]
+        for sort in sorts:
+            for lang in SUPPORTED_LANGUAGES:
+                expected = _page_of_instances(graph, cls, lang, 1, sort)
+                assert index.class_page(cls, sort, lang, 0, CLASS_PAGE_SIZE) == expected, (cls, sort, lang)
+
+
+def test_the_index_keeps_the_counts_and_what_the_home_page_shows(graph: ox.Store) -> None:
+    index = SearchIndex.of_store(graph)
+    assert index.graph_counts() == count_graph(graph)
+    assert index.home() == choose(graph)

@@ -3,7 +3,9 @@ time into a SQLite file in the release (`index/pages.sqlite`), which page worker
 - every entity's names, folded, under an FTS5 index (search);
 - the hubs: every thing with more than HUB_LINKS links of one property pointing to it, and how many of
   each property point to it (entity pages and /incoming page those links instead of reading them all);
-- the graph's counts (stats_queries.count_graph: the home page, the ontology page, VoID).
+- the graph's counts (stats_queries.count_graph: the home page, the ontology page, VoID), and which
+  members and missions the home page shows (home.choose);
+- every order of every class table (class_order), as 32-bit ids into a table of IRIs.
 
 Matching keeps name_search's rules (its `fold`, `rank` and their table of cases). FTS5 only narrows the
 names to candidates; `rank` decides which match and in what order:
@@ -26,6 +28,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from array import array
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +36,9 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ilrs_kg.linked_data import terms as t
+from ilrs_kg.linked_data.class_index import Sort
+from ilrs_kg.linked_data.class_order import class_orders, sort_name
+from ilrs_kg.linked_data.home import HomeChoice, choose, chosen_from_json, chosen_json
 from ilrs_kg.linked_data.name_search import Hit, Name, fold, query_words, rank, stem
 from ilrs_kg.linked_data.stats_queries import GraphCounts, count_graph, counts_from_json, counts_json
 from ilrs_kg.namespaces import ID_NS
@@ -43,6 +49,8 @@ SEARCH_FILE = "pages.sqlite"
 HUB_LINKS = 200
 # Candidates ranked per query, at most (ranking is Python: about 5 µs a name).
 CANDIDATES = 2000
+_ID_TYPE, _ID_BYTES = "I", 4
+ClassPage = tuple[list[ox.NamedNode], int]
 # A word's suffixes are indexed up to this length (longer words are still found by their starts).
 _LONGEST_WORD = 40
 _NAME_PROPERTIES = (t.LABEL, t.ALT_LABEL, t.PREF_LABEL)
@@ -54,6 +62,9 @@ CREATE INDEX names_folded ON names (folded);
 CREATE TABLE hubs (object TEXT NOT NULL, predicate TEXT NOT NULL, links INTEGER NOT NULL,
                    PRIMARY KEY (object, predicate));
 CREATE TABLE counts (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE subjects (id INTEGER PRIMARY KEY, iri TEXT NOT NULL);
+CREATE TABLE class_order (class TEXT NOT NULL, sort TEXT NOT NULL, lang TEXT NOT NULL,
+                          size INTEGER NOT NULL, ids BLOB NOT NULL, PRIMARY KEY (class, sort, lang));
 CREATE VIRTUAL TABLE name_words USING fts5 (words, inside, content='', detail=column, tokenize='ascii');
 """
 
@@ -131,9 +142,23 @@ def hub_links(store: ox.Store, threshold: int = HUB_LINKS) -> Iterator[tuple[str
                 yield hub, prop.value, int(n.value)
 
 
+def _ids(order: list[str], known: dict[str, int]) -> bytes:
+    """The order as 32-bit subject ids (a page of it is one `substr`)."""
+    ids = array(_ID_TYPE, (known.setdefault(iri, len(known) + 1) for iri in order))
+    assert ids.itemsize == _ID_BYTES
+    return ids.tobytes()
+
+
 def _fill_pages(db: sqlite3.Connection, store: ox.Store) -> None:
     db.executemany("INSERT INTO hubs VALUES (?, ?, ?)", hub_links(store))
+    known: dict[str, int] = {}
+    db.executemany(
+        "INSERT INTO class_order VALUES (?, ?, ?, ?, ?)",
+        ((cls, sort, lang, len(order), _ids(order, known)) for cls, sort, lang, order in class_orders(store)),
+    )
+    db.executemany("INSERT INTO subjects VALUES (?, ?)", ((i, iri) for iri, i in known.items()))
     db.execute("INSERT INTO counts VALUES ('graph', ?)", (counts_json(count_graph(store)),))
+    db.execute("INSERT INTO counts VALUES ('home', ?)", (chosen_json(choose(store)),))
     db.commit()
 
 
@@ -214,10 +239,36 @@ class SearchIndex:
             rows = self._db.execute("SELECT predicate, links FROM hubs WHERE object = ?", (iri,)).fetchall()
         return {str(p): int(n) for p, n in rows}
 
-    def graph_counts(self) -> GraphCounts | None:
+    def class_page(self, cls: str, sort: Sort, lang: str, offset: int, limit: int) -> ClassPage | None:
+        """`limit` instances of the class from `offset` in the order asked for, and how many there are;
+        None when the index has no order for the class (it has no instances)."""
         with self._lock:
-            row = self._db.execute("SELECT value FROM counts WHERE name = 'graph'").fetchone()
-        return counts_from_json(row[0]) if row else None
+            row = self._db.execute(
+                "SELECT size, substr(ids, ?, ?) FROM class_order WHERE class = ? AND sort = ? "
+                "AND lang IN (?, 'en') ORDER BY lang = 'en' LIMIT 1",
+                (offset * _ID_BYTES + 1, limit * _ID_BYTES, cls, sort_name(sort), lang),
+            ).fetchone()
+            if row is None:
+                return None
+            ids = array(_ID_TYPE, bytes(row[1] or b"")).tolist()
+            marks = ",".join("?" * len(ids))
+            sql = f"SELECT id, iri FROM subjects WHERE id IN ({marks})"  # noqa: S608  # placeholders only
+            found = dict(self._db.execute(sql, ids).fetchall())
+        return [ox.NamedNode(found[i]) for i in ids], int(row[0])
+
+    def _kept(self, name: str) -> str | None:
+        with self._lock:
+            row = self._db.execute("SELECT value FROM counts WHERE name = ?", (name,)).fetchone()
+        return str(row[0]) if row else None
+
+    def graph_counts(self) -> GraphCounts | None:
+        kept = self._kept("graph")
+        return counts_from_json(kept) if kept is not None else None
+
+    def home(self) -> HomeChoice | None:
+        """The members and missions the home page shows, with their totals, as the build chose them."""
+        kept = self._kept("home")
+        return chosen_from_json(kept) if kept is not None else None
 
     def _rows(self, sql: str, params: tuple[object, ...]) -> list[tuple[int, str, str, str | None, str]]:
         with self._lock:

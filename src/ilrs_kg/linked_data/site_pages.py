@@ -81,8 +81,9 @@ class SitePages:
         )
 
         def build() -> bytes:
+            chosen = self.service.index(ctx).home()
             page = build_home_page(
-                ctx.snapshot.store, ctx.frame, counts.triples, ontology_classes(counts), meta
+                ctx.snapshot.store, ctx.frame, counts.triples, ontology_classes(counts), meta, chosen
             )
             return render("home.html", page=page, meta=meta).encode()
 
@@ -121,7 +122,17 @@ class SitePages:
             return ctx.iris.url(f"class/{name}", **sort_query(chosen), **lang)
 
         page = (
-            build_class_index(ctx.snapshot.store, cls, ctx.frame, meta, number, page_href, sort, sort_href)
+            build_class_index(
+                ctx.snapshot.store,
+                cls,
+                ctx.frame,
+                meta,
+                number,
+                page_href,
+                sort,
+                sort_href,
+                self.service.index(ctx).class_page,
+            )
             if cls
             else None
         )
