@@ -12,7 +12,8 @@ from fastapi import FastAPI
 
 from ilrs_kg.linked_data.describe import HUB_PREVIEW, describe
 from ilrs_kg.linked_data.search_index import HUB_LINKS, SearchIndex
-from tests.fixtures.linked_data.support import BROWSER, ID, fetch, fixture_store, make_app
+from ilrs_kg.linked_data.source_page import MAX_ENTITIES, SCAN_QUADS
+from tests.fixtures.linked_data.support import BROWSER, EXTRA_GRAPH, ID, fetch, fixture_store, make_app
 
 VEHICLE = "launch-vehicle/angara-a5"
 LAUNCH_VEHICLE = "https://w3id.org/ilrs/ontology#launchVehicle"
@@ -94,7 +95,8 @@ def test_every_link_of_a_hub_is_on_exactly_one_incoming_page(apps: dict[int, Fas
     seen: list[str] = []
     for number in range(1, -(-(n + 1) // 50) + 1):
         seen += re.findall(
-            r'<li><a href="http://testserver/doc/(mission/[^"]+)\.html"', _page(apps[n], f"{base}&page={number}")
+            r'<li><a href="http://testserver/doc/(mission/[^"]+)\.html"',
+            _page(apps[n], f"{base}&page={number}"),
         )
     assert len(seen) == len(set(seen)) == n + 1
     last = _page(apps[n], f"{base}&page=100000")
@@ -135,3 +137,32 @@ def test_hostile_names_on_an_incoming_page_are_escaped() -> None:
     app = make_app(fixture_store(turtle))
     text = _page(app, f"/incoming/{VEHICLE}?property={LAUNCH_VEHICLE.replace('#', '%23')}")
     assert "<script>x" not in text and "&lt;script&gt;x&lt;/script&gt;" in text
+
+
+def test_a_large_statement_graph_is_counted_not_listed() -> None:
+    """A source whose graph states thousands of facts: its page gives the index's counts and lists only
+    the first entities; the graph's own page too."""
+    entities = SCAN_QUADS  # three facts each: three times more facts than a page reads
+    turtle = "\n".join(
+        f"<country/many-{i:05d}> a <https://w3id.org/ilrs/ontology#Country> ; "
+        f'<http://www.w3.org/2000/01/rdf-schema#label> "Many {i}"@en ; '
+        f'<https://w3id.org/ilrs/ontology#iso3166Alpha2> "Q{i}" .'
+        for i in range(entities)
+    )
+    store = fixture_store(turtle)
+    app = make_app(store)
+    quads = list(store.quads_for_pattern(None, None, None, ox.NamedNode(EXTRA_GRAPH)))
+    facts, about = (
+        len(quads),
+        len(
+            {
+                q.subject
+                for q in quads
+                if isinstance(q.subject, ox.NamedNode) and q.subject.value.startswith(ID)
+            }
+        ),
+    )
+    for path in ("/doc/source/lroc-1374.html", "/graph/source/lroc-1374"):
+        text = _page(app, path)
+        assert re.search(rf"[(>]{facts} facts about {about} entities", text), path
+        assert len(re.findall(r"/doc/country/many-", text)) <= MAX_ENTITIES, path

@@ -5,6 +5,7 @@ time into a SQLite file in the release (`index/pages.sqlite`), which page worker
   each property point to it (entity pages and /incoming page those links instead of reading them all);
 - the graph's counts (stats_queries.count_graph: the home page, the ontology page, VoID), and which
   members and missions the home page shows (home.choose);
+- the size of every named graph (a source's page);
 - every order of every class table (class_order), as 32-bit ids into a table of IRIs.
 
 Matching keeps name_search's rules (its `fold`, `rank` and their table of cases). FTS5 only narrows the
@@ -62,6 +63,7 @@ CREATE INDEX names_folded ON names (folded);
 CREATE TABLE hubs (object TEXT NOT NULL, predicate TEXT NOT NULL, links INTEGER NOT NULL,
                    PRIMARY KEY (object, predicate));
 CREATE TABLE counts (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE graphs (graph TEXT PRIMARY KEY, facts INTEGER NOT NULL, entities INTEGER NOT NULL);
 CREATE TABLE subjects (id INTEGER PRIMARY KEY, iri TEXT NOT NULL);
 CREATE TABLE class_order (class TEXT NOT NULL, sort TEXT NOT NULL, lang TEXT NOT NULL,
                           size INTEGER NOT NULL, ids BLOB NOT NULL, PRIMARY KEY (class, sort, lang));
@@ -149,8 +151,26 @@ def _ids(order: list[str], known: dict[str, int]) -> bytes:
     return ids.tobytes()
 
 
+def graph_sizes(store: ox.Store) -> Iterator[tuple[str, int, int]]:
+    """(graph, facts, entities under id/ they are about) for every named graph, counted by the engine."""
+    rows = store.query(
+        f"""SELECT ?g (COUNT(*) AS ?n) (COUNT(DISTINCT ?e) AS ?m) WHERE {{ GRAPH ?g {{ ?s ?p ?o }}
+              BIND(IF(isIRI(?s) && STRSTARTS(STR(?s), "{ID_NS}"), ?s, ?none) AS ?e) }} GROUP BY ?g"""
+    )
+    assert isinstance(rows, ox.QuerySolutions)
+    for row in rows:
+        graph, facts, entities = row["g"], row["n"], row["m"]
+        if (
+            isinstance(graph, ox.NamedNode)
+            and isinstance(facts, ox.Literal)
+            and isinstance(entities, ox.Literal)
+        ):
+            yield graph.value, int(facts.value), int(entities.value)
+
+
 def _fill_pages(db: sqlite3.Connection, store: ox.Store) -> None:
     db.executemany("INSERT INTO hubs VALUES (?, ?, ?)", hub_links(store))
+    db.executemany("INSERT INTO graphs VALUES (?, ?, ?)", graph_sizes(store))
     known: dict[str, int] = {}
     db.executemany(
         "INSERT INTO class_order VALUES (?, ?, ?, ?, ?)",
@@ -238,6 +258,12 @@ class SearchIndex:
         with self._lock:
             rows = self._db.execute("SELECT predicate, links FROM hubs WHERE object = ?", (iri,)).fetchall()
         return {str(p): int(n) for p, n in rows}
+
+    def graph_size(self, iri: str) -> tuple[int, int] | None:
+        """How many facts the named graph holds and how many entities they are about."""
+        with self._lock:
+            row = self._db.execute("SELECT facts, entities FROM graphs WHERE graph = ?", (iri,)).fetchone()
+        return (int(row[0]), int(row[1])) if row else None
 
     def class_page(self, cls: str, sort: Sort, lang: str, offset: int, limit: int) -> ClassPage | None:
         """`limit` instances of the class from `offset` in the order asked for, and how many there are;

@@ -151,7 +151,8 @@ class LinkedData:
                 disagreements=self.disagreements(ctx, description.iri),
             )
             if description.iri in ctx.snapshot.provenance.documents:
-                sets = statement_sets(ctx.snapshot.store, ctx.frame, description.iri)
+                sizes = self.index(ctx).graph_size
+                sets = statement_sets(ctx.snapshot.store, ctx.frame, description.iri, sizes)
                 page = replace(page, statement_sets=sets)
             body = render("entity.html", page=page, meta=page.meta).encode()
             vary = HTML_VARY if negotiated else "Accept-Language"
