@@ -26,6 +26,7 @@ from ilrs_kg.web.languages import SUPPORTED_LANGUAGES
 
 _DEFAULT = ox.DefaultGraph()
 _LABEL = ox.NamedNode(t.LABEL)
+Value = ox.NamedNode | ox.BlankNode | ox.Literal
 
 
 def sort_name(sort: Sort) -> str:
@@ -44,7 +45,7 @@ class _Labels:
     store: ox.Store
     known: dict[str, list[ox.Literal]] = field(default_factory=dict)
 
-    def of(self, term: ox.NamedNode | ox.BlankNode | ox.Literal) -> list[ox.Literal]:
+    def of(self, term: Value) -> list[ox.Literal]:
         if isinstance(term, ox.Literal):
             return []
         if term.value not in self.known:
@@ -55,7 +56,7 @@ class _Labels:
             ]
         return self.known[term.value]
 
-    def key(self, term: ox.NamedNode | ox.BlankNode | ox.Literal, lang: str) -> str:
+    def key(self, term: Value, lang: str) -> str:
         """The label in `lang`, else in English, else the term's own text; lower case; the lowest."""
         labels = self.of(term)
         for wanted in (lang, "en"):
@@ -81,9 +82,8 @@ def _instances(store: ox.Store, cls: str) -> list[ox.NamedNode]:
     return [row["s"] for row in rows if isinstance(row["s"], ox.NamedNode)]
 
 
-def _column_key(
-    store: ox.Store, labels: _Labels, node: ox.NamedNode, props: tuple[str, ...], lang: str
-) -> str | None:
+def _column_values(store: ox.Store, node: ox.NamedNode, props: tuple[str, ...]) -> list[Value]:
+    """The values of the first of the column's properties the instance has."""
     for prop in props:
         values = [
             q.object
@@ -91,25 +91,30 @@ def _column_key(
             if not isinstance(q.object, ox.Triple)
         ]
         if values:
-            return min(labels.key(v, lang) for v in values)
-    return None
+            return values
+    return []
 
 
 def orders_of(store: ox.Store, cls: str, labels: _Labels) -> Iterator[tuple[str, str, list[str]]]:
-    """(sort, language, instance IRIs in that order) for every order of the class's table."""
+    """(sort, language, instance IRIs in that order) for every order of the class's table. Each value is
+    read once; only the keys are made per language."""
     nodes = _instances(store, cls)
+    own = _Labels(store)  # the instances' names: kept for this class only, the values' for all
+    columns = COLUMNS.get(cls, ())
+    values = {c.key: {n.value: _column_values(store, n, c.props) for n in nodes} for c in columns}
     english: dict[str, list[str]] = {}
     for lang in SUPPORTED_LANGUAGES:
-        names = {n.value: labels.key(n, lang) for n in nodes}
+        names = {n.value: own.key(n, lang) for n in nodes}
         by_name = sorted(names, key=lambda s: (names[s], s))
         orders = {sort_name(Sort()): by_name, sort_name(Sort(descending=True)): by_name[::-1]}
-        for column in COLUMNS.get(cls, ()):
-            keys = {n.value: _column_key(store, labels, n, column.props, lang) for n in nodes}
-            valued = [s for s in by_name if keys[s] is not None]
-            unvalued = [s for s in by_name if keys[s] is None]
+        for column in columns:
+            found = values[column.key]
+            keys = {s: min(labels.key(v, lang) for v in found[s]) for s in by_name if found[s]}
+            valued = [s for s in by_name if s in keys]
+            unvalued = [s for s in by_name if s not in keys]
             for descending in (False, True):
                 # Stable either way round (reverse=True keeps equal keys in their order): ties by name.
-                ordered = sorted(valued, key=lambda s: keys[s] or "", reverse=descending)
+                ordered = sorted(valued, key=keys.__getitem__, reverse=descending)
                 orders[sort_name(Sort(column.key, descending))] = ordered + unvalued
         for sort, order in orders.items():
             if lang == "en":
