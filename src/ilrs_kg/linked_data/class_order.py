@@ -44,6 +44,7 @@ class _Labels:
 
     store: ox.Store
     known: dict[str, list[ox.Literal]] = field(default_factory=dict)
+    languages: set[str] = field(default_factory=set)  # the tags of every label read
 
     def of(self, term: Value) -> list[ox.Literal]:
         if isinstance(term, ox.Literal):
@@ -54,6 +55,7 @@ class _Labels:
                 for q in self.store.quads_for_pattern(term, _LABEL, None, _DEFAULT)
                 if isinstance(q.object, ox.Literal)
             ]
+            self.languages |= {(lit.language or "").lower() for lit in self.known[term.value]}
         return self.known[term.value]
 
     def key(self, term: Value, lang: str) -> str:
@@ -103,7 +105,15 @@ def orders_of(store: ox.Store, cls: str, labels: _Labels) -> Iterator[tuple[str,
     columns = COLUMNS.get(cls, ())
     values = {c.key: {n.value: _column_values(store, n, c.props) for n in nodes} for c in columns}
     english: dict[str, list[str]] = {}
+    for n in nodes:  # read every name first: which languages have any decides which orders are made
+        own.of(n)
+    for found in values.values():
+        for value in (v for vs in found.values() for v in vs):
+            labels.of(value)
     for lang in SUPPORTED_LANGUAGES:
+        tags = own.languages | labels.languages
+        if lang != "en" and not any(tag == lang or tag.startswith(lang + "-") for tag in tags):
+            continue  # no label in this language: its orders are the English ones
         names = {n.value: own.key(n, lang) for n in nodes}
         by_name = sorted(names, key=lambda s: (names[s], s))
         orders = {sort_name(Sort()): by_name, sort_name(Sort(descending=True)): by_name[::-1]}
