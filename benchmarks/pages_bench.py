@@ -24,7 +24,6 @@ from urllib.parse import urlencode
 import pyoxigraph as ox
 
 from ilrs_kg.linked_data.pages import open_pages
-from ilrs_kg.linked_data.search_index import SEARCH_FILE
 from ilrs_kg.settings import Settings, default_root
 from ilrs_kg.web.reply import Request
 
@@ -77,7 +76,7 @@ def main() -> int:
     started = time.perf_counter()
     store = ox.Store.read_only(str(release / "store"))
     settings = Settings(root=args.root, build_dir=args.build)
-    index = args.index or release / "index" / SEARCH_FILE
+    index = args.index or release / "index" / "pages.sqlite"  # search_index.SEARCH_FILE
     files = {"search_index": index} if index.is_file() else {}
     pages = open_pages(settings, store, datetime.now(UTC), **files)
     print(f"page index: {index if files else 'none'}", flush=True)

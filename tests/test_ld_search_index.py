@@ -75,6 +75,9 @@ def test_a_broad_query_ranks_a_bounded_number_of_names_and_keeps_the_exact_one_f
     assert broad.capped and len(broad.hits) <= 200
     # Shortest names first within a rank: the cap keeps the best of it.
     assert broad.hits[0].name.text == "Synthetic mission 0"
+    # "… 12" is a whole number: the names going on to 120, 1200 … are no candidates, and no cap is hit.
+    number = index.search("synthetic mission 12", limit=100)
+    assert [h.name.text for h in number.hits] == ["Synthetic mission 12"] and not number.capped
 
 
 def test_query_words_cannot_reach_the_fts_syntax() -> None:

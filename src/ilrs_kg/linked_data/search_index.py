@@ -49,7 +49,7 @@ SEARCH_FILE = "pages.sqlite"
 # and the first links, and page the rest.
 HUB_LINKS = 200
 # Candidates ranked per query, at most (ranking is Python: about 5 µs a name).
-CANDIDATES = 2000
+CANDIDATES = 1000
 _ID_TYPE, _ID_BYTES = "I", 4
 ClassPage = tuple[list[ox.NamedNode], int]
 # A word's suffixes are indexed up to this length (longer words are still found by their starts).
@@ -308,10 +308,13 @@ class SearchIndex:
             return Found((), capped=False)
         joined = " ".join(words)
         rows = self._rows("SELECT id, subject, text, lang, folded FROM names WHERE folded = ?", (joined,))
+        # Names that start with the query ("luna 2" starts "luna 2 lander", not "luna 25": a number ends at
+        # a word's end), by the index on `folded`.
+        start = joined + " " if joined[-1].isdigit() else joined
         starting = self._rows(
             "SELECT id, subject, text, lang, folded FROM names WHERE folded > ? AND folded < ? "
             "ORDER BY folded LIMIT ?",
-            (joined, joined + "\U0010ffff", limit),
+            (start, start + "\U0010ffff", limit),
         )
         matched = self._rows(
             "SELECT id, subject, text, lang, folded FROM names WHERE id IN "
