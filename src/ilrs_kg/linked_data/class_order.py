@@ -33,36 +33,36 @@ def sort_name(sort: Sort) -> str:
     return f"{sort.key}:{'desc' if sort.descending else 'asc'}"
 
 
-def _langmatches(literal: ox.Literal, lang: str) -> bool:
-    tag = (literal.language or "").lower()
+def _langmatches(tag: str, lang: str) -> bool:
     return tag == lang or tag.startswith(lang + "-")
 
 
 @dataclass
 class _Labels:
-    """Labels by node, read once each (a column's values are mostly the same few things)."""
+    """Labels by node, read once each for the whole build (an instance is in its class's table and in
+    every class's above it), kept small: each label as (its text in lower case, its language tag)."""
 
     store: ox.Store
-    known: dict[str, list[ox.Literal]] = field(default_factory=dict)
-    languages: set[str] = field(default_factory=set)  # the tags of every label read
+    known: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
 
-    def of(self, term: Value) -> list[ox.Literal]:
+    def of(self, term: Value) -> tuple[tuple[str, str], ...]:
         if isinstance(term, ox.Literal):
-            return []
-        if term.value not in self.known:
-            self.known[term.value] = [
-                q.object
+            return ()
+        found = self.known.get(term.value)
+        if found is None:
+            found = tuple(
+                (q.object.value.lower(), (q.object.language or "").lower())
                 for q in self.store.quads_for_pattern(term, _LABEL, None, _DEFAULT)
                 if isinstance(q.object, ox.Literal)
-            ]
-            self.languages |= {(lit.language or "").lower() for lit in self.known[term.value]}
-        return self.known[term.value]
+            )
+            self.known[term.value] = found
+        return found
 
     def key(self, term: Value, lang: str) -> str:
         """The label in `lang`, else in English, else the term's own text; lower case; the lowest."""
         labels = self.of(term)
         for wanted in (lang, "en"):
-            matching = [lit.value.lower() for lit in labels if _langmatches(lit, wanted)]
+            matching = [text for text, tag in labels if _langmatches(tag, wanted)]
             if matching:
                 return min(matching)
         return term.value.lower()
@@ -101,20 +101,16 @@ def orders_of(store: ox.Store, cls: str, labels: _Labels) -> Iterator[tuple[str,
     """(sort, language, instance IRIs in that order) for every order of the class's table. Each value is
     read once; only the keys are made per language."""
     nodes = _instances(store, cls)
-    own = _Labels(store)  # the instances' names: kept for this class only, the values' for all
     columns = COLUMNS.get(cls, ())
     values = {c.key: {n.value: _column_values(store, n, c.props) for n in nodes} for c in columns}
     english: dict[str, list[str]] = {}
-    for n in nodes:  # read every name first: which languages have any decides which orders are made
-        own.of(n)
-    for found in values.values():
-        for value in (v for vs in found.values() for v in vs):
-            labels.of(value)
+    # Which languages any name or value has decides which orders are made.
+    named: list[Value] = [*nodes, *(v for found in values.values() for vs in found.values() for v in vs)]
+    tags = {tag for term in named for _, tag in labels.of(term)}
     for lang in SUPPORTED_LANGUAGES:
-        tags = own.languages | labels.languages
-        if lang != "en" and not any(tag == lang or tag.startswith(lang + "-") for tag in tags):
+        if lang != "en" and not any(_langmatches(tag, lang) for tag in tags):
             continue  # no label in this language: its orders are the English ones
-        names = {n.value: own.key(n, lang) for n in nodes}
+        names = {n.value: labels.key(n, lang) for n in nodes}
         by_name = sorted(names, key=lambda s: (names[s], s))
         orders = {sort_name(Sort()): by_name, sort_name(Sort(descending=True)): by_name[::-1]}
         for column in columns:
