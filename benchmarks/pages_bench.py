@@ -76,8 +76,8 @@ def main() -> int:
     started = time.perf_counter()
     store = ox.Store.read_only(str(release / "store"))
     settings = Settings(root=args.root, build_dir=args.build)
-    index = args.index or release / "index" / "pages.sqlite"  # search_index.SEARCH_FILE
-    files = {"search_index": index} if index.is_file() else {}
+    index = args.index or release / "index" / "pages.sqlite"  # page_index.PAGE_INDEX_FILE
+    files = {"page_index": index} if index.is_file() else {}
     pages = open_pages(settings, store, datetime.now(UTC), **files)
     print(f"page index: {index if files else 'none'}", flush=True)
     print(f"release {release}; pages opened in {time.perf_counter() - started:.2f} s", flush=True)

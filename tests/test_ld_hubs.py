@@ -11,7 +11,7 @@ import pytest
 from fastapi import FastAPI
 
 from ilrs_kg.linked_data.describe import HUB_PREVIEW, describe
-from ilrs_kg.linked_data.search_index import HUB_LINKS, SearchIndex
+from ilrs_kg.linked_data.page_index import HUB_LINKS, PageIndex
 from ilrs_kg.linked_data.source_page import MAX_ENTITIES, SCAN_QUADS
 from tests.fixtures.linked_data.support import BROWSER, EXTRA_GRAPH, ID, fetch, fixture_store, make_app
 
@@ -60,7 +60,7 @@ def _group(text: str) -> str:
 
 def test_the_index_counts_the_hub(stores: dict[int, ox.Store]) -> None:
     for n, store in stores.items():
-        assert SearchIndex.of_store(store).hub(ID + VEHICLE)[LAUNCH_VEHICLE] == n + 1  # and the fixture's own
+        assert PageIndex.of_store(store).hub(ID + VEHICLE)[LAUNCH_VEHICLE] == n + 1  # and the fixture's own
 
 
 def test_a_hub_page_shows_the_count_the_first_links_and_a_link_to_all(apps: dict[int, FastAPI]) -> None:
@@ -108,7 +108,7 @@ def test_what_a_hub_page_reads_does_not_grow_with_the_hub(
 ) -> None:
     small, large = sorted(stores)
     sizes = {
-        n: len(describe(store, ID + VEHICLE, SearchIndex.of_store(store).hub(ID + VEHICLE)).triples)
+        n: len(describe(store, ID + VEHICLE, PageIndex.of_store(store).hub(ID + VEHICLE)).triples)
         for n, store in stores.items()
     }
     assert sizes[small] == sizes[large]

@@ -18,9 +18,9 @@ from fastapi import FastAPI
 
 from ilrs_kg.app import create_app
 from ilrs_kg.build import build_store
+from ilrs_kg.linked_data.page_index import PAGE_INDEX_FILE
 from ilrs_kg.linked_data.pages import page_site
 from ilrs_kg.linked_data.routes import page_endpoint
-from ilrs_kg.linked_data.search_index import SEARCH_FILE
 from ilrs_kg.releases import current_release
 from ilrs_kg.settings import Settings
 from ilrs_kg.sparql.workers import WorkerPool
@@ -42,8 +42,8 @@ def app_with_test_pages(base: Settings) -> tuple[FastAPI, WorkerPool]:
     """The real app over a worker pool whose workers also know the test-only pages."""
     release = current_release(base)
     assert release is not None
-    index = release.index_dir / SEARCH_FILE  # as a server's workers read it
-    pool = WorkerPool.from_settings(base, pages=page_site(base, factory=open_test_pages, search_index=index))
+    index = release.index_dir / PAGE_INDEX_FILE  # as a server's workers read it
+    pool = WorkerPool.from_settings(base, pages=page_site(base, factory=open_test_pages, page_index=index))
     app = create_app(base, pool)
     for path, handler in TEST_ROUTES.items():
         app.add_api_route(path, page_endpoint(pool, handler), methods=["GET"])

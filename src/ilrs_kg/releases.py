@@ -36,7 +36,7 @@ from ilrs_kg.settings import Settings
 
 MANIFEST = "MANIFEST.json"
 STORE, DUMPS = "store", "dumps"
-# What the pages read besides the store (linked_data.search_index), written by the build like the dumps.
+# What the pages read besides the store (linked_data.page_index), written by the build like the dumps.
 INDEX = "index"
 _TEMP_LINK, _TRASH = ".link-", ".trash-"
 

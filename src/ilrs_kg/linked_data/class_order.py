@@ -1,4 +1,4 @@
-"""The orders of the class tables, computed once at build time (kept in the page index, search_index).
+"""The orders of the class tables, computed once at build time (kept in the page index, page_index).
 
 A class page shows 200 of its instances in the order asked for (class_index: by name, or by a column,
 either way round, in the reader's language). Choosing them at request time means sorting every

@@ -26,7 +26,7 @@ from ilrs_kg.statement_graphs import fact_graphs, graph_descriptions
 
 # Incoming links beyond this many are left out of a document (the HTML pages them separately).
 MAX_INCOMING = 1000
-# On a hub's HTML page (search_index.HUB_LINKS), the links of a property beyond this many are counted,
+# On a hub's HTML page (page_index.HUB_LINKS), the links of a property beyond this many are counted,
 # not read: the page shows the first ones and links to /incoming for the rest.
 HUB_PREVIEW = 12
 # Claims about one entity beyond this many are left to /incoming (they are links to it, too).
@@ -214,7 +214,7 @@ def names_of(store: ox.Store, iris: Iterable[str]) -> Description:
 
 def describe(store: ox.Store, iri: str, hub: Mapping[str, int] | None = None) -> Description:
     """The description of `iri`; empty (`exists` is False) when the graph says nothing about it. `hub`:
-    how many links of each property point to it, when it is a hub (search_index.SearchIndex.hub); the
+    how many links of each property point to it, when it is a hub (page_index.PageIndex.hub); the
     description then holds the first few of each, bounded whatever the hub's size."""
     node = ox.NamedNode(iri)
     hub = dict(hub or {})

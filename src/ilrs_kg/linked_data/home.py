@@ -135,7 +135,7 @@ class HomeChoice:
 
 
 def chosen_json(chosen: HomeChoice) -> str:
-    """What the home page shows, as JSON text kept in the release (search_index): choosing it reads every
+    """What the home page shows, as JSON text kept in the release (page_index): choosing it reads every
     membership and mission (35 s at 1M triples)."""
     return json.dumps(
         {

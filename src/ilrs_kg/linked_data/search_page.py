@@ -1,7 +1,7 @@
 """GET /search?q=…: one page of the entities whose names match, from the release's search index.
 
 The matching itself (folding, ranks) is the pure `name_search`, run over the candidates the index
-(search_index) gives; this module reads what each hit shows (its labels, its classes) from the store by
+(page_index) gives; this module reads what each hit shows (its labels, its classes) from the store by
 index lookups, for the one page shown.
 """
 
@@ -15,7 +15,7 @@ import pyoxigraph as ox
 from ilrs_kg.linked_data import terms as t
 from ilrs_kg.linked_data.name_search import Hit
 from ilrs_kg.linked_data.naming import pick_literal
-from ilrs_kg.linked_data.search_index import SearchIndex
+from ilrs_kg.linked_data.page_index import PageIndex
 from ilrs_kg.linked_data.viewmodel import Link, SearchResult, Text
 from ilrs_kg.linked_data.vocabulary import Vocabulary
 from ilrs_kg.web.iris import IriMap
@@ -53,7 +53,7 @@ def _result(hit: Hit, store: ox.Store, iris: IriMap, lang: str, vocabulary: Voca
 
 
 def search_entities(
-    index: SearchIndex,
+    index: PageIndex,
     store: ox.Store,
     query: str,
     iris: IriMap,

@@ -24,9 +24,9 @@ from ilrs_kg.linked_data.documents import serialize_description
 from ilrs_kg.linked_data.entity_page import PageFrame, build_entity_page
 from ilrs_kg.linked_data.name_search import MAX_QUERY
 from ilrs_kg.linked_data.naming import name_of
+from ilrs_kg.linked_data.page_index import PageIndex
 from ilrs_kg.linked_data.render import render
 from ilrs_kg.linked_data.replies import LICENSE, LinkSpec, document_reply, link_header, redirect
-from ilrs_kg.linked_data.search_index import SearchIndex
 from ilrs_kg.linked_data.search_page import SEARCH_PAGE_SIZE, page_number, search_entities
 from ilrs_kg.linked_data.snapshot import Snapshot, Snapshots
 from ilrs_kg.linked_data.source_page import statement_sets
@@ -67,10 +67,10 @@ def reader_language(request: Request) -> str:
 
 
 class LinkedData:
-    def __init__(self, settings: Settings, snapshots: Snapshots, search_index: Path | None = None) -> None:
+    def __init__(self, settings: Settings, snapshots: Snapshots, page_index: Path | None = None) -> None:
         self.settings = settings
         self.snapshots = snapshots
-        self.search_index = search_index
+        self.page_index = page_index
 
     @property
     def dataset_iri(self) -> str:
@@ -230,18 +230,18 @@ class LinkedData:
         )
         return found
 
-    def index(self, ctx: Context) -> SearchIndex:
-        """The release's page index (search_index), opened read-only once per store; a store served
+    def index(self, ctx: Context) -> PageIndex:
+        """The release's page index (page_index), opened read-only once per store; a store served
         without a release (tests, tools) is indexed in memory instead."""
 
-        def open_index() -> SearchIndex:
-            if self.search_index is not None and self.search_index.is_file():
-                return SearchIndex.open(self.search_index)
-            if self.search_index is not None:
-                logger.warning("no search index at %s: indexing the names in memory", self.search_index)
-            return SearchIndex.of_store(ctx.snapshot.store)
+        def open_index() -> PageIndex:
+            if self.page_index is not None and self.page_index.is_file():
+                return PageIndex.open(self.page_index)
+            if self.page_index is not None:
+                logger.warning("no page index at %s: indexing the store in memory", self.page_index)
+            return PageIndex.of_store(ctx.snapshot.store)
 
-        index: SearchIndex = ctx.snapshot.remember("search:index", open_index)
+        index: PageIndex = ctx.snapshot.remember("search:index", open_index)
         return index
 
     def search_links(self, ctx: Context, words: str, limit: int = 50) -> list[Link]:

@@ -89,7 +89,7 @@ def ontology_classes(counts: GraphCounts) -> tuple[ClassCount, ...]:
 
 
 def counts_json(counts: GraphCounts) -> str:
-    """The counts as JSON text, to be kept in the release (search_index) rather than recounted."""
+    """The counts as JSON text, to be kept in the release (page_index) rather than recounted."""
     return json.dumps(asdict(counts), sort_keys=True)
 
 

@@ -44,7 +44,7 @@ from ilrs_kg.linked_data.name_search import Hit, Name, fold, query_words, rank, 
 from ilrs_kg.linked_data.stats_queries import GraphCounts, count_graph, counts_from_json, counts_json
 from ilrs_kg.namespaces import ID_NS
 
-SEARCH_FILE = "pages.sqlite"
+PAGE_INDEX_FILE = "pages.sqlite"
 # A thing with more links than this of one property pointing to it is a hub: its pages show the count
 # and the first links, and page the rest.
 HUB_LINKS = 200
@@ -182,7 +182,7 @@ def _fill_pages(db: sqlite3.Connection, store: ox.Store) -> None:
     db.commit()
 
 
-def write_search_index(store: ox.Store, path: Path) -> int:
+def write_page_index(store: ox.Store, path: Path) -> int:
     """Write the page index of the store to `path` (a new file, moved into place when complete); the
     number of names."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -226,7 +226,7 @@ class Found:
     capped: bool  # more names matched than were ranked: the count is a lower bound
 
 
-class SearchIndex:
+class PageIndex:
     """One open index (read-only when opened from a release). Thread-safe: one query at a time."""
 
     def __init__(self, db: sqlite3.Connection) -> None:
@@ -234,21 +234,21 @@ class SearchIndex:
         self._lock = threading.Lock()
 
     @classmethod
-    def open(cls, path: Path) -> SearchIndex:
+    def open(cls, path: Path) -> PageIndex:
         """The release's index, read-only; `immutable`: a sealed release never changes, so SQLite takes
         no locks and many workers share the file through the page cache."""
         uri = f"file:{path.resolve().as_posix()}?mode=ro&immutable=1"
         return cls(sqlite3.connect(uri, uri=True, check_same_thread=False))
 
     @classmethod
-    def of(cls, names: Iterable[Name]) -> SearchIndex:
+    def of(cls, names: Iterable[Name]) -> PageIndex:
         """An index in memory (a store without a release: tests, tools)."""
         db = sqlite3.connect(":memory:", check_same_thread=False)
         _fill(db, names)
         return cls(db)
 
     @classmethod
-    def of_store(cls, store: ox.Store) -> SearchIndex:
+    def of_store(cls, store: ox.Store) -> PageIndex:
         index = cls.of(entity_names(store))
         _fill_pages(index._db, store)
         return index

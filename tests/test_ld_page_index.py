@@ -14,14 +14,14 @@ from ilrs_kg.linked_data.class_index import CLASS_PAGE_SIZE, COLUMNS, Sort, _pag
 from ilrs_kg.linked_data.class_order import classes_with_instances
 from ilrs_kg.linked_data.home import choose
 from ilrs_kg.linked_data.name_search import EXACT, Name, NameIndex
-from ilrs_kg.linked_data.pages import open_pages
-from ilrs_kg.linked_data.search_index import (
-    SEARCH_FILE,
-    SearchIndex,
+from ilrs_kg.linked_data.page_index import (
+    PAGE_INDEX_FILE,
+    PageIndex,
     entity_names,
     fts_query,
-    write_search_index,
+    write_page_index,
 )
+from ilrs_kg.linked_data.pages import open_pages
 from ilrs_kg.linked_data.stats_queries import count_graph
 from ilrs_kg.releases import current_release
 from ilrs_kg.settings import Settings
@@ -33,9 +33,9 @@ from tests.fixtures.linked_data.support import BROWSER
 def test_the_build_writes_the_index_into_the_release_and_its_manifest(built_settings: Settings) -> None:
     release = current_release(built_settings)
     assert release is not None
-    path = release.index_dir / SEARCH_FILE
+    path = release.index_dir / PAGE_INDEX_FILE
     assert path.is_file()
-    assert f"index/{SEARCH_FILE}" in release.files
+    assert f"index/{PAGE_INDEX_FILE}" in release.files
     with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
         (count,) = db.execute("SELECT count(*) FROM names").fetchone()
     assert count > 300
@@ -43,7 +43,7 @@ def test_the_build_writes_the_index_into_the_release_and_its_manifest(built_sett
 
 def test_the_index_answers_as_name_search_does_over_every_word_of_the_real_names(graph: ox.Store) -> None:
     names = list(entity_names(graph))
-    reference, index = NameIndex.of(names), SearchIndex.of(names)
+    reference, index = NameIndex.of(names), PageIndex.of(names)
     words = sorted({w for n in names for w in n.text.replace("-", " ").split()})
     queries = [
         *words,
@@ -68,7 +68,7 @@ def test_a_broad_query_ranks_a_bounded_number_of_names_and_keeps_the_exact_one_f
     names = [
         Name(f"https://w3id.org/ilrs/id/mission/m-{i}", f"Synthetic mission {i}", "en") for i in range(5000)
     ]
-    index = SearchIndex.of(names)
+    index = PageIndex.of(names)
     found = index.search("synthetic mission 4999", limit=100)
     assert found.hits[0].name.text == "Synthetic mission 4999" and found.hits[0].rank == EXACT
     broad = index.search("mission", limit=100)
@@ -92,10 +92,10 @@ def test_pages_read_the_release_index_not_the_store(
     venezuela = ox.NamedNode("https://w3id.org/ilrs/id/country/venezuela")
     label = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
     other.add(ox.Quad(venezuela, label, ox.Literal("Zyxwvut", language="en")))
-    path = tmp_path / SEARCH_FILE
-    assert write_search_index(other, path) == 1
+    path = tmp_path / PAGE_INDEX_FILE
+    assert write_page_index(other, path) == 1
     path.chmod(0o444)
-    pages = open_pages(built_settings, graph, None, search_index=path)
+    pages = open_pages(built_settings, graph, None, page_index=path)
     reply = pages.render(
         "search",
         Request(
@@ -125,7 +125,7 @@ def test_bad_page_numbers_are_refused(graph: ox.Store, built_settings: Settings,
 
 def test_the_kept_class_orders_are_the_orders_sparql_gives(graph: ox.Store) -> None:
     """Every table order the build keeps, in every language, equals the SPARQL the page would run."""
-    index = SearchIndex.of_store(graph)
+    index = PageIndex.of_store(graph)
     classes = [c for c in classes_with_instances(graph) if c.startswith(t.ILRS)]
     assert t.ILRS + "Mission" in classes
     for cls in classes:
@@ -138,6 +138,6 @@ def test_the_kept_class_orders_are_the_orders_sparql_gives(graph: ox.Store) -> N
 
 
 def test_the_index_keeps_the_counts_and_what_the_home_page_shows(graph: ox.Store) -> None:
-    index = SearchIndex.of_store(graph)
+    index = PageIndex.of_store(graph)
     assert index.graph_counts() == count_graph(graph)
     assert index.home() == choose(graph)
