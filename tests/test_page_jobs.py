@@ -18,6 +18,7 @@ from fastapi import FastAPI
 
 from ilrs_kg.app import create_app
 from ilrs_kg.build import build_store
+from ilrs_kg.linked_data.page_index import PAGE_INDEX_FILE
 from ilrs_kg.linked_data.pages import page_site
 from ilrs_kg.linked_data.routes import page_endpoint
 from ilrs_kg.releases import current_release
@@ -39,7 +40,10 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 
 def app_with_test_pages(base: Settings) -> tuple[FastAPI, WorkerPool]:
     """The real app over a worker pool whose workers also know the test-only pages."""
-    pool = WorkerPool.from_settings(base, pages=page_site(base, factory=open_test_pages))
+    release = current_release(base)
+    assert release is not None
+    index = release.index_dir / PAGE_INDEX_FILE  # as a server's workers read it
+    pool = WorkerPool.from_settings(base, pages=page_site(base, factory=open_test_pages, page_index=index))
     app = create_app(base, pool)
     for path, handler in TEST_ROUTES.items():
         app.add_api_route(path, page_endpoint(pool, handler), methods=["GET"])

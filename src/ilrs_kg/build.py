@@ -15,6 +15,7 @@ import pyoxigraph as ox
 from ilrs_kg.derivation import DerivedSources, with_derived
 from ilrs_kg.errors import ValidationFailed
 from ilrs_kg.exports import produce_all
+from ilrs_kg.linked_data.page_index import PAGE_INDEX_FILE, write_page_index
 from ilrs_kg.releases import (
     Draft,
     Release,
@@ -136,6 +137,8 @@ def _finish(settings: Settings, unit: Draft, triples: int, progress: Progress) -
     """Write the dumps from the unit's own store (on disk: streamed, never copied into memory), seal the
     manifest, then swap the unit in."""
     produce_all(settings, open_store_dir(unit.store_dir), progress, directory=unit.dumps_dir)
+    names = write_page_index(open_store_dir(unit.store_dir), unit.index_dir / PAGE_INDEX_FILE)
+    progress(f"wrote the page index ({names} names) in {unit.index_dir}")
     release = unit.seal(triples)
     swap_in(settings, release, progress)
     return release

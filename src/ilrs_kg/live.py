@@ -28,6 +28,7 @@ from pathlib import Path
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from ilrs_kg.linked_data.page_index import PAGE_INDEX_FILE
 from ilrs_kg.linked_data.pages import page_site
 from ilrs_kg.releases import (
     Release,
@@ -62,7 +63,7 @@ def _worker_pool(memory_mb: int, on_tick: Callable[[], None] | None) -> PoolFact
             release.store_dir,
             memory_mb=memory_mb,
             on_tick=on_tick,
-            pages=page_site(settings, release.built_at),
+            pages=page_site(settings, release.built_at, page_index=release.index_dir / PAGE_INDEX_FILE),
             triples=release.triples,
         )
 

@@ -36,6 +36,8 @@ from ilrs_kg.settings import Settings
 
 MANIFEST = "MANIFEST.json"
 STORE, DUMPS = "store", "dumps"
+# What the pages read besides the store (linked_data.page_index), written by the build like the dumps.
+INDEX = "index"
 _TEMP_LINK, _TRASH = ".link-", ".trash-"
 
 
@@ -51,6 +53,10 @@ class _Unit:
     @property
     def dumps_dir(self) -> Path:
         return self.path / DUMPS
+
+    @property
+    def index_dir(self) -> Path:
+        return self.path / INDEX
 
 
 class Entry(NamedTuple):
@@ -145,7 +151,7 @@ def _sha256(path: Path) -> str:
 
 
 def _unit_files(path: Path) -> Iterator[Path]:
-    for part in (STORE, DUMPS):
+    for part in (STORE, DUMPS, INDEX):
         yield from sorted(p for p in (path / part).rglob("*") if p.is_file())
 
 
@@ -239,8 +245,9 @@ class Draft(_Unit):
             digest = _sha256(file)
             stat = file.stat()
             files[file.relative_to(self.path).as_posix()] = Entry(stat.st_size, digest, stat.st_mtime_ns)
-        for directory in (self.store_dir, self.dumps_dir, self.path):
-            _fsync_dir(directory)
+        for directory in (self.store_dir, self.dumps_dir, self.index_dir, self.path):
+            if directory.is_dir():
+                _fsync_dir(directory)
         built_at = datetime.now(UTC).replace(microsecond=0)
         _write_manifest(self.path, self.data_version, triples, built_at, files)
         return Release(self.path, self.data_version, triples, built_at, files)

@@ -128,7 +128,7 @@ _SHOWN: tuple[str, ...] = (t.LABEL, t.PREF_LABEL, t.TITLE, t.DESCRIPTION, t.ORG 
 _SHOWN += (t.ILRS + "ofMission", t.ILRS + "involvedAgent")
 
 
-def _instances_where(cls: str) -> str:
+def instances_where(cls: str) -> str:
     # Instances of subclasses belong on the page too: an agreement is an event. Instances are what the
     # statement graphs (and, for source documents, the provenance graph) type, never the ontology.
     return f"""?type <{RDFS_SUBCLASS_OF}>* <{cls}>
@@ -159,13 +159,21 @@ def _sort_clause(column: Column | None, lang: str) -> tuple[str, str]:
     return pattern, "(MIN(?k) AS ?sortkey)"
 
 
+# (class, sort, language, offset, limit) -> that slice of the build's order and the class's size, or None.
+OrderLookup = Callable[[str, Sort, str, int, int], tuple[list[ox.NamedNode], int] | None]
+
+
 def _page_of_instances(
-    store: ox.Store, cls: str, lang: str, page: int, sort: Sort = Sort()
+    store: ox.Store, cls: str, lang: str, page: int, sort: Sort = Sort(), orders: OrderLookup | None = None
 ) -> tuple[list[ox.NamedNode], int]:
     """One page of the class's instances, in the order asked for: by a column (instances without a
     value last, either way round), then by their names in the page's language (then in English, then by
-    IRI); and how many instances there are."""
-    where = _instances_where(cls)
+    IRI); and how many instances there are. From the orders the build kept (class_order), else sorted
+    now, by the same rules."""
+    kept = orders(cls, sort, lang, (page - 1) * CLASS_PAGE_SIZE, CLASS_PAGE_SIZE) if orders else None
+    if kept is not None:
+        return kept
+    where = instances_where(cls)
     rows = _select(store, f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ {where} }}")
     total = int(rows[0]["n"].value) if rows and isinstance(rows[0]["n"], ox.Literal) else 0
     column = next((c for c in COLUMNS.get(cls, ()) if c.key == sort.key), None)
@@ -242,14 +250,15 @@ def build_class_index(
     page_href: Callable[[int], str] | None = None,
     sort: Sort = Sort(),
     sort_href: Callable[[Sort], str] | None = None,
+    orders: OrderLookup | None = None,
 ) -> ClassIndexPage | None:
     """Page `page` of the class's instances (the last page when it is beyond), sorted by `sort`; None
     if it has none. `page_href` and `sort_href` give the addresses of other pages and orders."""
-    nodes, total = _page_of_instances(store, cls, frame.lang, page, sort)
+    nodes, total = _page_of_instances(store, cls, frame.lang, page, sort, orders)
     pages = max(1, math.ceil(total / CLASS_PAGE_SIZE))
     if total and page > pages:
         page = pages
-        nodes, total = _page_of_instances(store, cls, frame.lang, page, sort)
+        nodes, total = _page_of_instances(store, cls, frame.lang, page, sort, orders)
     graph = _index_graph(store, cls, nodes)
     citations = Citations(graph, frame.provenance)
     instances = {

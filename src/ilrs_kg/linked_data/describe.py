@@ -26,6 +26,11 @@ from ilrs_kg.statement_graphs import fact_graphs, graph_descriptions
 
 # Incoming links beyond this many are left out of a document (the HTML pages them separately).
 MAX_INCOMING = 1000
+# On a hub's HTML page (page_index.HUB_LINKS), the links of a property beyond this many are counted,
+# not read: the page shows the first ones and links to /incoming for the rest.
+HUB_PREVIEW = 12
+# Claims about one entity beyond this many are left to /incoming (they are links to it, too).
+MAX_CLAIMS = 200
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 AnyTerm = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
@@ -58,12 +63,13 @@ def _is_dependent(term: object) -> bool:
 
 
 def _core(store: ox.Store, node: ox.NamedNode) -> list[ox.Triple]:
-    """The entity, its claims, and the dependent nodes (two levels) of both."""
+    """The entity, its first MAX_CLAIMS claims of each kind, and the dependent nodes (two levels) of
+    both."""
     own = _facts(store, node)
     claims = [
         q.subject
         for predicate in t.CLAIM_OWNER_LINKS.values()
-        for q in store.quads_for_pattern(None, ox.NamedNode(predicate), node, _DEFAULT)
+        for q in islice(store.quads_for_pattern(None, ox.NamedNode(predicate), node, _DEFAULT), MAX_CLAIMS)
     ]
     triples = own + [tr for claim in claims for tr in _facts(store, claim)]
     roots = [own, *(_facts(store, claim) for claim in claims)]
@@ -76,8 +82,19 @@ def _core(store: ox.Store, node: ox.NamedNode) -> list[ox.Triple]:
     return triples
 
 
-def _incoming(store: ox.Store, node: ox.NamedNode) -> list[ox.Triple]:
-    return [q.triple for q in islice(store.quads_for_pattern(None, None, node, _DEFAULT), MAX_INCOMING)]
+def _incoming(store: ox.Store, node: ox.NamedNode, hub: Mapping[str, int]) -> list[ox.Triple]:
+    """The links to the node: of a hub, the first HUB_PREVIEW of each property (the index counted them
+    all); otherwise the first MAX_INCOMING."""
+    if not hub:
+        return [q.triple for q in islice(store.quads_for_pattern(None, None, node, _DEFAULT), MAX_INCOMING)]
+    return [
+        q.triple
+        for prop, links in sorted(hub.items())
+        for q in islice(
+            store.quads_for_pattern(None, ox.NamedNode(prop), node, _DEFAULT),
+            HUB_PREVIEW if links > HUB_PREVIEW else None,
+        )
+    ]
 
 
 def _context(store: ox.Store, iris: Iterable[str]) -> list[ox.Triple]:
@@ -112,6 +129,8 @@ class Description:
     iri: str
     triples: list[ox.Triple]
     incoming_truncated: bool = False
+    # A hub's links by property, as the page index counted them (only the first few are among `triples`).
+    hub: Mapping[str, int] = field(default_factory=dict)
     # The named graphs each triple sits in: where its provenance is read (statement_graphs).
     graphs: Mapping[ox.Triple, tuple[str, ...]] = field(default_factory=dict)
     # The provenance graph's descriptions of those graphs and of their sources, for the RDF documents.
@@ -185,11 +204,22 @@ def _dedupe(triples: Iterable[ox.Triple]) -> Iterator[ox.Triple]:
             yield triple
 
 
-def describe(store: ox.Store, iri: str) -> Description:
-    """The description of `iri`; empty (`exists` is False) when the graph says nothing about it."""
+def names_of(store: ox.Store, iris: Iterable[str]) -> Description:
+    """Only what names these things (labels, titles, addresses): for a list of links."""
+    triples = [
+        tr for iri in dict.fromkeys(iris) for p in _NAMING for tr in _facts(store, ox.NamedNode(iri), p)
+    ]
+    return Description(next(iter(iris), ""), triples)
+
+
+def describe(store: ox.Store, iri: str, hub: Mapping[str, int] | None = None) -> Description:
+    """The description of `iri`; empty (`exists` is False) when the graph says nothing about it. `hub`:
+    how many links of each property point to it, when it is a hub (page_index.PageIndex.hub); the
+    description then holds the first few of each, bounded whatever the hub's size."""
     node = ox.NamedNode(iri)
+    hub = dict(hub or {})
     core = _core(store, node)
-    incoming = _incoming(store, node)
+    incoming = _incoming(store, node, hub)
     linked = {tr.object.value for tr in core if isinstance(tr.object, ox.NamedNode)}
     linked |= {tr.subject.value for tr in [*core, *incoming] if isinstance(tr.subject, ox.NamedNode)}
     linked.discard(iri)
@@ -202,6 +232,7 @@ def describe(store: ox.Store, iri: str) -> Description:
         iri,
         triples,
         incoming_truncated=len(incoming) >= MAX_INCOMING,
+        hub=hub,
         graphs=graphs,
         graph_descriptions=graph_descriptions(store, {g for found in graphs.values() for g in found}),
     )

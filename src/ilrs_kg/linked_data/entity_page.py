@@ -10,13 +10,13 @@ import pyoxigraph as ox
 
 from ilrs_kg.linked_data import terms as t
 from ilrs_kg.linked_data.dates import PartialDate, compatible
-from ilrs_kg.linked_data.describe import Description, Term
+from ilrs_kg.linked_data.describe import HUB_PREVIEW, Description, Term
 from ilrs_kg.linked_data.disagreement_view import DisagreementRecord, disagreement_views
 from ilrs_kg.linked_data.moon_map import MapSite, moon_map
 from ilrs_kg.linked_data.naming import as_text, name_of, pick_literal
 from ilrs_kg.linked_data.schema_org import schema_org
 from ilrs_kg.linked_data.source_list import graph_name, source_entries
-from ilrs_kg.linked_data.summary import build_summary
+from ilrs_kg.linked_data.summary import build_summary, incoming_href
 from ilrs_kg.linked_data.values import (
     Citations,
     ValueContext,
@@ -43,7 +43,7 @@ from ilrs_kg.statement_graphs import Provenance
 from ilrs_kg.web.frame import Alternate, PageMeta, SiteLinks
 from ilrs_kg.web.iris import IriMap
 
-INCOMING_PREVIEW = 12
+INCOMING_PREVIEW = HUB_PREVIEW
 
 FACTS, WHEN, WHERE, NAMES, NOTES = "Facts", "When", "Where", "Names", "Notes"
 GROUP_ORDER = (FACTS, WHEN, WHERE, NAMES, NOTES)
@@ -211,16 +211,20 @@ def _claim_caption(ctx: ValueContext, claim: Term) -> str:
 
 
 def _incoming(ctx: ValueContext, frame: PageFrame, entity_path: str | None) -> tuple[IncomingGroup, ...]:
+    """Links to the entity by property and class of what links, the first INCOMING_PREVIEW of each
+    (by name) with the count. A hub's crowded properties (Description.hub) are one group each, counted
+    by the index, showing the first links in the store's order: their classes are not read."""
     description = ctx.description
     owned = set(description.owned_claims())
     owner_links = set(t.CLAIM_OWNER_LINKS.values())
+    crowded = {p: n for p, n in description.hub.items() if n > INCOMING_PREVIEW}
     buckets: dict[tuple[str, str], set[ox.NamedNode]] = defaultdict(set)
     for subject, prop in description.incoming(description.node):
         if not isinstance(subject, ox.NamedNode) or (subject in owned and prop in owner_links):
             continue
         if not subject.value.startswith(ID_NS):
             continue  # a statement graph citing a source: the source page lists those itself
-        kinds = sorted(description.types(subject)) or [""]
+        kinds = [""] if prop in crowded else sorted(description.types(subject)) or [""]
         buckets[(prop, kinds[0])].add(subject)
     groups = []
     for (prop, kind), subjects in sorted(
@@ -243,11 +247,11 @@ def _incoming(ctx: ValueContext, frame: PageFrame, entity_path: str | None) -> t
         title = frame.vocabulary.inverse_label(prop)
         if kind:
             title += f" · {frame.vocabulary.label(kind)}"
+        total = crowded.get(prop, len(links))
         more = None
-        if len(links) > INCOMING_PREVIEW and entity_path is not None:
-            query = {"property": prop, **({"type": kind} if kind else {}), "lang": frame.lang}
-            more = frame.iris.url(f"incoming/{entity_path}", **query)
-        groups.append(IncomingGroup(title, shown, len(links), more))
+        if total > INCOMING_PREVIEW and entity_path is not None:
+            more = incoming_href(frame.iris, frame.lang, entity_path, prop, kind)
+        groups.append(IncomingGroup(title, shown, total, more))
     return tuple(groups)
 
 

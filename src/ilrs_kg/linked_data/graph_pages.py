@@ -74,7 +74,7 @@ class GraphPages:
                 iri=iri,
                 heading=heading,
                 entry=source_entry(provenance, ctx.iris, ctx.lang, iri, 1),
-                statements=statement_set(store, ctx.frame, graph),
+                statements=statement_set(store, ctx.frame, graph, self.service.index(ctx).graph_size),
             )
             body = render("graph.html", page=view, meta=view.meta).encode()
         else:

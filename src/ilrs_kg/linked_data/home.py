@@ -4,6 +4,7 @@ missions by phase."""
 from __future__ import annotations
 
 import datetime
+import json
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -122,7 +123,7 @@ _COMPARABLE = (
 
 
 @dataclass(frozen=True)
-class _Chosen:
+class HomeChoice:
     """What the home page shows: the first members (by join date) and the first missions of each phase
     (by launch date), with how many there are in all. Dates compare by their derived ilrs:dateValue, the
     first day of the period a source names (date_order)."""
@@ -133,7 +134,34 @@ class _Chosen:
     missions_total: dict[ox.NamedNode | None, int]
 
 
-def _choose(store: ox.Store) -> _Chosen:
+def chosen_json(chosen: HomeChoice) -> str:
+    """What the home page shows, as JSON text kept in the release (page_index): choosing it reads every
+    membership and mission (35 s at 1M triples)."""
+    return json.dumps(
+        {
+            "members": [m.value for m in chosen.members],
+            "members_total": chosen.members_total,
+            "missions": [
+                [p.value if p is not None else None, [m.value for m in ms], chosen.missions_total[p]]
+                for p, ms in chosen.missions.items()
+            ],
+        }
+    )
+
+
+def chosen_from_json(text: str) -> HomeChoice:
+    raw = json.loads(text)
+    missions: dict[ox.NamedNode | None, tuple[ox.NamedNode, ...]] = {}
+    totals: dict[ox.NamedNode | None, int] = {}
+    for phase, chosen, total in raw["missions"]:
+        key = ox.NamedNode(phase) if phase is not None else None
+        missions[key] = tuple(ox.NamedNode(m) for m in chosen)
+        totals[key] = int(total)
+    members = tuple(ox.NamedNode(m) for m in raw["members"])
+    return HomeChoice(members, int(raw["members_total"]), missions, totals)
+
+
+def choose(store: ox.Store) -> HomeChoice:
     members_rows = _select(
         store,
         # Grouped in a subquery and ordered outside it: ordering a group by its aggregate's name is
@@ -174,7 +202,7 @@ def _choose(store: ox.Store) -> _Chosen:
         if chosen:
             missions[phase] = chosen
             totals[phase] = _count(store, f"SELECT (COUNT(DISTINCT ?mission) AS ?n) WHERE {{ {where} }}")
-    return _Chosen(members, members_total, missions, totals)
+    return HomeChoice(members, members_total, missions, totals)
 
 
 _DEFAULT = ox.DefaultGraph()
@@ -199,7 +227,7 @@ def _objects(facts: list[ox.Triple], predicate: str) -> list[ox.NamedNode | ox.B
     ]
 
 
-def _home_graph(store: ox.Store, chosen: _Chosen) -> Description:
+def _home_graph(store: ox.Store, chosen: HomeChoice) -> Description:
     """The chosen members' membership claims, the chosen missions, their launch events and the phases, with
     dates and labels, in one graph that knows the statement graphs of each of its facts. Read by index
     lookups from the chosen nodes: the cost follows what the page shows."""
@@ -381,8 +409,10 @@ def build_home_page(
     triples: int,
     classes: tuple[ClassCount, ...],
     meta: PageMeta,
+    chosen: HomeChoice | None = None,
 ) -> HomePage:
-    chosen = _choose(store)
+    """The home page; `chosen`: what it shows, as the build chose it (`choose`), or chosen now."""
+    chosen = chosen or choose(store)
     graph = _home_graph(store, chosen)
     citations = Citations(graph, frame.provenance)
     programmes = _instances(graph, t.ILRS + "Programme")

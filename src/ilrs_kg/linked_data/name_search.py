@@ -51,14 +51,15 @@ def _is_cyrillic(word: str) -> bool:
     return any("\u0400" <= c <= "\u04ff" for c in word)
 
 
-def _stem(word: str) -> str | None:
+def stem(word: str) -> str | None:
+    """A Russian word's stem (its last one or two vowels dropped), or None."""
     if len(word) < 5 or not _is_cyrillic(word):
         return None
-    stem = word
+    root = word
     for _ in range(2):
-        if len(stem) > 4 and stem[-1] in _CYRILLIC_ENDINGS:
-            stem = stem[:-1]
-    return stem if stem != word else None
+        if len(root) > 4 and root[-1] in _CYRILLIC_ENDINGS:
+            root = root[:-1]
+    return root if root != word else None
 
 
 def _found(word: str, name_words: list[str], folded_name: str, *, at_start: bool) -> bool:
@@ -86,7 +87,7 @@ def rank(words: tuple[str, ...], folded_name: str) -> int | None:
         return WORD_STARTS
     if all(_found(w, name_words, folded_name, at_start=False) for w in words):
         return INSIDE
-    stems = [_stem(w) for w in words]
+    stems = [stem(w) for w in words]
     if all(
         _found(w, name_words, folded_name, at_start=False)
         or (s is not None and any(n.startswith(s) for n in name_words))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 
 import pyoxigraph as ox
 
@@ -47,8 +48,8 @@ ROUTES: tuple[tuple[str, str], ...] = (
 class Pages:
     """Every linked-data handler over one store, by the names ROUTES gives them."""
 
-    def __init__(self, settings: Settings, snapshots: Snapshots) -> None:
-        service = LinkedData(settings, snapshots)
+    def __init__(self, settings: Settings, snapshots: Snapshots, page_index: Path | None = None) -> None:
+        service = LinkedData(settings, snapshots, page_index)
         site = SitePages(service)
         graphs = GraphPages(service)
         self.handlers: dict[str, Handler] = {
@@ -79,20 +80,27 @@ class Pages:
         return self(PageJob(handler, request, tuple(params.items())))
 
 
-def open_pages(settings: Settings, store: ox.Store, built_at: datetime | None = None) -> Pages:
+def open_pages(
+    settings: Settings, store: ox.Store, built_at: datetime | None = None, /, **files: Path
+) -> Pages:
     """The handlers over the store, ready: its vocabulary and provenance read, every template compiled,
-    so that only the page that opens them pays for it, once (about 0.3 s)."""
+    so that only the page that opens them pays for it, once (about 0.3 s). `files["page_index"]`:
+    the release's page index (page_index), opened read-only."""
     modified = (lambda: built_at) if built_at is not None else None
     snapshots = Snapshots(settings, lambda: store, modified)
     snapshots.current()
     templates = environment(TEMPLATES)
     for name in templates.list_templates(filter_func=lambda name: name.endswith(".html")):
         templates.get_template(name)
-    return Pages(settings, snapshots)
+    return Pages(settings, snapshots, files.get("page_index"))
 
 
 def page_site(
-    settings: Settings, built_at: datetime | None = None, factory: PageFactory = open_pages
+    settings: Settings,
+    built_at: datetime | None = None,
+    factory: PageFactory = open_pages,
+    page_index: Path | None = None,
 ) -> PageSite:
-    """What a backend's processes render these pages with."""
-    return PageSite(factory, settings, built_at)
+    """What a backend's processes render these pages with; `page_index`: the release's index file."""
+    files = (("page_index", page_index),) if page_index is not None else ()
+    return PageSite(factory, settings, built_at, files)

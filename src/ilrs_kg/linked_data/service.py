@@ -7,30 +7,27 @@ GET /incoming/{kind}/{slug}    one page of the links of one kind that point to a
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 
 from ilrs_kg.errors import BadRequest, NotFound
 from ilrs_kg.linked_data import formats as f
-from ilrs_kg.linked_data.describe import Description, describe
+from ilrs_kg.linked_data.describe import Description, describe, names_of
 from ilrs_kg.linked_data.disagreement_view import DisagreementRecord, find_disagreements
 from ilrs_kg.linked_data.documents import serialize_description
 from ilrs_kg.linked_data.entity_page import PageFrame, build_entity_page
 from ilrs_kg.linked_data.name_search import MAX_QUERY
 from ilrs_kg.linked_data.naming import name_of
+from ilrs_kg.linked_data.page_index import PageIndex
 from ilrs_kg.linked_data.render import render
 from ilrs_kg.linked_data.replies import LICENSE, LinkSpec, document_reply, link_header, redirect
-from ilrs_kg.linked_data.search_page import (
-    SEARCH_PAGE_SIZE,
-    EntityNames,
-    load_entity_names,
-    page_number,
-    search_entities,
-)
+from ilrs_kg.linked_data.search_page import SEARCH_PAGE_SIZE, page_number, search_entities
 from ilrs_kg.linked_data.snapshot import Snapshot, Snapshots
 from ilrs_kg.linked_data.source_page import statement_sets
 from ilrs_kg.linked_data.viewmodel import IncomingPage, Link, NotFoundPage, SearchPage
@@ -42,6 +39,8 @@ from ilrs_kg.web.formats import HTML, Format
 from ilrs_kg.web.frame import Alternate, PageMeta, SiteLinks, language_links, site_links
 from ilrs_kg.web.iris import EntityRef, IriMap, is_valid_segment
 from ilrs_kg.web.reply import Reply, Request
+
+logger = logging.getLogger(__name__)
 
 INCOMING_PAGE_SIZE = 50
 _PLAIN_IRI = re.compile(r'^https?://[^\s<>"{}|\\^`]+$')
@@ -68,9 +67,10 @@ def reader_language(request: Request) -> str:
 
 
 class LinkedData:
-    def __init__(self, settings: Settings, snapshots: Snapshots) -> None:
+    def __init__(self, settings: Settings, snapshots: Snapshots, page_index: Path | None = None) -> None:
         self.settings = settings
         self.snapshots = snapshots
+        self.page_index = page_index
 
     @property
     def dataset_iri(self) -> str:
@@ -114,7 +114,10 @@ class LinkedData:
         ref = EntityRef(kind, slug)
         if not (is_valid_segment(kind) and is_valid_segment(slug)):
             return self.not_found(request, ctx, ref, fmt)
-        description = describe(ctx.snapshot.store, ctx.iris.entity_iri(ref))
+        iri = ctx.iris.entity_iri(ref)
+        # A page shows a hub's first links and their count; a document keeps its first MAX_INCOMING.
+        hub = self.index(ctx).hub(iri) if fmt is HTML else None
+        description = describe(ctx.snapshot.store, iri, hub)
         if not description.exists:
             return self.not_found(request, ctx, ref, fmt)
         return self.document_reply(request, ctx, ref, description, fmt, negotiated=negotiated)
@@ -148,7 +151,8 @@ class LinkedData:
                 disagreements=self.disagreements(ctx, description.iri),
             )
             if description.iri in ctx.snapshot.provenance.documents:
-                sets = statement_sets(ctx.snapshot.store, ctx.frame, description.iri)
+                sizes = self.index(ctx).graph_size
+                sets = statement_sets(ctx.snapshot.store, ctx.frame, description.iri, sizes)
                 page = replace(page, statement_sets=sets)
             body = render("entity.html", page=page, meta=page.meta).encode()
             vary = HTML_VARY if negotiated else "Accept-Language"
@@ -226,16 +230,30 @@ class LinkedData:
         )
         return found
 
-    def entity_names(self, ctx: Context) -> EntityNames:
-        names: EntityNames = ctx.snapshot.remember(
-            "search:names", lambda: load_entity_names(ctx.snapshot.store)
-        )
-        return names
+    def index(self, ctx: Context) -> PageIndex:
+        """The release's page index (page_index), opened read-only once per store; a store served
+        without a release (tests, tools) is indexed in memory instead."""
+
+        def open_index() -> PageIndex:
+            if self.page_index is not None and self.page_index.is_file():
+                return PageIndex.open(self.page_index)
+            if self.page_index is not None:
+                logger.warning("no page index at %s: indexing the store in memory", self.page_index)
+            return PageIndex.of_store(ctx.snapshot.store)
+
+        index: PageIndex = ctx.snapshot.remember("search:index", open_index)
+        return index
 
     def search_links(self, ctx: Context, words: str, limit: int = 50) -> list[Link]:
         """Entities whose names match the words (name_search), best first."""
         found = search_entities(
-            self.entity_names(ctx), words, ctx.iris, ctx.lang, ctx.snapshot.vocabulary, page_size=limit
+            self.index(ctx),
+            ctx.snapshot.store,
+            words,
+            ctx.iris,
+            ctx.lang,
+            ctx.snapshot.vocabulary,
+            page_size=limit,
         )
         return [result.link for result in found.results]
 
@@ -247,7 +265,7 @@ class LinkedData:
         if number is None:
             raise BadRequest("page must be a positive whole number")
         found = search_entities(
-            self.entity_names(ctx), words, ctx.iris, ctx.lang, ctx.snapshot.vocabulary, number
+            self.index(ctx), ctx.snapshot.store, words, ctx.iris, ctx.lang, ctx.snapshot.vocabulary, number
         )
 
         def href(n: int) -> str:
@@ -265,6 +283,7 @@ class LinkedData:
             query=words,
             results=found.results,
             total=found.total,
+            capped=found.capped,
             page=found.page,
             pages=found.pages,
             start=(found.page - 1) * SEARCH_PAGE_SIZE + 1,
@@ -276,14 +295,17 @@ class LinkedData:
     # -- incoming links ---------------------------------------------------------------------------
 
     def incoming(self, request: Request, kind: str, slug: str) -> Reply:
+        """GET /incoming/{kind}/{slug}?property=…[&type=…][&page=n]: one page of the things linking to
+        the entity by one property (of one class). A short list is in IRI order; a hub's (more than
+        HUB_LINKS, as the page index counted them) is in the store's index order, which is stable
+        within a release, so no page reads more than its own links and those before it."""
         ctx = self.context(request)
         ref = EntityRef(kind, slug)
         prop = request.query.get("property", "")
         kind_filter = request.query.get("type")
-        try:
-            page_number = max(1, int(request.query.get("page", "1")))
-        except ValueError:
-            raise BadRequest("page must be a positive whole number") from None
+        number = page_number(request.query.get("page"))
+        if number is None:
+            raise BadRequest("page must be a positive whole number")
         if (
             not (is_valid_segment(kind) and is_valid_segment(slug))
             or not _is_plain_iri(prop)
@@ -291,18 +313,26 @@ class LinkedData:
         ):
             raise NotFound("No such list of links.")
         iri = ctx.iris.entity_iri(ref)
-        type_clause = f"?s a <{kind_filter}> ." if kind_filter else ""
-        query = f"""SELECT DISTINCT ?s WHERE {{ ?s <{prop}> <{iri}> . {type_clause} FILTER(isIRI(?s)) }}
-                    ORDER BY ?s"""
-        rows = ctx.snapshot.store.query(query)
-        assert isinstance(rows, ox.QuerySolutions)
-        subjects = [row["s"].value for row in rows if row["s"] is not None]
-        if not subjects:
+        store = ctx.snapshot.store
+        where = f"?s <{prop}> <{iri}> . {f'?s a <{kind_filter}> .' if kind_filter else ''} FILTER(isIRI(?s))"
+        counted = self.index(ctx).hub(iri).get(prop)
+        if counted is None:  # not a hub's: few enough to read whole, and sort
+            subjects = _subjects(store, f"SELECT DISTINCT ?s WHERE {{ {where} }} ORDER BY ?s")
+            total = len(subjects)
+        else:
+            total = counted if kind_filter is None else _count(store, where)
+        if not total:
             raise NotFound("No such list of links.")
-        pages = math.ceil(len(subjects) / INCOMING_PAGE_SIZE)
-        page_number = min(page_number, pages)
-        names = describe(ctx.snapshot.store, iri)
-        chosen = subjects[(page_number - 1) * INCOMING_PAGE_SIZE : page_number * INCOMING_PAGE_SIZE]
+        pages = math.ceil(total / INCOMING_PAGE_SIZE)
+        number = min(number, pages)
+        offset = (number - 1) * INCOMING_PAGE_SIZE
+        if counted is None:
+            chosen = subjects[offset : offset + INCOMING_PAGE_SIZE]
+        else:
+            chosen = _subjects(
+                store, f"SELECT ?s WHERE {{ {where} }} LIMIT {INCOMING_PAGE_SIZE} OFFSET {offset}"
+            )
+        names = names_of(store, [iri, *chosen])
         vocabulary = ctx.snapshot.vocabulary
         links = tuple(
             Link(ctx.iris.page(s), name_of(names, ox.NamedNode(s), ctx.lang, vocabulary), s) for s in chosen
@@ -310,7 +340,7 @@ class LinkedData:
         title = vocabulary.inverse_label(prop) + (
             f" · {vocabulary.label(kind_filter)}" if kind_filter else ""
         )
-        entity_name = name_of(names, names.node, ctx.lang, vocabulary)
+        entity_name = name_of(names, ox.NamedNode(iri), ctx.lang, vocabulary)
 
         def page_href(n: int) -> str:
             query = {
@@ -326,12 +356,27 @@ class LinkedData:
             entity=Link(ctx.iris.page(iri), entity_name, iri),
             title=title,
             links=links,
-            page=page_number,
+            page=number,
             pages=pages,
-            previous_href=page_href(page_number - 1) if page_number > 1 else None,
-            next_href=page_href(page_number + 1) if page_number < pages else None,
+            previous_href=page_href(number - 1) if number > 1 else None,
+            next_href=page_href(number + 1) if number < pages else None,
+            total=total,
+            start=offset + 1,
         )
         return self.html_page(request, ctx, "incoming.html", view)
+
+
+def _subjects(store: ox.Store, query: str) -> list[str]:
+    rows = store.query(query)
+    assert isinstance(rows, ox.QuerySolutions)
+    return [row["s"].value for row in rows if isinstance(row["s"], ox.NamedNode)]
+
+
+def _count(store: ox.Store, where: str) -> int:
+    rows = store.query(f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ {where} }}")
+    assert isinstance(rows, ox.QuerySolutions)
+    value = next(iter(rows))["n"]
+    return int(value.value) if isinstance(value, ox.Literal) else 0
 
 
 def _is_plain_iri(text: str) -> bool:

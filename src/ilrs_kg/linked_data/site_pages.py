@@ -15,6 +15,7 @@ from ilrs_kg.linked_data.home import build_home_page
 from ilrs_kg.linked_data.ontology_docs import build_ontology_page
 from ilrs_kg.linked_data.render import render
 from ilrs_kg.linked_data.replies import LICENSE, LinkSpec, document_reply, link_header, redirect
+from ilrs_kg.linked_data.search_page import page_number
 from ilrs_kg.linked_data.service import HTML_VARY, NEGOTIATED_VARY, Context, LinkedData
 from ilrs_kg.linked_data.stats_queries import GraphCounts, count_graph, ontology_classes
 from ilrs_kg.linked_data.viewmodel import Link, Text
@@ -33,7 +34,13 @@ class SitePages:
         self.service = service
 
     def counts(self, ctx: Context) -> GraphCounts:
-        result: GraphCounts = ctx.snapshot.remember("counts", lambda: count_graph(ctx.snapshot.store))
+        """The graph's counts as the build wrote them into the release's page index (counting them
+        means scanning the graph: 44 s at 1M triples)."""
+
+        def read() -> GraphCounts:
+            return self.service.index(ctx).graph_counts() or count_graph(ctx.snapshot.store)
+
+        result: GraphCounts = ctx.snapshot.remember("counts", read)
         return result
 
     def _html(
@@ -74,8 +81,9 @@ class SitePages:
         )
 
         def build() -> bytes:
+            chosen = self.service.index(ctx).home()
             page = build_home_page(
-                ctx.snapshot.store, ctx.frame, counts.triples, ontology_classes(counts), meta
+                ctx.snapshot.store, ctx.frame, counts.triples, ontology_classes(counts), meta, chosen
             )
             return render("home.html", page=page, meta=meta).encode()
 
@@ -90,12 +98,12 @@ class SitePages:
         ctx = self.service.context(request)
         cls = class_iri(name)
         meta = self._meta(ctx, name, f"class/{name}")
-        try:
-            # A page past the last shows the last, so a larger number than any OFFSET the engine reads
-            # means the same page: bounded here rather than failing in the query.
-            number = min(max(1, int(request.query.get("page", "1"))), _LAST_PAGE)
-        except ValueError:
-            raise BadRequest("page must be a positive whole number") from None
+        number = page_number(request.query.get("page"))
+        if number is None:
+            raise BadRequest("page must be a positive whole number")
+        # A page past the last shows the last, so a larger number than any OFFSET the engine reads
+        # means the same page: bounded here rather than failing in the query.
+        number = min(number, _LAST_PAGE)
 
         sort = parse_sort(cls or "", request.query.get("sort"), request.query.get("order"))
         if sort is None:
@@ -114,7 +122,17 @@ class SitePages:
             return ctx.iris.url(f"class/{name}", **sort_query(chosen), **lang)
 
         page = (
-            build_class_index(ctx.snapshot.store, cls, ctx.frame, meta, number, page_href, sort, sort_href)
+            build_class_index(
+                ctx.snapshot.store,
+                cls,
+                ctx.frame,
+                meta,
+                number,
+                page_href,
+                sort,
+                sort_href,
+                self.service.index(ctx).class_page,
+            )
             if cls
             else None
         )

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import asdict, dataclass
 
 import pyoxigraph as ox
 
@@ -85,3 +86,19 @@ def count_graph(store: ox.Store) -> GraphCounts:
 def ontology_classes(counts: GraphCounts) -> tuple[ClassCount, ...]:
     """The project's own classes that have instances, largest first."""
     return tuple(c for c in counts.classes if c.iri.startswith(t.ILRS))
+
+
+def counts_json(counts: GraphCounts) -> str:
+    """The counts as JSON text, to be kept in the release (page_index) rather than recounted."""
+    return json.dumps(asdict(counts), sort_keys=True)
+
+
+def counts_from_json(text: str) -> GraphCounts:
+    raw = json.loads(text)
+    return GraphCounts(
+        triples=int(raw["triples"]),
+        data_triples=int(raw["data_triples"]),
+        entities=int(raw["entities"]),
+        classes=tuple(ClassCount(str(c["iri"]), int(c["count"])) for c in raw["classes"]),
+        properties={str(k): int(v) for k, v in raw["properties"].items()},
+    )

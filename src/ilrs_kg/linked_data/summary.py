@@ -25,11 +25,14 @@ from ilrs_kg.linked_data.values import (
     span_of,
     term_value,
 )
-from ilrs_kg.linked_data.viewmodel import Summary, SummaryRow, Value
+from ilrs_kg.linked_data.viewmodel import Summary, SummaryRow, Text, Value
+from ilrs_kg.web.iris import IriMap
 
 ILRS, ORG = t.ILRS, t.ORG
 ETYPE = "id/event-type/"
 Rows = Callable[[ValueContext], tuple[Value, ...]]
+# A row of links to the entity shows at most this many, then a link to all of them.
+SUMMARY_LINKS = 50
 
 
 def _merge(values: Iterable[Value]) -> tuple[Value, ...]:
@@ -53,9 +56,15 @@ def own(prop: str) -> Rows:
     return rows
 
 
+def incoming_href(iris: IriMap, lang: str, entity_path: str, prop: str, kind: str = "") -> str:
+    """The paged list of the links of one property (from things of one class) to the entity."""
+    query = {"property": prop, **({"type": kind} if kind else {}), "lang": lang}
+    return iris.url(f"incoming/{entity_path}", **query)
+
+
 def linking(prop: str, kind: str | None = None) -> Rows:
     """The entities (of class `kind`) that point here by `prop` (CNSA operates Chang'e 6), each citing
-    that link."""
+    that link; on a hub, the first few and a link to all of them, counted."""
 
     def rows(ctx: ValueContext) -> tuple[Value, ...]:
         d = ctx.description
@@ -64,10 +73,16 @@ def linking(prop: str, kind: str | None = None) -> Rows:
             for s, p in d.incoming(d.node)
             if p == prop and isinstance(s, ox.NamedNode) and (kind is None or kind in d.types(s))
         ]
-        return _merge(
+        values = _merge(
             replace(term_value(ctx, s, prop), citations=ctx.citations.cite_fact(s, prop, d.node))
             for s in subjects
-        )
+        )[:SUMMARY_LINKS]
+        total = d.hub.get(prop, len(subjects))
+        ref = ctx.iris.ref_of(d.iri)
+        if total > len(values) and ref is not None:
+            href = incoming_href(ctx.iris, ctx.lang, ref.path, prop, "" if prop in d.hub else kind or "")
+            values += (Value(Text(f"all {total:,} →"), href=href),)
+        return values
 
     return rows
 

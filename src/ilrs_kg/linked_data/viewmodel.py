@@ -188,6 +188,8 @@ class IncomingPage:
     pages: int
     previous_href: str | None
     next_href: str | None
+    total: int = 0  # links of this kind in all
+    start: int = 1  # the number of this page's first link
 
 
 @dataclass(frozen=True)
@@ -212,6 +214,7 @@ class SearchPage:
     query: str
     results: tuple[SearchResult, ...]
     total: int = 0
+    capped: bool = False  # more names matched than were ranked: `total` is a lower bound
     page: int = 1
     pages: int = 1
     start: int = 1  # the number of this page's first result

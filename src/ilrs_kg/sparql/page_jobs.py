@@ -14,9 +14,9 @@ site to whoever starts the backend.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 import pyoxigraph as ox
@@ -44,7 +44,12 @@ class PageRenderer(Protocol):
         ...
 
 
-PageFactory = Callable[[Settings, ox.Store, datetime | None], PageRenderer]
+class PageFactory(Protocol):
+    def __call__(
+        self, settings: Settings, store: ox.Store, built_at: datetime | None = None, /, **files: Path
+    ) -> PageRenderer:
+        """The pages over the store; `files`: the release's page files by name (its search index)."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -55,6 +60,8 @@ class PageSite:
     settings: Settings
     # When the release was built (the pages' Last-Modified); None: the time the pages were opened.
     built_at: datetime | None = None
+    # The release's files the pages read besides its store (by name: the search index), where it has them.
+    files: tuple[tuple[str, Path], ...] = ()
 
     def over(self, store: ox.Store) -> PageRenderer:
-        return self.open(self.settings, store, self.built_at)
+        return self.open(self.settings, store, self.built_at, **dict(self.files))

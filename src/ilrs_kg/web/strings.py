@@ -37,6 +37,7 @@ _STRINGS: dict[str, dict[str, str]] = {
     "Dataset (VoID)": {"zh": "数据集 (VoID)", "ru": "Набор данных (VoID)"},
     "found": {"zh": "条结果", "ru": "найдено"},
     "found (one)": {"zh": "条结果", "ru": "найдено"},
+    "more than": {"zh": "超过", "ru": "более"},
     "page": {"zh": "页", "ru": "страница"},
     "also called": {"zh": "又名", "ru": "также"},
     "No name contains all of these words.": {
