@@ -45,7 +45,7 @@ from ilrs_kg.releases import (
 from ilrs_kg.settings import Settings
 from ilrs_kg.sparql.backend import QueryBackend
 from ilrs_kg.sparql.jobs import QueryJob, QueryResult
-from ilrs_kg.sparql.page_jobs import PageJob
+from ilrs_kg.sparql.page_jobs import PageJob, PageSite
 from ilrs_kg.sparql.workers import WorkerPool
 from ilrs_kg.swap import Registration, mark_ready
 from ilrs_kg.web.reply import Reply
@@ -53,6 +53,11 @@ from ilrs_kg.web.reply import Reply
 logger = logging.getLogger(__name__)
 
 PoolFactory = Callable[[Settings, Release], QueryBackend]
+
+
+def release_pages(settings: Settings, release: Release) -> PageSite:
+    """The pages of a release, reading its page index whoever answers its queries."""
+    return page_site(settings, release.built_at, page_index=release.index_dir / PAGE_INDEX_FILE)
 
 
 def _worker_pool(memory_mb: int, on_tick: Callable[[], None] | None) -> PoolFactory:
@@ -63,7 +68,7 @@ def _worker_pool(memory_mb: int, on_tick: Callable[[], None] | None) -> PoolFact
             release.store_dir,
             memory_mb=memory_mb,
             on_tick=on_tick,
-            pages=page_site(settings, release.built_at, page_index=release.index_dir / PAGE_INDEX_FILE),
+            pages=release_pages(settings, release),
             triples=release.triples,
         )
 

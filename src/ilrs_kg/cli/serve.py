@@ -246,11 +246,13 @@ def _backend(args: argparse.Namespace) -> Remote | None:
 
 def _remote_pool(remote: Remote) -> PoolFactory:
     """Each release is answered by the remote endpoint, checked at start to hold that release."""
-    from ilrs_kg.linked_data.pages import page_site
+    from ilrs_kg.live import release_pages
     from ilrs_kg.sparql.remote_backend import RemoteBackend
 
     def make(settings: Settings, release: Release) -> RemoteBackend:
-        return RemoteBackend(settings, release.data_version, remote, page_site(settings, release.built_at))
+        # The local release's page index (search, hubs, class orders) describes the same data version
+        # the remote was checked to hold, so pages over the remote read no whole class or name list.
+        return RemoteBackend(settings, release.data_version, remote, release_pages(settings, release))
 
     return make
 
