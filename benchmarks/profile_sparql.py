@@ -77,8 +77,9 @@ def rules(src: Path | None = None) -> dict[str, list[tuple[str, re.Pattern[str]]
     """Per process role, (stage, frame pattern) in priority order; a sample's stage is the one its
     deepest matching frame names (library internals match nothing, so they count for their caller).
     With `src`, call sites are looked up in that checkout's files."""
-    # uvicorn's h11 protocol writes twice per reply, the head, then the body; since ilrs_kg.http_server's
-    # OneWrite, those writes are held and leave in one (OneWrite.flush).
+    # Main before speed14b served uvicorn's h11 protocol (since: httptools, whose frames the parsing
+    # rule names too). uvicorn's h11 protocol writes twice per reply, the head, then the body; since
+    # ilrs_kg.http_server's OneWrite, those writes are held and leave in one (OneWrite.flush).
     h11_write = "|".join(str(n) for n in lines_of(uvicorn_h11, "self.transport.write(output)"))
     unpickle_back = line_of(worker_process, "pickle.loads(", src=src)
     job_in = line_of(worker_main, "job = pickle.loads(payload)", src=src)
@@ -110,7 +111,10 @@ def rules(src: Path | None = None) -> dict[str, list[tuple[str, re.Pattern[str]]
         ),
         rule("reply: socket writes (status + headers, body)", r"^OneWrite\.flush "),
         rule("reply: HTTP/1.1 encoding (h11, uvicorn)", r"^OneWrite\.write "),
-        rule("HTTP parsing (h11, uvicorn)", r"^(H11Protocol\.\w+|LimitedH11Protocol\.\w+|_Connection\.\w+) "),
+        rule(
+            "HTTP parsing (h11, uvicorn)",
+            r"^(H11Protocol|LimitedH11Protocol|_Connection|HttpToolsProtocol|LimitedHttpProtocol)\.\w+ ",
+        ),
         rule("HTTP parsing (h11, uvicorn)", r"\(ilrs_kg/http_server\.py"),
         rule("parameter parsing", r"\(ilrs_kg/sparql/params\.py"),
         rule("screen (parse-free check of the query)", r"\(ilrs_kg/sparql/screen\.py"),

@@ -19,7 +19,7 @@ from playwright.sync_api import ConsoleMessage, Dialog
 from ilrs_kg.app import create_app
 from ilrs_kg.edge import EDITOR_STYLE_HASH, PublicBase
 from ilrs_kg.exports.catalog import DUMP_FORMATS
-from ilrs_kg.http_server import ConnectionLimits, LimitedH11Protocol
+from ilrs_kg.http_server import ConnectionLimits, LimitedHttpProtocol
 from ilrs_kg.linked_data.pages import page_site
 from ilrs_kg.settings import Settings
 from ilrs_kg.sparql.backend import InProcessBackend
@@ -209,7 +209,7 @@ def test_the_public_base_keeps_its_port_and_ends_with_a_slash() -> None:
 @pytest.fixture(scope="module")
 def served(settings: Settings) -> Iterator[str]:
     """The app on the HTTP server of `ilrs-kg serve`, on a free loopback port, its links pointing there."""
-    protocol = LimitedH11Protocol.with_limits(ConnectionLimits.from_settings(settings))
+    protocol = LimitedHttpProtocol.with_limits(ConnectionLimits.from_settings(settings))
     with serving(lambda port: app_for(settings.with_changes(port=port)), http=protocol) as url:
         yield url
 

@@ -1,6 +1,6 @@
 """`ilrs-kg serve`: validate and build the graph (or reuse an up-to-date store), then serve it.
 
-One listening socket; one HTTP process by default (uvicorn with the h11 protocol and the connection
+One listening socket; one HTTP process by default (uvicorn with its httptools protocol and the connection
 limits of ilrs_kg.http_server, running the app of ilrs_kg.app), or several sharing the socket
 (--http-processes), each with its own pool of query worker processes. The parent restarts an HTTP
 process that dies and stops them all on SIGINT/SIGTERM.
@@ -283,7 +283,7 @@ def serve_http(
     import uvicorn
 
     from ilrs_kg.app import create_app
-    from ilrs_kg.http_server import ConnectionLimits, LimitedH11Protocol
+    from ilrs_kg.http_server import ConnectionLimits, LimitedHttpProtocol
     from ilrs_kg.live import LiveBackend
 
     backend = LiveBackend(
@@ -292,7 +292,7 @@ def serve_http(
         pool_factory=_remote_pool(options.backend) if options.backend is not None else None,
         on_tick=heartbeat.beat if heartbeat is not None else None,
     )
-    protocol = LimitedH11Protocol.with_limits(ConnectionLimits.from_settings(settings))
+    protocol = LimitedHttpProtocol.with_limits(ConnectionLimits.from_settings(settings))
     config = uvicorn.Config(
         create_app(settings, backend),
         http=protocol,
