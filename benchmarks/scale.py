@@ -170,15 +170,24 @@ def sparql_url(endpoint: str, query: str) -> str:
     return endpoint + "?" + urllib.parse.urlencode({"query": query})
 
 
-def p50_ms(urls: list[str], accept: str = ACCEPT) -> float:
-    times = []
+def p50_ms(urls: list[str], accept: str = ACCEPT, m: Measured | None = None, what: str = "") -> float:
+    """The median time of the answers that succeeded; failures (a page stopped at its time limit, 503) are
+    counted in `m`'s notes rather than ending the probes that follow."""
+    times, failed = [], []
     for url in urls:
         started = time.perf_counter()
-        status, _ = get(url, accept=accept)
-        if status != 200:
-            raise RuntimeError(f"{url}: HTTP {status}")
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times)
+        try:
+            status, _ = get(url, accept=accept)
+        except OSError as exc:  # a client timeout, a reset
+            status = -1
+            failed.append(f"{exc}")
+        if status == 200:
+            times.append((time.perf_counter() - started) * 1000)
+        else:
+            failed.append(f"HTTP {status}")
+    if failed and m is not None:
+        m.notes.append(f"{what}: {len(failed)} of {len(urls)} failed ({', '.join(sorted(set(failed))[:3])})")
+    return statistics.median(times) if times else 0.0
 
 
 def throughput(make_url: object, seconds: float, clients: int = 4) -> float:
@@ -217,14 +226,18 @@ def probe_ilrs(m: Measured, root: Path, build: Path, units: int, args: argparse.
     try:
         m.cold_start_s = served.cold_start_s
         rng = random.Random(m.size)
-        m.lookup_ms = p50_ms([sparql_url(base + "/sparql", lookup_query(units, n)) for n in range(200)])
+        lookups = [sparql_url(base + "/sparql", lookup_query(units, n)) for n in range(200)]
+        m.lookup_ms = p50_ms(lookups, m=m, what="point lookups")
         pages = [f"{base}/doc/country/synthetic-{rng.randrange(units)}.html" for _ in range(50)]
-        m.page_ms = p50_ms(pages, accept="text/html")
-        m.hub_ms = p50_ms([f"{base}/doc/launch-vehicle/long-march-5.html"] * 3, accept="text/html")
+        m.page_ms = p50_ms(pages, accept="text/html", m=m, what="entity pages")
+        hub = [f"{base}/doc/launch-vehicle/long-march-5.html"] * 3
+        m.hub_ms = p50_ms(hub, accept="text/html", m=m, what="hub page")
         first = time.perf_counter()
         status, body = get(base + "/", timeout=START_LIMIT_S, accept="text/html")
         m.home_first_s = time.perf_counter() - first
         m.home_bytes = len(body) if status == 200 else -status
+        if status != 200:
+            m.notes.append(f"home page: HTTP {status}")
         m.distinct_qps = throughput(
             lambda n: sparql_url(base + "/sparql", lookup_query(units, n + 1000)), args.probe_seconds
         )
@@ -258,7 +271,8 @@ def probe_oxigraph(m: Measured, build: Path, work: Path, units: int, seconds: fl
     try:
         wait_answering(endpoint, process, START_LIMIT_S)
         m.ox_cold_start_s = time.perf_counter() - started
-        m.ox_lookup_ms = p50_ms([sparql_url(endpoint, lookup_query(units, n)) for n in range(200)])
+        lookups = [sparql_url(endpoint, lookup_query(units, n)) for n in range(200)]
+        m.ox_lookup_ms = p50_ms(lookups, m=m, what="oxigraph point lookups")
         m.ox_qps = throughput(lambda n: sparql_url(endpoint, lookup_query(units, n + 1000)), seconds)
         m.ox_mb = tree_rss_mb(process.pid)
     finally:
