@@ -297,6 +297,7 @@ def say(m: Measured, step: str, **figures: float) -> None:
 def measure(size: int, args: argparse.Namespace, work: Path) -> Measured:
     m = Measured(size)
     root, build, log = work / f"root-{size}", work / f"build-{size}", work / f"log-{size}.txt"
+    log.touch()  # the build's offsets are taken from it, whether or not validate ran alone first
     print(f"[{size:,}] generating …", flush=True)
     started = time.perf_counter()
     generated = synthetic.generate(root, size, args.root, REAL_TRIPLES)
