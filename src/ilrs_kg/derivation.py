@@ -307,11 +307,16 @@ def _decode(encoded: list[str | None]) -> object:
     raise KeyError(kind)
 
 
+_SEEN_BOUND = 100_000
+
+
 def input_graphs(store: ox.Store, rule: Rule, cache: PatternCache | None = None) -> tuple[str, ...]:
     """The statement graphs that hold a triple some solution of the rule's WHERE clause matched."""
     patterns = (cache or PatternCache(None)).patterns(rule)
     statement_graphs = _statement_graphs(store)
-    matched: set[tuple[object, object, object, object]] = set()
+    # The triples looked up already, forgotten past a bound: they grow with the data, the inputs do not.
+    seen: set[tuple[object, object, object, object]] = set()
+    inputs: set[str] = set()
     solutions = store.query(as_select(rule))
     assert isinstance(solutions, ox.QuerySolutions)
     for solution in solutions:
@@ -319,14 +324,16 @@ def input_graphs(store: ox.Store, rule: Rule, cache: PatternCache | None = None)
             terms = (_term(s, solution), _term(p, solution), _term(o, solution))
             # A pattern inside GRAPH ?g matched in that one graph; one outside, in any graph holding it.
             graph = None if g is None else _term(g, solution)
-            if all(t is not None for t in terms) and (g is None or graph is not None):
-                matched.add((*terms, graph))
-    inputs: set[str] = set()
-    for s, p, o, g in matched:
-        for quad in store.quads_for_pattern(s, p, o, g):  # type: ignore[arg-type]
-            name = quad.graph_name
-            if isinstance(name, ox.NamedNode) and name.value in statement_graphs:
-                inputs.add(name.value)
+            matched = (*terms, graph)
+            if None in terms or (g is not None and graph is None) or matched in seen:
+                continue
+            if len(seen) >= _SEEN_BOUND:
+                seen.clear()
+            seen.add(matched)
+            for quad in store.quads_for_pattern(*matched):  # type: ignore[arg-type]
+                name = quad.graph_name
+                if isinstance(name, ox.NamedNode) and name.value in statement_graphs:
+                    inputs.add(name.value)
     return tuple(sorted(inputs))
 
 
