@@ -16,8 +16,10 @@ build's N-Quads dump and `oxigraph serve-read-only` on it, with the same point l
 
 It is bounded in time: before each size it projects the size's cost from the previous one (linear
 growth, times two for safety) and skips it, with a message, when the projection passes what is left of
---seconds, or when the projected validate/build memory passes the memory available. At the end it prints
-the table and the growth exponents between consecutive sizes (log(t2/t1) / log(n2/n1): 1 is linear).
+--seconds, or when the projected validate/build memory passes the memory available. Each figure is printed as
+soon as it is measured, and SIGTERM (`timeout`) stops the size under way, its children with it, and still
+prints the table. At the end it prints the table and a table of growth exponents between consecutive sizes
+(log(y2/y1) / log(n2/n1) of each figure over the triples: 1 is linear, 0 flat).
 Every server listens on 127.0.0.1 and is stopped before the next size. Figures from a shared machine are
 noisy; the script says so beside the table.
 """
@@ -98,15 +100,20 @@ def timed_child_cpu(argv: list[str], log: Path, limit: float) -> tuple[float, fl
     with log.open("ab") as out:
         process = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT)
         deadline = started + limit
-        while True:
-            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
-            if pid:
-                break
-            if time.perf_counter() > deadline:
-                process.kill()
-                pid, status, usage = os.wait4(process.pid, 0)
-                break
-            time.sleep(0.05)
+        try:
+            while True:
+                pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+                if pid:
+                    break
+                if time.perf_counter() > deadline:
+                    process.kill()
+                    pid, status, usage = os.wait4(process.pid, 0)
+                    break
+                time.sleep(0.05)
+        except BaseException:
+            process.kill()  # stopped (Stopped, ^C): the child must not outlive the benchmark
+            process.wait()
+            raise
     # ru_maxrss of a reaped child is the largest RSS of it or its reaped descendants, in KiB.
     cpu = usage.ru_utime + usage.ru_stime
     return time.perf_counter() - started, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status), cpu
@@ -116,6 +123,12 @@ def step_seconds(log: Path, since: int, step: str) -> float:
     """The seconds the build reported for a step (`wrote store at`, `wrote dumps to`) after byte `since`."""
     text = log.read_bytes()[since:].decode("utf-8", "replace")
     found = re.findall(rf"{step} .* \(([0-9.]+) s\)", text)
+    return float(found[-1]) if found else 0.0
+
+
+def validated_seconds(log: Path, since: int) -> float:
+    """The seconds of the build's own validation step (`validated (N s)`) after byte `since`."""
+    found = re.findall(r"\bvalidated \(([0-9.]+) s\)", log.read_bytes()[since:].decode("utf-8", "replace"))
     return float(found[-1]) if found else 0.0
 
 
@@ -157,15 +170,24 @@ def sparql_url(endpoint: str, query: str) -> str:
     return endpoint + "?" + urllib.parse.urlencode({"query": query})
 
 
-def p50_ms(urls: list[str], accept: str = ACCEPT) -> float:
-    times = []
+def p50_ms(urls: list[str], accept: str = ACCEPT, m: Measured | None = None, what: str = "") -> float:
+    """The median time of the answers that succeeded; failures (a page stopped at its time limit, 503) are
+    counted in `m`'s notes rather than ending the probes that follow."""
+    times, failed = [], []
     for url in urls:
         started = time.perf_counter()
-        status, _ = get(url, accept=accept)
-        if status != 200:
-            raise RuntimeError(f"{url}: HTTP {status}")
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times)
+        try:
+            status, _ = get(url, accept=accept)
+        except OSError as exc:  # a client timeout, a reset
+            status = -1
+            failed.append(f"{exc}")
+        if status == 200:
+            times.append((time.perf_counter() - started) * 1000)
+        else:
+            failed.append(f"HTTP {status}")
+    if failed and m is not None:
+        m.notes.append(f"{what}: {len(failed)} of {len(urls)} failed ({', '.join(sorted(set(failed))[:3])})")
+    return statistics.median(times) if times else 0.0
 
 
 def throughput(make_url: object, seconds: float, clients: int = 4) -> float:
@@ -204,14 +226,18 @@ def probe_ilrs(m: Measured, root: Path, build: Path, units: int, args: argparse.
     try:
         m.cold_start_s = served.cold_start_s
         rng = random.Random(m.size)
-        m.lookup_ms = p50_ms([sparql_url(base + "/sparql", lookup_query(units, n)) for n in range(200)])
+        lookups = [sparql_url(base + "/sparql", lookup_query(units, n)) for n in range(200)]
+        m.lookup_ms = p50_ms(lookups, m=m, what="point lookups")
         pages = [f"{base}/doc/country/synthetic-{rng.randrange(units)}.html" for _ in range(50)]
-        m.page_ms = p50_ms(pages, accept="text/html")
-        m.hub_ms = p50_ms([f"{base}/doc/launch-vehicle/long-march-5.html"] * 3, accept="text/html")
+        m.page_ms = p50_ms(pages, accept="text/html", m=m, what="entity pages")
+        hub = [f"{base}/doc/launch-vehicle/long-march-5.html"] * 3
+        m.hub_ms = p50_ms(hub, accept="text/html", m=m, what="hub page")
         first = time.perf_counter()
         status, body = get(base + "/", timeout=START_LIMIT_S, accept="text/html")
         m.home_first_s = time.perf_counter() - first
         m.home_bytes = len(body) if status == 200 else -status
+        if status != 200:
+            m.notes.append(f"home page: HTTP {status}")
         m.distinct_qps = throughput(
             lambda n: sparql_url(base + "/sparql", lookup_query(units, n + 1000)), args.probe_seconds
         )
@@ -245,7 +271,8 @@ def probe_oxigraph(m: Measured, build: Path, work: Path, units: int, seconds: fl
     try:
         wait_answering(endpoint, process, START_LIMIT_S)
         m.ox_cold_start_s = time.perf_counter() - started
-        m.ox_lookup_ms = p50_ms([sparql_url(endpoint, lookup_query(units, n)) for n in range(200)])
+        lookups = [sparql_url(endpoint, lookup_query(units, n)) for n in range(200)]
+        m.ox_lookup_ms = p50_ms(lookups, m=m, what="oxigraph point lookups")
         m.ox_qps = throughput(lambda n: sparql_url(endpoint, lookup_query(units, n + 1000)), seconds)
         m.ox_mb = tree_rss_mb(process.pid)
     finally:
@@ -261,21 +288,33 @@ def count_triples(build: Path) -> int:
         return sum(1 for _ in handle)
 
 
+def say(m: Measured, step: str, **figures: float) -> None:
+    """Figures as soon as they are measured: a run stopped by its time bound still shows how far it got."""
+    shown = ", ".join(f"{name} {value:,.2f}" for name, value in figures.items())
+    print(f"[{m.size:,}] {step} at {time.strftime('%H:%M:%S')}: {shown}", flush=True)
+
+
 def measure(size: int, args: argparse.Namespace, work: Path) -> Measured:
     m = Measured(size)
     root, build, log = work / f"root-{size}", work / f"build-{size}", work / f"log-{size}.txt"
+    log.touch()  # the build's offsets are taken from it, whether or not validate ran alone first
     print(f"[{size:,}] generating …", flush=True)
     started = time.perf_counter()
     generated = synthetic.generate(root, size, args.root, REAL_TRIPLES)
     m.generate_s = time.perf_counter() - started
     ilrs = [sys.executable, "-m", "ilrs_kg"]
-    print(f"[{size:,}] validating …", flush=True)
-    m.validate_s, m.validate_mb, status = timed_child(
-        [*ilrs, "validate", "--root", str(root), "--validator", args.validator], log, args.step_limit
-    )
-    if status != 0:
-        m.notes.append(f"validate exited {status} (see {log})")
-        return m
+    alone = size <= args.validate_alone_up_to
+    if alone:
+        print(f"[{size:,}] validating …", flush=True)
+        m.validate_s, m.validate_mb, status = timed_child(
+            [*ilrs, "validate", "--root", str(root), "--validator", args.validator], log, args.step_limit
+        )
+        if status != 0:
+            m.notes.append(f"validate exited {status} (see {log})")
+            return m
+        say(m, "validated", validate_s=m.validate_s, validate_mb=m.validate_mb)
+    else:
+        m.notes.append("validate: the build's own validation step (not run alone: --validate-alone-up-to)")
     print(f"[{size:,}] building …", flush=True)
     load = os.getloadavg()
     m.notes.append(f"load average before the build: {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}")
@@ -289,18 +328,27 @@ def measure(size: int, args: argparse.Namespace, work: Path) -> Measured:
         m.notes.append(f"build exited {status} (see {log})")
         return m
     m.store_s = step_seconds(log, since, "wrote store at")
+    if not alone:
+        m.validate_s = validated_seconds(log, since)
     m.dumps_s = step_seconds(log, since, "wrote dumps to")
     m.triples = count_triples(build)
+    say(m, "built", build_s=m.build_s, build_cpu_s=m.build_cpu_s, build_mb=m.build_mb, triples=m.triples)
+    say(m, "built", store_s=m.store_s, dumps_s=m.dumps_s, load_average=os.getloadavg()[0])
     print(f"[{size:,}] serving …", flush=True)
     try:
         probe_ilrs(m, root, build, generated.units, args, log)
     except (RuntimeError, OSError) as exc:
         m.notes.append(f"ilrs-kg serve: {exc}")
+    say(m, "served", cold_start_s=m.cold_start_s, server_mb=m.server_mb, lookup_ms=m.lookup_ms)
+    say(m, "served", page_ms=m.page_ms, hub_ms=m.hub_ms, home_first_s=m.home_first_s)
+    say(m, "served", home_bytes=m.home_bytes, distinct_qps=m.distinct_qps)
     print(f"[{size:,}] oxigraph anchor …", flush=True)
     try:
         probe_oxigraph(m, build, work, generated.units, args.probe_seconds, log)
     except (RuntimeError, OSError) as exc:
         m.notes.append(f"oxigraph: {exc}")
+    say(m, "oxigraph", ox_load_s=m.ox_load_s, ox_cold_start_s=m.ox_cold_start_s, ox_mb=m.ox_mb)
+    say(m, "oxigraph", ox_lookup_ms=m.ox_lookup_ms, ox_qps=m.ox_qps)
     if not args.keep:
         shutil.rmtree(root, ignore_errors=True)
         shutil.rmtree(build, ignore_errors=True)
@@ -345,21 +393,58 @@ def report(results: list[Measured]) -> str:
     for label, attr, fmt in COLUMNS:
         cells = [fmt.format(getattr(m, attr)) if getattr(m, attr) else "—" for m in results]
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
-    exponents = []
-    for a, b in itertools.pairwise(results):
-        if not (a.triples and b.triples):
-            continue
-        ratio = math.log(b.triples / a.triples)
-        parts = []
-        for label, attr in (("validate", "validate_s"), ("build", "build_s"), ("cold start", "cold_start_s")):
-            x, y = getattr(a, attr), getattr(b, attr)
-            parts += [f"{label} {math.log(y / x) / ratio:.2f}"] if x and y else []
-        for label, attr in (("server MB", "server_mb"), ("page", "page_ms"), ("lookup", "lookup_ms")):
-            x, y = getattr(a, attr), getattr(b, attr)
-            parts += [f"{label} {math.log(y / x) / ratio:.2f}"] if x and y else []
-        exponents.append(f"growth {a.size:,} → {b.size:,}: " + ", ".join(parts))
     notes = [f"{m.size:,}: {note}" for m in results for note in m.notes]
-    return "\n".join([*lines, "", *exponents, *notes])
+    return "\n".join([*lines, "", *growth(results), *notes])
+
+
+# The columns whose growth with the data says whether a stage scales: 1 is linear, 0 flat.
+GROWTH = (
+    ("validate s", "validate_s"),
+    ("validate MB", "validate_mb"),
+    ("build s", "build_s"),
+    ("build CPU s", "build_cpu_s"),
+    ("build MB", "build_mb"),
+    ("store s", "store_s"),
+    ("dumps s", "dumps_s"),
+    ("cold start s", "cold_start_s"),
+    ("server MB", "server_mb"),
+    ("lookup ms", "lookup_ms"),
+    ("page ms", "page_ms"),
+    ("hub page ms", "hub_ms"),
+    ("home bytes", "home_bytes"),
+    ("distinct q/s", "distinct_qps"),
+    ("oxigraph load s", "ox_load_s"),
+    ("oxigraph MB", "ox_mb"),
+)
+
+
+def exponent(x: float, y: float, n1: int, n2: int) -> float | None:
+    """log(y/x) / log(n2/n1): how a figure grows with the data between two sizes (None: one is missing)."""
+    if x <= 0 or y <= 0 or n1 <= 0 or n2 <= n1:
+        return None
+    return math.log(y / x) / math.log(n2 / n1)
+
+
+def growth(results: list[Measured]) -> list[str]:
+    """A table of growth exponents between consecutive sizes measured (by triples actually generated)."""
+    pairs = [(a, b) for a, b in itertools.pairwise(results) if a.triples and b.triples]
+    if not pairs:
+        return []
+    head = "| growth exponent | " + " | ".join(f"{a.size:,} → {b.size:,}" for a, b in pairs) + " |"
+    lines = ["", head, "|---" * (len(pairs) + 1) + "|"]
+    for label, attr in GROWTH:
+        found = [exponent(getattr(a, attr), getattr(b, attr), a.triples, b.triples) for a, b in pairs]
+        if any(e is not None for e in found):
+            lines.append(f"| {label} | " + " | ".join("—" if e is None else f"{e:.2f}" for e in found) + " |")
+    return lines
+
+
+class Stopped(Exception):
+    """SIGTERM (e.g. from `timeout`): stop the size under way, print what was measured."""
+
+
+def _stop(_signum: int, _frame: object) -> None:
+    raise Stopped
 
 
 def main() -> int:
@@ -374,10 +459,18 @@ def main() -> int:
     parser.add_argument("--validator", default="sparql", choices=("sparql", "pyshacl"))
     parser.add_argument("--work", type=Path, help="working directory (default: a temporary one)")
     parser.add_argument("--keep", action="store_true", help="keep each size's root and build")
+    parser.add_argument(
+        "--validate-alone-up-to",
+        type=int,
+        default=SIZES[-1],
+        help="above this size, take validate's time from the build's own validation step instead of "
+        "running it alone first (saves one validation's time at the largest sizes; no validate MB then)",
+    )
     args = parser.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="ilrs-scale-"))
     work.mkdir(parents=True, exist_ok=True)
     deadline = time.perf_counter() + args.seconds
+    signal.signal(signal.SIGTERM, _stop)
     results: list[Measured] = []
     for size in (s for s in SIZES if args.min_size <= s <= args.max_size):
         if results:
@@ -393,7 +486,11 @@ def main() -> int:
             if memory > available_mb():
                 print(f"[{size:,}] skipped: projected {memory:.0f} MB, {available_mb():.0f} MB available")
                 break
-        results.append(measure(size, args, work))
+        try:
+            results.append(measure(size, args, work))
+        except Stopped:
+            print(f"[{size:,}] stopped by SIGTERM at {time.strftime('%H:%M:%S')}: its figures so far above")
+            break
         print(report(results), flush=True)
     print("\nFigures from a shared 2-core machine (other sessions running): noisy, as measured.")
     print(report(results))

@@ -83,7 +83,11 @@ def start_ilrs(
             stderr=subprocess.STDOUT,
             env=env,
         )
-    wait_answering(f"http://127.0.0.1:{port}/sparql", process, limit)
+    try:
+        wait_answering(f"http://127.0.0.1:{port}/sparql", process, limit)
+    except BaseException:
+        stop(process)  # never left running by a caller that gave up (NoAnswer, SIGTERM, ^C)
+        raise
     return Served(process, port, time.perf_counter() - started)
 
 

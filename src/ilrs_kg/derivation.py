@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
@@ -31,6 +32,7 @@ from ilrs_kg.errors import RuleError
 from ilrs_kg.namespaces import BASE, DATA_GRAPH, DERIVED_GRAPH_NS, ONTOLOGY_NS, PREFIXES, PROVENANCE_GRAPH
 from ilrs_kg.scratch import in_scratch_store, is_large
 from ilrs_kg.settings import Settings
+from ilrs_kg.sorted_lines import sort_unique
 from ilrs_kg.sources import SourceFile, data_version, rule_files
 from ilrs_kg.store import fill_store
 
@@ -66,9 +68,24 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class Statements:
+    """A rule's output: its distinct statements in an N-Triples file, sorted (the same data gives the same
+    file), read back as often as needed while the derivation's spill directory lives."""
+
+    path: Path
+    count: int
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __iter__(self) -> Iterator[ox.Triple]:
+        return (quad.triple for quad in ox.parse(path=self.path, format=ox.RdfFormat.N_TRIPLES, lenient=True))
+
+
+@dataclass(frozen=True)
 class RuleOutcome:
     rule: Rule
-    statements: tuple[ox.Triple, ...]
+    statements: Statements
     inputs: tuple[str, ...]
     seconds: float
 
@@ -290,11 +307,16 @@ def _decode(encoded: list[str | None]) -> object:
     raise KeyError(kind)
 
 
+_SEEN_BOUND = 100_000
+
+
 def input_graphs(store: ox.Store, rule: Rule, cache: PatternCache | None = None) -> tuple[str, ...]:
     """The statement graphs that hold a triple some solution of the rule's WHERE clause matched."""
     patterns = (cache or PatternCache(None)).patterns(rule)
     statement_graphs = _statement_graphs(store)
-    matched: set[tuple[object, object, object, object]] = set()
+    # The triples looked up already, forgotten past a bound: they grow with the data, the inputs do not.
+    seen: set[tuple[object, object, object, object]] = set()
+    inputs: set[str] = set()
     solutions = store.query(as_select(rule))
     assert isinstance(solutions, ox.QuerySolutions)
     for solution in solutions:
@@ -302,14 +324,16 @@ def input_graphs(store: ox.Store, rule: Rule, cache: PatternCache | None = None)
             terms = (_term(s, solution), _term(p, solution), _term(o, solution))
             # A pattern inside GRAPH ?g matched in that one graph; one outside, in any graph holding it.
             graph = None if g is None else _term(g, solution)
-            if all(t is not None for t in terms) and (g is None or graph is not None):
-                matched.add((*terms, graph))
-    inputs: set[str] = set()
-    for s, p, o, g in matched:
-        for quad in store.quads_for_pattern(s, p, o, g):  # type: ignore[arg-type]
-            name = quad.graph_name
-            if isinstance(name, ox.NamedNode) and name.value in statement_graphs:
-                inputs.add(name.value)
+            matched = (*terms, graph)
+            if None in terms or (g is not None and graph is None) or matched in seen:
+                continue
+            if len(seen) >= _SEEN_BOUND:
+                seen.clear()
+            seen.add(matched)
+            for quad in store.quads_for_pattern(*matched):  # type: ignore[arg-type]
+                name = quad.graph_name
+                if isinstance(name, ox.NamedNode) and name.value in statement_graphs:
+                    inputs.add(name.value)
     return tuple(sorted(inputs))
 
 
@@ -322,7 +346,8 @@ def _statement_graphs(store: ox.Store) -> set[str]:
     }
 
 
-def run_rule(store: ox.Store, rule: Rule, cache: PatternCache | None = None) -> RuleOutcome:
+def run_rule(store: ox.Store, rule: Rule, spill: Path, cache: PatternCache | None = None) -> RuleOutcome:
+    """Run one rule; its output goes to a file in `spill`, never a Python list (it grows with the data)."""
     started = time.perf_counter()
     try:
         result = store.query(rule.text)
@@ -330,8 +355,7 @@ def run_rule(store: ox.Store, rule: Rule, cache: PatternCache | None = None) -> 
         raise RuleError(rule.path, exc.lineno, f"does not parse as SPARQL: {exc.msg}") from exc
     if not isinstance(result, ox.QueryTriples):
         raise RuleError(rule.path, None, "a rule is a CONSTRUCT query (this one is SELECT or ASK)")
-    # Sorted, so the generated file is the same for the same data.
-    statements = tuple(sorted(dict.fromkeys(result), key=str))
+    statements = _sorted_statements(result, spill)
     if not statements:
         raise RuleError(
             rule.path, None, "derived nothing from the data: its patterns no longer match anything"
@@ -347,8 +371,23 @@ def run_rule(store: ox.Store, rule: Rule, cache: PatternCache | None = None) -> 
     return RuleOutcome(rule, statements, inputs, time.perf_counter() - started)
 
 
-def derive(store: ox.Store, rules: Iterable[Rule], cache: PatternCache | None = None) -> DerivationReport:
-    """Run the rules in order over the store (named graphs plus their merge as default graph).
+def _sorted_statements(result: ox.QueryTriples, spill: Path) -> Statements:
+    """The CONSTRUCT's statements, each once, sorted by their N-Triples text (= `sorted(key=str)`), so the
+    generated file is the same for the same data: written out, sorted by ilrs_kg.sorted_lines."""
+    with tempfile.TemporaryFile(dir=spill) as raw:
+        result.serialize(raw, ox.RdfFormat.N_TRIPLES)
+        raw.seek(0)
+        handle, name = tempfile.mkstemp(dir=spill, suffix=".nt")
+        with os.fdopen(handle, "wb") as output:
+            count = sort_unique(raw, output, spill)
+    return Statements(Path(name), count)
+
+
+def derive(
+    store: ox.Store, rules: Iterable[Rule], spill: Path, cache: PatternCache | None = None
+) -> DerivationReport:
+    """Run the rules in order over the store (named graphs plus their merge as default graph); their
+    outputs are files in `spill`, which must outlive the report's use.
 
     Each rule's output goes into its graph and the default graph, with its description in the provenance
     graph, so a later rule may build on an earlier one and cite it as an input.
@@ -356,18 +395,20 @@ def derive(store: ox.Store, rules: Iterable[Rule], cache: PatternCache | None = 
     started = time.perf_counter()
     outcomes = []
     for rule in rules:
-        outcome = run_rule(store, rule, cache)
-        store.extend(_quads(outcome, include_default=True))
+        outcome = run_rule(store, rule, spill, cache)
+        # The bulk loader streams (a transaction would hold it all); the store is a scratch one.
+        store.bulk_extend(_quads(outcome, include_default=True))
         outcomes.append(outcome)
     return DerivationReport(tuple(outcomes), time.perf_counter() - started)
 
 
-def _quads(outcome: RuleOutcome, *, include_default: bool = False) -> list[ox.Quad]:
+def _quads(outcome: RuleOutcome, *, include_default: bool = False) -> Iterator[ox.Quad]:
     graph = ox.NamedNode(outcome.rule.graph)
-    quads = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in outcome.statements]
+    yield from (ox.Quad(t.subject, t.predicate, t.object, graph) for t in outcome.statements)
     if include_default:
-        quads += [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in outcome.statements]
-    return quads + _description(outcome)
+        default = ox.DefaultGraph()
+        yield from (ox.Quad(t.subject, t.predicate, t.object, default) for t in outcome.statements)
+    yield from _description(outcome)
 
 
 def _description(outcome: RuleOutcome) -> list[ox.Quad]:
@@ -404,15 +445,19 @@ def with_derived(settings: Settings, sources: list[SourceFile], progress: Progre
     started = time.perf_counter()
     cache = PatternCache(derived_dir(settings) / "patterns")
 
-    def run(store: ox.Store) -> DerivationReport:
-        # Streamed by the build's own loader (the same graphs and merge as the store it writes), not
-        # parsed into a list first: memory is the store's, and on disk for large data (ilrs_kg.scratch).
-        fill_store(store, sources)
-        return derive(store, rules, cache)
-
-    report = in_scratch_store(is_large(sources), run)
     directory = derived_dir(settings) / data_version(settings)
-    files = [_write(directory, outcome) for outcome in report.outcomes]
+    directory.mkdir(parents=True, exist_ok=True)
+    # The rules' outputs are spilled beside the derived files: the same disk, never a small /tmp.
+    with tempfile.TemporaryDirectory(dir=directory, prefix=".spill-") as spill:
+
+        def run(store: ox.Store) -> DerivationReport:
+            # Streamed by the build's own loader (the same graphs and merge as the store it writes), not
+            # parsed into a list first: memory is the store's, and on disk for large data (ilrs_kg.scratch).
+            fill_store(store, sources)
+            return derive(store, rules, Path(spill), cache)
+
+        report = in_scratch_store(is_large(sources), run)
+        files = [_write(directory, outcome) for outcome in report.outcomes]
     seconds = time.perf_counter() - started
     progress(f"derived {report.statements} statement(s) with {len(rules)} rule(s) ({seconds:.2f} s)")
     return DerivedSources(sources + files, report, seconds)
@@ -424,10 +469,10 @@ def _write(directory: Path, outcome: RuleOutcome) -> SourceFile:
     header = (
         f"# Generated by the build from rules/{outcome.rule.path.name} ({outcome.rule.title}); do not edit.\n"
     ).encode()
-    body = ox.serialize(
-        _quads(outcome), format=ox.RdfFormat.TRIG, prefixes={k: v for k, v in PREFIXES.items() if k != "id"}
-    )
     temporary = directory / f".{target.name}.{uuid.uuid4().hex[:8]}"
-    temporary.write_bytes(header + (body or b""))
+    with temporary.open("wb") as output:
+        output.write(header)
+        prefixes = {k: v for k, v in PREFIXES.items() if k != "id"}
+        ox.serialize(_quads(outcome), output, ox.RdfFormat.TRIG, prefixes=prefixes)
     os.replace(temporary, target)
     return SourceFile(target, DATA_GRAPH)

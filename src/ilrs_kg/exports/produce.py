@@ -85,12 +85,21 @@ class ExportInputs:
 Writer = Callable[[ExportInputs, BinaryIO], None]
 
 
+# Syntaxes that write every IRI in full: their prefixes would cost a whole extra pass over the store (the
+# prefixes are read from a dump of it) for bytes that never change.
+_NO_PREFIXES = frozenset({ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS})
+
+
+def _prefixes(inputs: ExportInputs, rdf_format: ox.RdfFormat) -> dict[str, str]:
+    return {} if rdf_format in _NO_PREFIXES else inputs.prefixes
+
+
 def _union(rdf_format: ox.RdfFormat) -> Writer:
-    return lambda i, out: write_store(i.store, out, rdf_format, i.prefixes, ox.DefaultGraph())
+    return lambda i, out: write_store(i.store, out, rdf_format, _prefixes(i, rdf_format), ox.DefaultGraph())
 
 
 def _dataset(rdf_format: ox.RdfFormat) -> Writer:
-    return lambda i, out: write_store(i.store, out, rdf_format, i.prefixes)
+    return lambda i, out: write_store(i.store, out, rdf_format, _prefixes(i, rdf_format))
 
 
 def _ontology(rdf_format: ox.RdfFormat) -> Writer:

@@ -172,6 +172,19 @@ _PLUMBING = frozenset({ONTOLOGY_GRAPH, PROVENANCE_GRAPH})
 _CACHED_TERMS = 1 << 16
 
 
+class _SubjectFacts:
+    """One subject's facts and, for the lookups of one property (most of them), its objects by property."""
+
+    __slots__ = ("facts", "objects")
+
+    def __init__(self, facts: tuple[_Fact, ...]) -> None:
+        self.facts = facts
+        objects: dict[str, list[Term]] = {}
+        for predicate, obj, _ in facts:
+            objects.setdefault(predicate, []).append(obj)
+        self.objects = {predicate: tuple(found) for predicate, found in objects.items()}
+
+
 class _Index:
     """The instance data (the union of the statement graphs), read subject by subject from the store's
     indexes, with the graphs each fact sits in, and what the ontology says about classes and properties.
@@ -180,7 +193,7 @@ class _Index:
     def __init__(self, store: ox.Store) -> None:
         self.store = store
         self.provenance = load_provenance(store)
-        self.facts_of = functools.lru_cache(maxsize=_CACHED_TERMS)(self._read_facts)
+        self._subject = functools.lru_cache(maxsize=_CACHED_TERMS)(self._read_subject)
         ontology = ox.NamedNode(ONTOLOGY_GRAPH)
         declared = store.quads_for_pattern(None, ox.NamedNode(RDF_TYPE), ox.NamedNode(OWL_CLASS), ontology)
         self.classes = {
@@ -201,8 +214,17 @@ class _Index:
             and q.object.language in (None, "en")
         }
 
-    def _read_facts(self, subject: Term) -> tuple[_Fact, ...]:
+    def facts_of(self, subject: Term) -> tuple[_Fact, ...]:
         """The subject's facts in the statement graphs, sorted, each with the graphs that state it."""
+        return self._subject(subject).facts
+
+    def values(self, subject: Term, predicate: str) -> tuple[Term, ...]:
+        return self._subject(subject).objects.get(predicate, ())
+
+    def _read_subject(self, subject: Term) -> _SubjectFacts:
+        return _SubjectFacts(self._read_facts(subject))
+
+    def _read_facts(self, subject: Term) -> tuple[_Fact, ...]:
         if isinstance(subject, ox.Literal):
             return ()
         graphs: dict[tuple[str, Term], list[str]] = {}
@@ -244,9 +266,6 @@ class _Index:
             if p == predicate and o == obj:
                 return graphs
         return frozenset()
-
-    def values(self, subject: Term, predicate: str) -> list[Term]:
-        return [obj for p, obj, _ in self.facts_of(subject) if p == predicate]
 
     def ilrs_types(self, subject: Term) -> set[str]:
         return {
