@@ -132,21 +132,22 @@ class WorkerProcess(Generic[Job]):
     def cpu_time(self) -> float | None:
         """The CPU time (s) the process has used, all its threads (to the kernel's clock tick, 10 ms
         on most systems, rounded down); None once it is gone."""
-        try:
-            with open(f"/proc/{self.pid}/stat", "rb") as stat:
-                fields = stat.read().rsplit(b")", 1)[1].split()
-        except (FileNotFoundError, ProcessLookupError):
-            return None
-        return (int(fields[11]) + int(fields[12])) / _CLOCK_TICKS
+        fields = self._stat()
+        return None if fields is None else (int(fields[11]) + int(fields[12])) / _CLOCK_TICKS
 
     def stopped_by_signal(self) -> bool:
         """Stopped (SIGSTOP, a debugger): it will not answer until someone resumes it."""
+        fields = self._stat()
+        return fields is not None and fields[0] in (b"T", b"t")
+
+    def _stat(self) -> list[bytes] | None:
+        """The fields of /proc/PID/stat after the command name (state first); None once it is gone."""
         try:
             with open(f"/proc/{self.pid}/stat", "rb") as stat:
-                state = stat.read().rsplit(b")", 1)[1].split()[0]
-        except (FileNotFoundError, IndexError):
-            return False
-        return state in (b"T", b"t")
+                # The name may hold spaces and parentheses: the fields start after its last ")".
+                return stat.read().rsplit(b")", 1)[1].split() or None
+        except (FileNotFoundError, ProcessLookupError):
+            return None
 
     async def exit_status(self, wait: float = 5.0) -> int | None:
         """The process's exit status once it has ended (killing it if it lingers)."""
