@@ -241,7 +241,7 @@ class LinkedData:
                 logger.warning("no page index at %s: indexing the store in memory", self.page_index)
             return PageIndex.of_store(ctx.snapshot.store)
 
-        index: PageIndex = ctx.snapshot.remember("search:index", open_index)
+        index: PageIndex = ctx.snapshot.keep("search:index", open_index)
         return index
 
     def search_links(self, ctx: Context, words: str, limit: int = 50) -> list[Link]:

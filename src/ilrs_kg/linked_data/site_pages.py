@@ -40,7 +40,7 @@ class SitePages:
         def read() -> GraphCounts:
             return self.service.index(ctx).graph_counts() or count_graph(ctx.snapshot.store)
 
-        result: GraphCounts = ctx.snapshot.remember("counts", read)
+        result: GraphCounts = ctx.snapshot.keep("counts", read)
         return result
 
     def _html(

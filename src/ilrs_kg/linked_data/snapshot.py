@@ -30,12 +30,21 @@ class Snapshot:
     # Results worth keeping while this store is current (graph counts, rendered pages), by key.
     memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
+    # What the whole store's pages share (its page index, its counts): never dropped to make room, since
+    # the memo's clearing would reopen the index (a file handle left behind) or recompute it from the store.
+    kept: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
     def remember(self, key: str, compute: Callable[[], Any], limit: int = 256) -> Any:
         if key not in self.memo:
             if len(self.memo) >= limit:
                 self.memo.clear()
             self.memo[key] = compute()
         return self.memo[key]
+
+    def keep(self, key: str, compute: Callable[[], Any]) -> Any:
+        if key not in self.kept:
+            self.kept[key] = compute()
+        return self.kept[key]
 
 
 class Snapshots:
