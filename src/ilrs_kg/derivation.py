@@ -403,11 +403,12 @@ def derive(
 
 
 def _quads(outcome: RuleOutcome, *, include_default: bool = False) -> Iterator[ox.Quad]:
-    graph = ox.NamedNode(outcome.rule.graph)
-    yield from (ox.Quad(t.subject, t.predicate, t.object, graph) for t in outcome.statements)
-    if include_default:
-        default = ox.DefaultGraph()
-        yield from (ox.Quad(t.subject, t.predicate, t.object, default) for t in outcome.statements)
+    graph, default = ox.NamedNode(outcome.rule.graph), ox.DefaultGraph()
+    # One pass: the statements are read back from their file each time they are iterated.
+    for t in outcome.statements:
+        yield ox.Quad(t.subject, t.predicate, t.object, graph)
+        if include_default:
+            yield ox.Quad(t.subject, t.predicate, t.object, default)
     yield from _description(outcome)
 
 
