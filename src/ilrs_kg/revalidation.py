@@ -133,9 +133,7 @@ def change(state: State, loaded: dict[str, object], sources: list[SourceFile]) -
     came = {k: d for k, d in now.items() if before.get(k) != d}
     # A file that only moved (a derived file: its folder is named by the data version) adds and removes
     # the same quads: left out of both sides.
-    moved = {(d, k.partition("|")[2]) for k, d in gone.items()} & {
-        (d, k.partition("|")[2]) for k, d in came.items()
-    }
+    moved = _contents(gone) & _contents(came)
     old: set[ox.Quad] = set()
     new: set[ox.Quad] = set()
     names = []
