@@ -120,7 +120,7 @@ def test_bad_page_numbers_are_refused(graph: ox.Store, built_settings: Settings,
             headers=tuple((k.lower(), v) for k, v in BROWSER.items()),
         ),
     )
-    assert reply.status == 400
+    assert reply.status == 400 and b"page must be a positive whole number" in reply.body
 
 
 def test_the_kept_class_orders_are_the_orders_sparql_gives(graph: ox.Store) -> None:
