@@ -96,8 +96,13 @@ def serialize(result: Answer, job: QueryJob, limits: Limits) -> QueryResult:
         else:
             write_results(result, sink, fmt)  # type: ignore[arg-type]
     except _Overflow as exc:
-        raise ResultTooLarge(
-            f"the result is larger than the {limits.max_result_bytes:,}-byte limit; "
-            "ask for less (LIMIT, fewer variables, a narrower pattern)"
-        ) from exc
+        raise too_large(limits.max_result_bytes) from exc
     return QueryResult(kind, fmt.media_type, b"".join(sink.parts))
+
+
+def too_large(limit: int) -> ResultTooLarge:
+    """The refusal of a result over the limit, whoever evaluated the query."""
+    return ResultTooLarge(
+        f"the result is larger than the {limit:,}-byte limit; "
+        "ask for less (LIMIT, fewer variables, a narrower pattern)"
+    )

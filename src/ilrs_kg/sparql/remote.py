@@ -38,7 +38,7 @@ from ilrs_kg.errors import (
     ResultTooLarge,
     StoreError,
 )
-from ilrs_kg.sparql.execution import Answer
+from ilrs_kg.sparql.execution import Answer, too_large
 from ilrs_kg.sparql.formats import QueryForm
 
 # Where a publication keeps the build's default graph, and its own record (ilrs_kg.publish).
@@ -174,13 +174,6 @@ async def send_async(
     except httpx.TransportError as exc:
         raise unreachable(exc) from exc
     return read_answer(status, headers, body.body(), is_ask=ask.form is QueryForm.ASK)
-
-
-def too_large(limit: int) -> ResultTooLarge:
-    return ResultTooLarge(
-        f"the result is larger than the {limit:,}-byte limit; "
-        "ask for less (LIMIT, fewer variables, a narrower pattern)"
-    )
 
 
 def timed_out(what: str, seconds: float) -> QueryTimeout:

@@ -11,19 +11,15 @@ This screen is the courtesy that explains the refusal, and spares the engine the
 
 from __future__ import annotations
 
-import re
-
 from ilrs_kg.errors import QueryRefused
-from ilrs_kg.sparql.screen import tokens
+from ilrs_kg.sparql.screen import tokens, unescape
 
-_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _FUNCTION_SCHEMES = ("bif:", "sql:")
 
 
 def refuse_extensions(query: str) -> None:
     """Raise QueryRefused for an engine extension that could act beyond reading the data."""
-    unescaped = _ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), query)
-    for text in {query, unescaped}:
+    for text in {query, unescape(query)}:
         for kind, token, match in tokens(text):
             if kind == "word" and token.upper() == "DEFINE":
                 raise QueryRefused(

@@ -61,6 +61,13 @@ _TOKEN = re.compile(
     re.DOTALL,
 )
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+
+def unescape(query: str) -> str:
+    """The query with its \\u and \\U escapes read, as the SPARQL parser reads them first."""
+    return _ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), query)
+
+
 _DEPTH = {"(": 1, "[": 1, "{": 1, ")": -1, "]": -1, "}": -1}
 _FORMS = {form.value: form for form in QueryForm}
 _UPDATES = frozenset({"INSERT", "DELETE", "CLEAR", "CREATE", "DROP", "ADD", "MOVE", "COPY", "WITH"})
@@ -101,7 +108,7 @@ def screen(query: str, limits: Limits) -> Screened:
             return _classify(leading.group(1).upper(), names_dataset=False)
     scan = _scan(query)
     if limits.refuse_service:
-        unescaped = _ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), query)
+        unescaped = unescape(query)
         # Both readings: the parser takes escapes inside IRIs and strings, the grammar everywhere.
         if scan.names_service or (unescaped != query and _scan(unescaped).names_service):
             raise QueryRefused(_SERVICE_REFUSED)
