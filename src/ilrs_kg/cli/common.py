@@ -68,7 +68,7 @@ def endpoint_url(text: str, option: str) -> str:
 
 
 def credentials(
-    url: str, user: str | None, password_file: str | None, auth: str, connections: int = 8
+    url: str, user: str | None, password_file: str | None, auth: str, connections: int = Remote.connections
 ) -> Remote:
     password = None
     if password_file is not None:

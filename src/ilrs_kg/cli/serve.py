@@ -200,7 +200,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--backend-connections",
         type=int,
-        default=8,
+        default=Remote.connections,
         metavar="N",
         help="requests in flight to the backend from each HTTP process (default: %(default)s)",
     )
