@@ -24,7 +24,7 @@ import rdflib
 from rdflib.namespace import RDF, SH
 
 from ilrs_kg import reach, shacl_sparql
-from ilrs_kg.sources import SourceFile
+from ilrs_kg.sources import SourceFile, rdf_format
 
 # Above this many affected focus nodes the restricted queries (a VALUES list joined per constraint) stop
 # paying for themselves: full validation instead. Measured at 1M triples in memory, checking 200 / 2,000
@@ -112,7 +112,7 @@ def saved_findings(state: dict[str, object]) -> list[Saved]:
 def _quads(path: Path, graph: str | None, name: str) -> set[ox.Quad]:
     """The file's quads as validation loads them (statements outside GRAPH blocks in the file's graph);
     `name`: the source's, whose suffix says the syntax (a copy's name is its digest)."""
-    fmt = ox.RdfFormat.TRIG if name.endswith(".trig") else ox.RdfFormat.TURTLE
+    fmt = rdf_format(name)
     default = ox.NamedNode(graph) if graph is not None else ox.DefaultGraph()
     return {
         ox.Quad(q.subject, q.predicate, q.object, default) if isinstance(q.graph_name, ox.DefaultGraph) else q

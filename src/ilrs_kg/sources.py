@@ -27,6 +27,11 @@ class SourceFile:
 _FORMATS: dict[str, ox.RdfFormat] = {".ttl": ox.RdfFormat.TURTLE, ".trig": ox.RdfFormat.TRIG}
 
 
+def rdf_format(name: str | Path) -> ox.RdfFormat:
+    """The syntax of a source file by the suffix of its name (Turtle unless .trig)."""
+    return _FORMATS.get(Path(name).suffix, ox.RdfFormat.TURTLE)
+
+
 def _turtle_files(directory: Path) -> list[Path]:
     if not directory.is_dir():
         return []
@@ -71,7 +76,7 @@ def parse_file(source: SourceFile) -> Iterator[ox.Quad]:
         ox.NamedNode(source.graph) if source.graph is not None else ox.DefaultGraph()
     )
     try:
-        quads = list(ox.parse(path=source.path, format=_FORMATS[source.path.suffix], rename_blank_nodes=True))
+        quads = list(ox.parse(path=source.path, format=rdf_format(source.path), rename_blank_nodes=True))
     except SyntaxError as exc:
         raise SourceSyntaxError(source.path, exc.lineno, exc.offset, _parser_message(exc)) from exc
     for quad in quads:

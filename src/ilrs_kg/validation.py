@@ -14,7 +14,7 @@ from rdflib.namespace import RDF, SH
 
 from ilrs_kg import provenance_gate, revalidation, scratch, shacl_core, shacl_sparql
 from ilrs_kg.namespaces import DATA_GRAPH
-from ilrs_kg.sources import SourceFile, parse_file
+from ilrs_kg.sources import SourceFile, parse_file, rdf_format
 
 
 @dataclass(frozen=True)
@@ -109,7 +109,7 @@ def _fill(store: ox.Store, sources: list[SourceFile], *, bulk: bool) -> ox.Store
 
 
 def _format(source: SourceFile) -> ox.RdfFormat:
-    return ox.RdfFormat.TRIG if source.path.suffix == ".trig" else ox.RdfFormat.TURTLE
+    return rdf_format(source.path)
 
 
 def _files_stating(
