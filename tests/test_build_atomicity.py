@@ -18,7 +18,16 @@ from ilrs_kg.releases import current_release, verify
 from ilrs_kg.settings import Settings
 from ilrs_kg.store import load_in_memory
 from tests.conftest import copy_project
-from tests.fixtures.lifecycle.support import leftovers, observe, project, rename_luna, sha256
+from tests.fixtures.lifecycle.support import (
+    PID_FILE_VARIABLE,
+    alive,
+    command_line,
+    leftovers,
+    observe,
+    project,
+    rename_luna,
+    sha256,
+)
 from tests.fixtures.sparql.support import serving
 
 # Runs `ilrs-kg build` with one function replaced by one that SIGKILLs the process at a chosen point.
@@ -46,6 +55,20 @@ elif point == "dumps":  # four dumps written, the fifth half written
         if len(calls) == 5:
             out.write(b"half a file")
             out.flush()
+            die()
+        write(fmt, inputs, out)
+    produce.write_format = write_some_then_die
+elif point == "index":  # the page index's second process still writing, four dumps written, the fifth half
+    from pathlib import Path
+    from tests.fixtures.lifecycle.support import PID_FILE_VARIABLE, slow_page_index
+    build.INDEX_BESIDE_ABOVE = -1  # the tiny fixture's index beside its dumps too
+    build._write_index = slow_page_index
+    write, calls = produce.write_format, []
+    def write_some_then_die(fmt, inputs, out):
+        calls.append(fmt)
+        if len(calls) == 5:
+            while not Path(os.environ[PID_FILE_VARIABLE]).exists():
+                pass
             die()
         write(fmt, inputs, out)
     produce.write_format = write_some_then_die
@@ -113,6 +136,25 @@ def test_a_build_killed_at_any_point_leaves_a_whole_unit_and_no_leftovers(tmp_pa
     assert outcome.reused
     assert leftovers(build_dir) == []
     assert served_unit(settings) == after
+
+
+def test_a_build_killed_while_its_second_process_writes_the_index_takes_that_process_with_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # SIGKILL runs no cleanup: only the kernel can end the index writer, which would otherwise run on
+    # for minutes at 10M triples, writing into a unit the next build removes.
+    root, build_dir = project(tmp_path / "project"), tmp_path / "build"
+    pid_file = tmp_path / "index-writer.pid"
+    monkeypatch.setenv(PID_FILE_VARIABLE, str(pid_file))
+
+    finished = killed_build(root, build_dir, "index")
+
+    assert finished.returncode == -signal.SIGKILL, finished.stderr
+    writer = int(pid_file.read_text(encoding="utf-8"))
+    deadline = time.monotonic() + 10
+    while alive(writer) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not alive(writer), command_line(writer)
 
 
 def test_builds_killed_at_random_moments_never_leave_a_broken_current_unit(tmp_path: Path) -> None:
