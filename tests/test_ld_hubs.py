@@ -13,7 +13,7 @@ from fastapi import FastAPI
 from ilrs_kg.linked_data.describe import HUB_PREVIEW, describe
 from ilrs_kg.linked_data.page_index import HUB_LINKS, PageIndex
 from ilrs_kg.linked_data.source_page import MAX_ENTITIES, SCAN_QUADS
-from tests.fixtures.linked_data.support import BROWSER, EXTRA_GRAPH, ID, fetch, fixture_store, make_app
+from tests.fixtures.linked_data.support import BROWSER, CURL, EXTRA_GRAPH, ID, fetch, fixture_store, make_app
 
 VEHICLE = "launch-vehicle/angara-a5"
 LAUNCH_VEHICLE = "https://w3id.org/ilrs/ontology#launchVehicle"
@@ -101,6 +101,57 @@ def test_every_link_of_a_hub_is_on_exactly_one_incoming_page(apps: dict[int, Fas
     assert len(seen) == len(set(seen)) == n + 1
     last = _page(apps[n], f"{base}&page=100000")
     assert 'rel="next"' not in last  # past the last page: the last
+
+
+HYDRA = "http://www.w3.org/ns/hydra/core#"
+_PARTIAL_LISTS = f"""
+PREFIX hydra: <{HYDRA}>
+SELECT ?list ?total ?property ?object WHERE {{
+  ?doc <http://www.w3.org/2000/01/rdf-schema#seeAlso> ?list .
+  ?list a hydra:Collection ; hydra:totalItems ?total ;
+        hydra:manages [ hydra:property ?property ; hydra:object ?object ] .
+}}"""
+
+
+def _partial_lists(document: bytes, rdf_format: ox.RdfFormat) -> list[tuple[str, int, str, str]]:
+    store = ox.Store()
+    store.load(document, format=rdf_format, base_iri="http://testserver/")
+    return [
+        (row["list"].value, int(row["total"].value), row["property"].value, row["object"].value)
+        for row in store.query(_PARTIAL_LISTS, use_default_graph_as_union=True)  # type: ignore[union-attr]
+    ]
+
+
+@pytest.mark.parametrize(
+    ("extension", "rdf_format"), [("ttl", ox.RdfFormat.TURTLE), ("trig", ox.RdfFormat.TRIG)]
+)
+def test_a_hubs_rdf_document_says_its_links_are_the_first_of_how_many_and_where_all_are(
+    apps: dict[int, FastAPI], extension: str, rdf_format: ox.RdfFormat
+) -> None:
+    # Without it a crawler would take the first links it got for all of them.
+    n = 4 * HUB_LINKS
+    reply = fetch(apps[n], f"/doc/{VEHICLE}.{extension}", CURL)
+    assert reply.status_code == 200
+    found = _partial_lists(reply.content, rdf_format)
+    assert [(total, prop, obj) for _, total, prop, obj in found] == [(n + 1, LAUNCH_VEHICLE, ID + VEHICLE)]
+    held = ox.Store()
+    held.load(reply.content, format=rdf_format)
+    links = [
+        q for q in held.quads_for_pattern(None, ox.NamedNode(LAUNCH_VEHICLE), ox.NamedNode(ID + VEHICLE))
+    ]
+    assert 0 < len({q.subject for q in links}) <= HUB_PREVIEW
+    # The list's IRI is canonical; the server pages it.
+    address = found[0][0]
+    assert address.startswith("https://w3id.org/ilrs/incoming/" + VEHICLE + "?property=")
+    page = _page(apps[n], address.removeprefix("https://w3id.org/ilrs"))
+    assert f"Page 1 of {-(-(n + 1) // 50)}" in page
+
+
+def test_a_document_holding_all_its_links_names_no_partial_list(apps: dict[int, FastAPI]) -> None:
+    reply = fetch(apps[4 * HUB_LINKS], "/doc/mission/hub-00001.ttl", CURL)
+    assert reply.status_code == 200
+    assert _partial_lists(reply.content, ox.RdfFormat.TURTLE) == []
+    assert HYDRA not in reply.text
 
 
 def test_what_a_hub_page_reads_does_not_grow_with_the_hub(

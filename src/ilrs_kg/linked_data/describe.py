@@ -87,14 +87,20 @@ def _incoming(store: ox.Store, node: ox.NamedNode, hub: Mapping[str, int]) -> li
     all); otherwise the first MAX_INCOMING."""
     if not hub:
         return [q.triple for q in islice(store.quads_for_pattern(None, None, node, _DEFAULT), MAX_INCOMING)]
+    crowded = _crowded(hub)
     return [
         q.triple
-        for prop, links in sorted(hub.items())
+        for prop in sorted(hub)
         for q in islice(
             store.quads_for_pattern(None, ox.NamedNode(prop), node, _DEFAULT),
-            HUB_PREVIEW if links > HUB_PREVIEW else None,
+            HUB_PREVIEW if prop in crowded else None,
         )
     ]
+
+
+def _crowded(hub: Mapping[str, int]) -> dict[str, int]:
+    """A hub's properties with more links than a description holds, and their counts."""
+    return {prop: links for prop, links in hub.items() if links > HUB_PREVIEW}
 
 
 def _context(store: ox.Store, iris: Iterable[str]) -> list[ox.Triple]:
@@ -184,6 +190,11 @@ class Description:
 
     def types(self, subject: Term) -> list[str]:
         return [o.value for o in self.objects(subject, t.TYPE) if isinstance(o, ox.NamedNode)]
+
+    def left_out(self) -> dict[str, int]:
+        """The properties whose links to the entity are only partly here (a hub's), and how many there
+        are in all."""
+        return _crowded(self.hub)
 
     def owned_claims(self) -> list[ox.NamedNode | ox.BlankNode]:
         """Claim nodes about this entity, in a stable order."""

@@ -15,6 +15,8 @@ Every fact carries its provenance (docs/provenance.md), in each syntax's own way
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pyoxigraph as ox
 
 from ilrs_kg.linked_data import terms as t
@@ -24,11 +26,13 @@ from ilrs_kg.namespaces import ID_NS, ONTOLOGY_GRAPH, PREFIXES, PROVENANCE_GRAPH
 from ilrs_kg.web.formats import DATASET_FORMATS, Format
 
 _SKIPPED_PREFIXES = {"id", "sh", "vann"}
+_INTEGER = ox.NamedNode(t.XSD + "integer")
 
 
 def prefixes_for(triples: list[ox.Triple]) -> dict[str, str]:
     """The standard prefixes, plus one per instance kind that occurs (`mission:` for …/id/mission/)."""
     chosen = {name: ns for name, ns in PREFIXES.items() if name not in _SKIPPED_PREFIXES}
+    chosen["hydra"] = t.HYDRA
     kinds: set[str] = set()
     for triple in triples:
         for term in (triple.subject, triple.object):
@@ -53,14 +57,38 @@ _RDF = PREFIXES["rdf"]
 IS_PART_OF = t.DCTERMS + "isPartOf"
 
 
-def _meta_triples(description: Description, document_iri: str, dataset_iri: str) -> list[ox.Triple]:
+def _meta_triples(
+    description: Description, document_iri: str, dataset_iri: str, lists: Mapping[str, str]
+) -> list[ox.Triple]:
     doc = ox.NamedNode(document_iri)
     return [
         ox.Triple(doc, ox.NamedNode(t.TYPE), ox.NamedNode(t.FOAF + "Document")),
         ox.Triple(doc, ox.NamedNode(t.FOAF + "primaryTopic"), description.node),
         ox.Triple(doc, ox.NamedNode(t.VOID + "inDataset"), ox.NamedNode(dataset_iri)),
         ox.Triple(doc, ox.NamedNode(t.DCTERMS + "license"), ox.NamedNode(LICENSE)),
+        *_partial_lists(description, doc, lists),
     ]
+
+
+def _partial_lists(description: Description, doc: ox.NamedNode, lists: Mapping[str, str]) -> list[ox.Triple]:
+    """For each property of which the document holds only the first links to the entity (a hub's), a
+    Hydra collection saying what the whole list is (the subjects linking to the entity by that property),
+    how many it holds, and where it is paged (`lists`: its address by property): a reader must not take
+    the links it got for all of them. The full list is also one SPARQL query away."""
+    hydra = t.HYDRA
+    triples: list[ox.Triple] = []
+    for number, (prop, links) in enumerate(sorted(description.left_out().items()), start=1):
+        collection, manages = ox.NamedNode(lists[prop]), ox.BlankNode(f"links-{number}")
+        count = ox.Literal(str(links), datatype=_INTEGER)
+        triples += [
+            ox.Triple(doc, ox.NamedNode(t.RDFS + "seeAlso"), collection),
+            ox.Triple(collection, ox.NamedNode(t.TYPE), ox.NamedNode(hydra + "Collection")),
+            ox.Triple(collection, ox.NamedNode(hydra + "totalItems"), count),
+            ox.Triple(collection, ox.NamedNode(hydra + "manages"), manages),
+            ox.Triple(manages, ox.NamedNode(hydra + "property"), ox.NamedNode(prop)),
+            ox.Triple(manages, ox.NamedNode(hydra + "object"), description.node),
+        ]
+    return triples
 
 
 def statement_nodes(description: Description) -> list[ox.Triple]:
@@ -83,17 +111,21 @@ def statement_nodes(description: Description) -> list[ox.Triple]:
     return out
 
 
-def document_triples(description: Description, document_iri: str, dataset_iri: str) -> list[ox.Triple]:
+def document_triples(
+    description: Description, document_iri: str, dataset_iri: str, lists: Mapping[str, str]
+) -> list[ox.Triple]:
     """The one-graph document: facts, their statement nodes, the graphs' descriptions, the document."""
     return [
         *description.triples,
         *statement_nodes(description),
         *description.graph_descriptions,
-        *_meta_triples(description, document_iri, dataset_iri),
+        *_meta_triples(description, document_iri, dataset_iri, lists),
     ]
 
 
-def document_quads(description: Description, document_iri: str, dataset_iri: str) -> list[ox.Quad]:
+def document_quads(
+    description: Description, document_iri: str, dataset_iri: str, lists: Mapping[str, str]
+) -> list[ox.Quad]:
     """The dataset document: each fact in its graphs, their descriptions in the provenance graph, and the
     merge of all of it in the default graph."""
     placed = [(g, tr) for tr in description.triples for g in description.graphs.get(tr, ()) or ("",)]
@@ -115,7 +147,7 @@ def document_quads(description: Description, document_iri: str, dataset_iri: str
         [
             *description.triples,
             *description.graph_descriptions,
-            *_meta_triples(description, document_iri, dataset_iri),
+            *_meta_triples(description, document_iri, dataset_iri, lists),
         ]
     )
     quads += [ox.Quad(tr.subject, tr.predicate, tr.object) for tr in merge]
@@ -135,10 +167,12 @@ def serialize(triples: list[ox.Triple] | list[ox.Quad], fmt: Format) -> bytes:
 
 
 def serialize_description(
-    description: Description, document_iri: str, dataset_iri: str, fmt: Format
+    description: Description, document_iri: str, dataset_iri: str, fmt: Format, lists: Mapping[str, str]
 ) -> bytes:
+    """`lists`: the address of the paged list of each property's links that the description holds in
+    part (Description.left_out)."""
     # JSON-LD could carry named graphs too, but most JSON-LD readers (rdflib's Graph, schema tools) read
     # one graph: it is written like Turtle, and the dataset formats are TriG and N-Quads.
     if fmt in DATASET_FORMATS:
-        return serialize(document_quads(description, document_iri, dataset_iri), fmt)
-    return serialize(document_triples(description, document_iri, dataset_iri), fmt)
+        return serialize(document_quads(description, document_iri, dataset_iri, lists), fmt)
+    return serialize(document_triples(description, document_iri, dataset_iri, lists), fmt)

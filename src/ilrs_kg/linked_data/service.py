@@ -115,9 +115,10 @@ class LinkedData:
         if not (is_valid_segment(kind) and is_valid_segment(slug)):
             return self.not_found(request, ctx, ref, fmt)
         iri = ctx.iris.entity_iri(ref)
-        # A page shows a hub's first links and their count; a document keeps its first MAX_INCOMING.
-        hub = self.index(ctx).hub(iri) if fmt is HTML else None
-        description = describe(ctx.snapshot.store, iri, hub)
+        # A hub's page and its RDF documents alike hold its first links of each crowded property, counted
+        # (the documents say so, and where the rest are: documents._partial_lists): bounded whatever the
+        # hub's size.
+        description = describe(ctx.snapshot.store, iri, self.index(ctx).hub(iri))
         if not description.exists:
             return self.not_found(request, ctx, ref, fmt)
         return self.document_reply(request, ctx, ref, description, fmt, negotiated=negotiated)
@@ -158,7 +159,8 @@ class LinkedData:
             vary = HTML_VARY if negotiated else "Accept-Language"
         else:
             document_iri = ctx.iris.document(ref, fmt.extension, canonical=True)
-            body = serialize_description(description, document_iri, self.dataset_iri, fmt)
+            lists = {p: ctx.iris.incoming(ref.path, p, canonical=True) for p in description.left_out()}
+            body = serialize_description(description, document_iri, self.dataset_iri, fmt, lists)
             vary = NEGOTIATED_VARY if negotiated else "Accept"
         links: list[LinkSpec] = [
             (ctx.iris.document(ref, other.extension), "alternate", other.media_type)
@@ -343,13 +345,7 @@ class LinkedData:
         entity_name = name_of(names, ox.NamedNode(iri), ctx.lang, vocabulary)
 
         def page_href(n: int) -> str:
-            query = {
-                "property": prop,
-                **({"type": kind_filter} if kind_filter else {}),
-                "page": str(n),
-                "lang": ctx.lang,
-            }
-            return ctx.iris.url(f"incoming/{ref.path}", **query)
+            return ctx.iris.incoming(ref.path, prop, kind_filter or "", page=str(n), lang=ctx.lang)
 
         view = IncomingPage(
             meta=PageMeta(title=f"{entity_name.value}: {title}", lang=ctx.lang, site=ctx.site),

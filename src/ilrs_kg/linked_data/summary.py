@@ -58,8 +58,7 @@ def own(prop: str) -> Rows:
 
 def incoming_href(iris: IriMap, lang: str, entity_path: str, prop: str, kind: str = "") -> str:
     """The paged list of the links of one property (from things of one class) to the entity."""
-    query = {"property": prop, **({"type": kind} if kind else {}), "lang": lang}
-    return iris.url(f"incoming/{entity_path}", **query)
+    return iris.incoming(entity_path, prop, kind, lang=lang)
 
 
 def linking(prop: str, kind: str | None = None) -> Rows:

@@ -20,6 +20,8 @@ SCHEMA: Final = PREFIXES["schema"]
 ILRS: Final = PREFIXES["ilrs"]
 VOID: Final = PREFIXES["void"]
 FOAF: Final = PREFIXES["foaf"]
+# Not a prefix of the data: only the RDF documents use it, to say which lists of links they hold in part.
+HYDRA: Final = "http://www.w3.org/ns/hydra/core#"
 
 TYPE: Final = RDF + "type"
 LABEL: Final = RDFS + "label"

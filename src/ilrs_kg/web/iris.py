@@ -76,9 +76,21 @@ class IriMap:
         root = self.base if canonical else self.server
         return f"{root}doc/{ref.path}.{extension}"
 
+    def incoming(
+        self, entity_path: str, prop: str, kind: str = "", *, canonical: bool = False, **query: str
+    ) -> str:
+        """The paged list of the links of one property (from things of class `kind`) to an entity
+        (`query`: page, lang); its canonical IRI names the list in RDF documents."""
+        root = self.base if canonical else self.server
+        chosen = {"property": prop, **({"type": kind} if kind else {}), **query}
+        return _with_query(f"{root}incoming/{entity_path}", chosen)
+
     def url(self, path: str, **query: str) -> str:
         """A server URL for a path, with query parameters."""
-        text = self.server + path.lstrip("/")
-        if query:
-            text += "?" + "&".join(f"{k}={quote(v, safe='')}" for k, v in query.items())
-        return text
+        return _with_query(self.server + path.lstrip("/"), query)
+
+
+def _with_query(address: str, query: dict[str, str]) -> str:
+    if not query:
+        return address
+    return address + "?" + "&".join(f"{k}={quote(v, safe='')}" for k, v in query.items())
