@@ -263,6 +263,14 @@ def test_serve_builds_then_reuses_the_store_and_stops_on_ctrl_c(tmp_path: Path) 
         assert second.process.wait(20) == 0
 
 
+def test_ctrl_c_stops_a_single_http_process_quietly(tmp_path: Path) -> None:
+    with serving(tmp_path, "--http-processes", "1") as served:
+        assert ask(served, LABELS)[0] == 200
+        served.process.send_signal(signal.SIGINT)
+        assert served.process.wait(20) == 0
+    assert not [line for line in served.log if "Traceback" in line or "KeyboardInterrupt" in line], served.log
+
+
 def test_a_port_in_use_is_a_clear_error(tmp_path: Path) -> None:
     taken = socket.socket()
     taken.bind(("127.0.0.1", 0))

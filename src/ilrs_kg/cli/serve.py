@@ -389,6 +389,10 @@ def run(args: argparse.Namespace) -> int:
             watcher = _watcher(settings, options)
             try:
                 serve_http(settings, options, sock)
+            except KeyboardInterrupt:
+                # uvicorn stops in order on Ctrl-C, then raises the signal again for its caller: here, the
+                # end of a normal stop, not an error to print.
+                pass
             finally:
                 if watcher is not None:
                     watcher.stop()
