@@ -16,6 +16,7 @@ import urllib.parse
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any, cast
 
 import httpx
 import pyoxigraph as ox
@@ -23,10 +24,16 @@ import pytest
 
 from ilrs_kg.cli import main
 from ilrs_kg.errors import QueryFailed, QueryRefused, QuerySyntaxError, QueryTimeout, StoreError
+from ilrs_kg.linked_data import terms as t
+from ilrs_kg.linked_data.class_index import _index_graph
+from ilrs_kg.linked_data.home import _home_graph, choose
 from ilrs_kg.settings import Settings
+from ilrs_kg.sparql import remote_store
+from ilrs_kg.sparql.limits import Limits
 from ilrs_kg.sparql.remote import MERGE_GRAPH, Remote, read_answer, rows
 from ilrs_kg.sparql.remote_backend import RemoteBackend
 from ilrs_kg.sparql.remote_screen import refuse_extensions
+from ilrs_kg.sparql.remote_store import RemoteStore
 from ilrs_kg.web.statuses import status_for
 from tests.conftest import PROJECT_ROOT
 from tests.fixtures.sparql.listener import loopback_listener
@@ -271,6 +278,57 @@ def _canonical(turtle: bytes) -> set[ox.Quad]:
     dataset = ox.Dataset(ox.parse(turtle, format=ox.RdfFormat.TURTLE))
     dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
     return set(dataset)
+
+
+def _counting_store(
+    published: Virtuoso, graph: ox.Store, built_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> tuple[RemoteStore, list[str]]:
+    """A RemoteStore over the publication, and the queries it sends (each one round trip)."""
+    sent: list[str] = []
+    real = remote_store.exchange
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        sent.append(args[2].query)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(remote_store, "exchange", counted)
+    named = tuple(sorted(g.value for g in graph.named_graphs() if isinstance(g, ox.NamedNode)))
+    store = RemoteStore(
+        Remote(published.sparql_auth, *READER), named, Limits.from_settings(built_settings), 30.0
+    )
+    return store, sent
+
+
+def test_a_pages_reads_over_the_backend_are_batched_not_one_round_trip_a_row(
+    published: Virtuoso, graph: ox.Store, built_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Each request to the engine is a round trip (10-30 ms): one per row made a class page of 200 rows, or
+    # the home page of 10k triples, outrun the page limit (10 s).
+    store, sent = _counting_store(published, graph, built_settings, monkeypatch)
+    try:
+        _check_batched(store, sent, graph)
+    finally:
+        store.close()
+
+
+def _check_batched(store: RemoteStore, sent: list[str], graph: ox.Store) -> None:
+    countries = [
+        r["s"] for r in graph.query(f"SELECT DISTINCT ?s WHERE {{ ?s a <{t.ILRS}Country> }} ORDER BY ?s")
+    ]
+    assert len(countries) > 15
+    with store.deadline(60):
+        remote_rows = _index_graph(cast(ox.Store, store), t.ILRS + "Country", countries)
+    local_rows = _index_graph(graph, t.ILRS + "Country", countries)
+    assert set(remote_rows.triples) == set(local_rows.triples)
+    assert len(sent) <= 6, sent
+
+    chosen = choose(graph)
+    assert len(chosen.members) > 10
+    sent.clear()
+    with store.deadline(60):
+        remote_home = _home_graph(cast(ox.Store, store), chosen)
+    assert set(remote_home.triples) == set(_home_graph(graph, chosen).triples)
+    assert len(sent) <= 12, sent
 
 
 def test_entity_data_and_redirects_are_the_same(remote: Served, embedded: Served) -> None:

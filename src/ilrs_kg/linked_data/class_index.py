@@ -17,6 +17,7 @@ from ilrs_kg.linked_data import terms as t
 from ilrs_kg.linked_data.describe import Description
 from ilrs_kg.linked_data.entity_page import PageFrame
 from ilrs_kg.linked_data.naming import as_text, name_of, pick_literal
+from ilrs_kg.linked_data.read_ahead import read_ahead
 from ilrs_kg.linked_data.source_list import source_entries
 from ilrs_kg.linked_data.values import Citations, ValueContext, cited_values
 from ilrs_kg.linked_data.viewmodel import Link, SourceEntry, Text, Value
@@ -204,6 +205,7 @@ def _index_graph(store: ox.Store, cls: str, nodes: list[ox.NamedNode]) -> Descri
     kinds = {r["type"] for r in rows}
     rdf_type, cls_node = ox.NamedNode(t.TYPE), ox.NamedNode(cls)
     triples: list[ox.Triple] = []
+    read_ahead(store, nodes)
     for node in nodes:
         triples.append(ox.Triple(node, rdf_type, cls_node))
         for quad in store.quads_for_pattern(node, rdf_type, None, None):

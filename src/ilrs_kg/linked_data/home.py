@@ -26,6 +26,7 @@ from ilrs_kg.linked_data.home_pictures import (
     mission_happenings,
 )
 from ilrs_kg.linked_data.naming import name_of
+from ilrs_kg.linked_data.read_ahead import read_ahead, read_ahead_links
 from ilrs_kg.linked_data.source_list import source_entries
 from ilrs_kg.linked_data.stats_queries import ClassCount
 from ilrs_kg.linked_data.timeline import Timeline
@@ -242,6 +243,11 @@ def _home_graph(store: ox.Store, chosen: HomeChoice) -> Description:
             triples.extend(_facts(store, target))
 
     member_pred, role_pred = ox.NamedNode(t.ORG + "member"), t.ORG + "role"
+    of_mission = ox.NamedNode(t.ILRS + "ofMission")
+    missions = [mission for group in chosen.missions.values() for mission in group]
+    read_ahead(store, [*chosen.members, *missions])
+    read_ahead_links(store, member_pred, chosen.members)
+    read_ahead_links(store, of_mission, missions)
     for member in chosen.members:
         triples.extend(_facts(store, member, t.LABEL, t.TYPE, ISO_NUMERIC))
         for quad in store.quads_for_pattern(None, member_pred, member, _DEFAULT):
@@ -255,9 +261,8 @@ def _home_graph(store: ox.Store, chosen: HomeChoice) -> Description:
             for interval in _objects(facts, t.ORG + "memberDuring"):
                 triples.extend(_facts(store, interval))
                 dated(interval)
-    of_mission = ox.NamedNode(t.ILRS + "ofMission")
-    for missions in chosen.missions.values():
-        for mission in missions:
+    for group in chosen.missions.values():
+        for mission in group:
             triples.extend(_facts(store, mission, t.TYPE, t.LABEL, t.ILRS + "phase", *MISSION_DATES))
             for quad in store.quads_for_pattern(None, of_mission, mission, _DEFAULT):
                 event = quad.subject

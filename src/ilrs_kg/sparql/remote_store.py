@@ -1,7 +1,8 @@
 """A remote SPARQL endpoint read the way the linked-data pages read a pyoxigraph Store.
 
-The pages (ilrs_kg.linked_data) call two methods of their store: `query` and `quads_for_pattern`.
-`RemoteStore` answers both over HTTP (ilrs_kg.sparql.remote) in the same Python types, so the page code
+The pages (ilrs_kg.linked_data) call two methods of their store: `query` and `quads_for_pattern`, and tell
+it which subjects they read next where they know (`read_ahead`: a class page's rows). `RemoteStore`
+answers them over HTTP (ilrs_kg.sparql.remote) in the same Python types, so the page code
 runs unchanged over a remote backend. The dataset is the one the embedded store has: the default graph
 is the published merge, the named graphs are ours.
 
@@ -20,7 +21,7 @@ from dataclasses import dataclass, field
 import httpx
 import pyoxigraph as ox
 
-from ilrs_kg.errors import StoreError
+from ilrs_kg.errors import ResultTooLarge, StoreError
 from ilrs_kg.sparql.execution import Answer
 from ilrs_kg.sparql.formats import QueryForm
 from ilrs_kg.sparql.limits import Limits
@@ -114,11 +115,54 @@ class RemoteStore:
             return iter(self._fetch(subject, predicate, object, graph_name))
         if isinstance(subject, ox.NamedNode):
             return (q for q in self._described(cache, subject) if _matches(q, predicate, object, graph_name))
-        key = (str(subject), str(predicate), str(object), str(graph_name))
+        key = _pattern_key(subject, predicate, object, graph_name)
         if key not in cache.patterns:
             cache.patterns[key] = self._fetch(subject, predicate, object, graph_name)
             cache.linked(cache.patterns[key])
         return iter(cache.patterns[key])
+
+    def read_ahead(self, subjects: list[ox.NamedNode]) -> None:
+        """Read these subjects' quads now, a hundred a request, since the page reads them next (outside a
+        page there is nothing to keep them in)."""
+        cache: _RenderCache | None = getattr(self._local, "cache", None)
+        if cache is None:
+            return
+        missing = [s for s in dict.fromkeys(subjects) if s not in cache.subjects]
+        self._read_subjects(cache, missing)
+        for subject in missing:
+            cache.pending.pop(subject, None)
+
+    def read_ahead_links(self, predicate: ox.NamedNode, objects: list[ox.NamedNode]) -> None:
+        """Read the links `?s predicate o` (the merge's) to each of these objects now, a hundred objects a
+        request, since the page looks each up next. A batch whose answer is cut at the endpoint's row
+        limit is left to those lookups, one object at a time."""
+        cache: _RenderCache | None = getattr(self._local, "cache", None)
+        if cache is None:
+            return
+        default = ox.DefaultGraph()
+        missing = [
+            o
+            for o in dict.fromkeys(objects)
+            if _pattern_key(None, predicate, o, default) not in cache.patterns
+        ]
+        for start in range(0, len(missing), _SUBJECTS_PER_REQUEST):
+            batch = missing[start : start + _SUBJECTS_PER_REQUEST]
+            values = " ".join(str(o) for o in batch)
+            query = f"SELECT ?s ?o WHERE {{ VALUES ?o {{ {values} }} ?s {predicate} ?o }}"
+            try:
+                answer = self._ask(query, Dataset((MERGE_GRAPH,)), None, form=QueryForm.SELECT)
+            except ResultTooLarge:
+                continue
+            assert isinstance(answer, ox.QuerySolutions)
+            found: dict[object, list[ox.Quad]] = {o: [] for o in batch}
+            for row in answer:
+                subject, obj = row["s"], row["o"]
+                if isinstance(subject, ox.NamedNode | ox.BlankNode) and obj in found:
+                    found[obj].append(ox.Quad(subject, predicate, obj, default))
+            for obj, quads in found.items():
+                assert isinstance(obj, ox.NamedNode)
+                cache.patterns[_pattern_key(None, predicate, obj, default)] = quads
+                cache.linked(quads)
 
     def _described(self, cache: _RenderCache, subject: ox.NamedNode) -> list[ox.Quad]:
         """The subject's quads in every graph, read once per page. The IRIs the quads read so far point
@@ -204,6 +248,12 @@ class RemoteStore:
             what="page",
             limit=self.timeout,
         )
+
+
+def _pattern_key(
+    subject: PatternTerm, predicate: PatternTerm, obj: PatternTerm, graph_name: GraphName
+) -> tuple[str, str, str, str]:
+    return (str(subject), str(predicate), str(obj), str(graph_name))
 
 
 def _pattern(term: PatternTerm, variable: str) -> str:
