@@ -38,7 +38,7 @@ import pyoxigraph as ox
 
 from ilrs_kg.linked_data import terms as t
 from ilrs_kg.linked_data.class_index import Sort
-from ilrs_kg.linked_data.class_order import class_orders, sort_name
+from ilrs_kg.linked_data.class_order import Order, class_orders, sort_name
 from ilrs_kg.linked_data.home import HomeChoice, choose, chosen_from_json, chosen_json
 from ilrs_kg.linked_data.name_search import Hit, Name, fold, query_words, rank, stem
 from ilrs_kg.linked_data.stats_queries import GraphCounts, count_graph, counts_from_json, counts_json
@@ -144,11 +144,22 @@ def hub_links(store: ox.Store, threshold: int = HUB_LINKS) -> Iterator[tuple[str
                 yield hub, prop.value, int(n.value)
 
 
-def _ids(order: list[str], known: dict[str, int]) -> bytes:
-    """The order as 32-bit subject ids (a page of it is one `substr`)."""
-    ids = array(_ID_TYPE, (known.setdefault(iri, len(known) + 1) for iri in order))
-    assert ids.itemsize == _ID_BYTES
-    return ids.tobytes()
+def _order_rows(
+    instances: list[str], orders: Iterable[tuple[str, list[Order]]], subjects: list[str]
+) -> Iterator[tuple[str, str, str, int, bytes]]:
+    """Every class's orders as rows of 32-bit subject ids (a page of one is a `substr`). A subject gets
+    the next id (its place in `subjects`, from 1) where it first appears: every order of a class holds
+    all its instances, so the class's first order decides."""
+    ids = [0] * len(instances)
+    for cls, kept in orders:
+        for i in kept[0][2] if kept else ():
+            if not ids[i]:
+                subjects.append(instances[i])
+                ids[i] = len(subjects)
+        for sort, lang, order in kept:
+            packed = array(_ID_TYPE, map(ids.__getitem__, order))
+            assert packed.itemsize == _ID_BYTES
+            yield cls, sort, lang, len(order), packed.tobytes()
 
 
 def graph_sizes(store: ox.Store) -> Iterator[tuple[str, int, int]]:
@@ -171,12 +182,11 @@ def graph_sizes(store: ox.Store) -> Iterator[tuple[str, int, int]]:
 def _fill_pages(db: sqlite3.Connection, store: ox.Store) -> None:
     db.executemany("INSERT INTO hubs VALUES (?, ?, ?)", hub_links(store))
     db.executemany("INSERT INTO graphs VALUES (?, ?, ?)", graph_sizes(store))
-    known: dict[str, int] = {}
+    subjects: list[str] = []
     db.executemany(
-        "INSERT INTO class_order VALUES (?, ?, ?, ?, ?)",
-        ((cls, sort, lang, len(order), _ids(order, known)) for cls, sort, lang, order in class_orders(store)),
+        "INSERT INTO class_order VALUES (?, ?, ?, ?, ?)", _order_rows(*class_orders(store), subjects)
     )
-    db.executemany("INSERT INTO subjects VALUES (?, ?)", ((i, iri) for iri, i in known.items()))
+    db.executemany("INSERT INTO subjects VALUES (?, ?)", enumerate(subjects, start=1))
     db.execute("INSERT INTO counts VALUES ('graph', ?)", (counts_json(count_graph(store)),))
     db.execute("INSERT INTO counts VALUES ('home', ?)", (chosen_json(choose(store)),))
     db.commit()
