@@ -41,7 +41,13 @@ from ilrs_kg.linked_data.class_index import Sort
 from ilrs_kg.linked_data.class_order import Order, class_orders, sort_name
 from ilrs_kg.linked_data.home import HomeChoice, choose, chosen_from_json, chosen_json
 from ilrs_kg.linked_data.name_search import Hit, Name, fold, query_words, rank, stem
-from ilrs_kg.linked_data.stats_queries import GraphCounts, count_graph, counts_from_json, counts_json
+from ilrs_kg.linked_data.stats_queries import (
+    GraphCounts,
+    count_graph,
+    counts_from_json,
+    counts_json,
+    graph_sizes,
+)
 from ilrs_kg.namespaces import ID_NS
 
 PAGE_INDEX_FILE = "pages.sqlite"
@@ -162,32 +168,16 @@ def _order_rows(
             yield cls, sort, lang, len(order), packed.tobytes()
 
 
-def graph_sizes(store: ox.Store) -> Iterator[tuple[str, int, int]]:
-    """(graph, facts, entities under id/ they are about) for every named graph, counted by the engine."""
-    rows = store.query(
-        f"""SELECT ?g (COUNT(*) AS ?n) (COUNT(DISTINCT ?e) AS ?m) WHERE {{ GRAPH ?g {{ ?s ?p ?o }}
-              BIND(IF(isIRI(?s) && STRSTARTS(STR(?s), "{ID_NS}"), ?s, ?none) AS ?e) }} GROUP BY ?g"""
-    )
-    assert isinstance(rows, ox.QuerySolutions)
-    for row in rows:
-        graph, facts, entities = row["g"], row["n"], row["m"]
-        if (
-            isinstance(graph, ox.NamedNode)
-            and isinstance(facts, ox.Literal)
-            and isinstance(entities, ox.Literal)
-        ):
-            yield graph.value, int(facts.value), int(entities.value)
-
-
 def _fill_pages(db: sqlite3.Connection, store: ox.Store) -> None:
     db.executemany("INSERT INTO hubs VALUES (?, ?, ?)", hub_links(store))
-    db.executemany("INSERT INTO graphs VALUES (?, ?, ?)", graph_sizes(store))
+    sizes = graph_sizes(store)
+    db.executemany("INSERT INTO graphs VALUES (?, ?, ?)", sizes.graphs)
     subjects: list[str] = []
     db.executemany(
         "INSERT INTO class_order VALUES (?, ?, ?, ?, ?)", _order_rows(*class_orders(store), subjects)
     )
     db.executemany("INSERT INTO subjects VALUES (?, ?)", enumerate(subjects, start=1))
-    db.execute("INSERT INTO counts VALUES ('graph', ?)", (counts_json(count_graph(store)),))
+    db.execute("INSERT INTO counts VALUES ('graph', ?)", (counts_json(count_graph(store, sizes)),))
     db.execute("INSERT INTO counts VALUES ('home', ?)", (chosen_json(choose(store)),))
     db.commit()
 
