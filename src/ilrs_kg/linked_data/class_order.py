@@ -115,10 +115,19 @@ def instances_by_class(store: ox.Store) -> Instances:
     return Instances(iris, {cls: sorted(found) for cls, found in classes.items()})
 
 
-def _labels(store: ox.Store) -> dict[str, Labels]:
-    """Every node's labels (the merged graph), by its IRI or blank node id, in one pass."""
+# Statements of one property: (subject, object), in the store's order.
+Statements = list[tuple[object, object]]
+
+
+def statements(store: ox.Store, prop: str) -> Statements:
+    """Every statement of the property in the merged graph, as (subject, object)."""
+    return [(s, o) for s, o in _rows(store, f"SELECT ?s ?o WHERE {{ ?s <{prop}> ?o }}")]
+
+
+def _labels(statements: Statements) -> dict[str, Labels]:
+    """Every node's labels, by its IRI or blank node id."""
     found: dict[str, Labels] = {}
-    for node, label in _rows(store, f"SELECT ?s ?l WHERE {{ ?s <{t.LABEL}> ?l FILTER(isLiteral(?l)) }}"):
+    for node, label in statements:
         if isinstance(node, ox.NamedNode | ox.BlankNode) and isinstance(label, ox.Literal):
             found.setdefault(node.value, []).append((label.value, (label.language or "").lower()))
     return found
@@ -252,12 +261,15 @@ def orders_of(
     return kept
 
 
-def class_orders(store: ox.Store) -> tuple[list[str], Iterator[tuple[str, list[Order]]]]:
+def class_orders(
+    store: ox.Store, labels: Statements | None = None
+) -> tuple[list[str], Iterator[tuple[str, list[Order]]]]:
     """Every instance of a class, in IRI order; and (class, its orders as positions in that list) for
-    every class with instances, by class."""
+    every class with instances, by class. `labels`: the rdfs:label statements, if the caller has read
+    them (`statements`)."""
     instances = instances_by_class(store)
     props = sorted({p for cls in instances.of_class for c in COLUMNS.get(cls, ()) for p in c.props})
     values = {prop: _values(store, prop) for prop in props}
-    keys = _Keys(_labels(store), instances.iris)
+    keys = _Keys(_labels(labels if labels is not None else statements(store, t.LABEL)), instances.iris)
     found = ((cls, orders_of(cls, positions, values, keys)) for cls, positions in instances.of_class.items())
     return instances.iris, found
