@@ -14,7 +14,7 @@ An order for another language is kept only where it differs from the English one
 What the orders need is read in whole passes: the instances of each type the statement graphs use,
 every label, every value of each column's properties. The store turns each term it returns into text
 by a lookup of its own, so the cost is the number of terms read: reading node by node (per instance,
-per class above it, per property) read each several times and cost four times more at 1M triples. An
+per class above it, per property) read each several times and cost three times more at 1M triples. An
 instance is a position in one list of them all, in IRI order, so that sorting positions by their keys
 keeps ties in IRI order and no IRI is looked up again.
 """
