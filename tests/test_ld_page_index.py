@@ -80,6 +80,20 @@ def test_a_broad_query_ranks_a_bounded_number_of_names_and_keeps_the_exact_one_f
     assert [h.name.text for h in number.hits] == ["Synthetic mission 12"] and not number.capped
 
 
+def test_the_ids_of_names_do_not_depend_on_the_order_they_came_in() -> None:
+    """The same name of one entity in two languages (or none) is two names, numbered the same way
+    whichever the store returned first."""
+    names = [
+        Name("https://w3id.org/ilrs/id/agency/cnsa", "CNSA", lang) for lang in ("en", "fr", None, "zh", "ru")
+    ]
+    names += [Name("https://w3id.org/ilrs/id/agency/nasa", "NASA", "en"), names[0]]
+    kept = [
+        PageIndex.of(order)._db.execute("SELECT * FROM names ORDER BY id").fetchall()
+        for order in (names, names[::-1], names[2:] + names[:2])
+    ]
+    assert kept[0] == kept[1] == kept[2] and len(kept[0]) == 6
+
+
 def test_query_words_cannot_reach_the_fts_syntax() -> None:
     assert fts_query(("or", "near", "4")) == '(inside : "or"*) AND (inside : "near"*) AND words : "4"'
 

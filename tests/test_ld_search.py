@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import re
 
 import pyoxigraph as ox
@@ -17,6 +18,7 @@ from ilrs_kg.linked_data.name_search import (
     Name,
     NameIndex,
     fold,
+    fold_unicode,
     query_words,
     rank,
 )
@@ -44,7 +46,18 @@ from tests.fixtures.linked_data.support import BROWSER, fetch, make_app
     ],
 )
 def test_fold(typed: str, folded: str) -> None:
-    assert fold(typed) == folded
+    assert fold(typed) == folded == fold_unicode(typed)
+
+
+def test_ascii_folds_as_any_text_does() -> None:
+    every = "".join(map(chr, range(128)))
+    rng = random.Random(5)
+    for text in [
+        every,
+        *(c + "Ab" + c for c in every),
+        *("".join(rng.choices(every, k=12)) for _ in range(2000)),
+    ]:
+        assert fold(text) == fold_unicode(text), repr(text)
 
 
 def test_query_words_are_bounded() -> None:

@@ -8,6 +8,7 @@ chronologically at mixed precision because their ISO text does ("2024-05-03" < "
 from __future__ import annotations
 
 import math
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
@@ -22,7 +23,6 @@ from ilrs_kg.linked_data.source_list import source_entries
 from ilrs_kg.linked_data.values import Citations, ValueContext, cited_values
 from ilrs_kg.linked_data.viewmodel import Link, SourceEntry, Text, Value
 from ilrs_kg.namespaces import ID_NS, ONTOLOGY_GRAPH, PREFIXES
-from ilrs_kg.statement_graphs import fact_graphs
 from ilrs_kg.web.frame import PageMeta
 
 
@@ -200,31 +200,43 @@ def _page_of_instances(
 
 def _index_graph(store: ox.Store, cls: str, nodes: list[ox.NamedNode]) -> Description:
     """The chosen instances' types (of this class or a subclass, as a statement graph states them) and the
-    facts a row shows, read by index lookups."""
+    facts a row shows, with the named graphs each sits in. One read of each instance's statements in
+    every graph gives all three (a lookup per property, then another read of every statement for its
+    graphs, cost three times as much), and one read of each linked thing's names (a status or a country
+    is linked from most rows)."""
     rows = _select(store, f"SELECT ?type WHERE {{ ?type <{RDFS_SUBCLASS_OF}>* <{cls}> }}")
     kinds = {r["type"] for r in rows}
-    rdf_type, cls_node = ox.NamedNode(t.TYPE), ox.NamedNode(cls)
+    rdf_type, cls_node, label = ox.NamedNode(t.TYPE), ox.NamedNode(cls), ox.NamedNode(t.LABEL)
+    shown = (*_SHOWN, *(p for c in COLUMNS.get(cls, ()) for p in c.props))
     triples: list[ox.Triple] = []
+    graphs: dict[ox.Triple, set[str]] = defaultdict(set)
+    named: set[ox.NamedNode] = set()
     read_ahead(store, nodes)
     for node in nodes:
-        triples.append(ox.Triple(node, rdf_type, cls_node))
-        for quad in store.quads_for_pattern(node, rdf_type, None, None):
-            named = quad.graph_name
-            if isinstance(named, ox.NamedNode) and named.value != ONTOLOGY_GRAPH and quad.object in kinds:
-                triples.append(quad.triple)
-        for prop in (*_SHOWN, *(p for c in COLUMNS.get(cls, ()) for p in c.props)):
-            for quad in store.quads_for_pattern(node, ox.NamedNode(prop), None, _DEFAULT):
-                triples.append(quad.triple)
-                if isinstance(quad.object, ox.NamedNode):  # what a cell shows of a linked thing: its names
-                    triples += [
-                        q.triple
-                        for q in store.quads_for_pattern(quad.object, ox.NamedNode(t.LABEL), None, _DEFAULT)
-                    ]
+        merged: dict[str, list[ox.Triple]] = defaultdict(list)  # the default graph's, by property
+        stated = [ox.Triple(node, rdf_type, cls_node)]
+        for quad in store.quads_for_pattern(node, None, None, None):
+            graph = quad.graph_name
+            if not isinstance(graph, ox.NamedNode):
+                merged[quad.predicate.value].append(quad.triple)
+                continue
+            graphs[quad.triple].add(graph.value)
+            if quad.predicate == rdf_type and graph.value != ONTOLOGY_GRAPH and quad.object in kinds:
+                stated.append(quad.triple)
+        triples += stated
+        for prop in shown:
+            for triple in merged.get(prop, ()):
+                triples.append(triple)
+                linked = triple.object
+                if isinstance(linked, ox.NamedNode) and linked not in named:  # what a cell shows of it
+                    named.add(linked)
+                    for quad in store.quads_for_pattern(linked, label, None, None):
+                        if isinstance(quad.graph_name, ox.NamedNode):
+                            graphs[quad.triple].add(quad.graph_name.value)
+                        else:
+                            triples.append(quad.triple)
     unique = list(dict.fromkeys(triples))
-    return Description(cls, unique, graphs=fact_graphs(store, unique))
-
-
-_DEFAULT = ox.DefaultGraph()
+    return Description(cls, unique, graphs={f: tuple(sorted(graphs[f])) for f in unique if f in graphs})
 
 
 def _cell(ctx: ValueContext, node: ox.NamedNode, column: Column) -> tuple[Value, ...]:

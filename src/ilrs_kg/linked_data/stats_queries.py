@@ -48,38 +48,62 @@ def _int(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None) -> i
     return int(term.value) if isinstance(term, ox.Literal) else 0
 
 
-def count_graph(store: ox.Store) -> GraphCounts:
+@dataclass(frozen=True)
+class GraphSizes:
+    """How many facts each named graph holds and how many entities (subjects under id/) they are about:
+    (graph, facts, entities); and how many entities the data graphs are about in all."""
+
+    graphs: tuple[tuple[str, int, int], ...]
+    entities: int
+
+
+def graph_sizes(store: ox.Store) -> GraphSizes:
+    """Counted graph by graph: each graph's distinct subjects are read once and told apart here. Telling
+    them apart in the query (STRSTARTS) turned every fact's subject into text: 5.6 s for the graphs and
+    3.6 s more for all the entities at 1M triples, against 2.9 s for both."""
+    facts = _select(store, "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+    graphs: list[tuple[str, int, int]] = []
+    everywhere: set[str] = set()
+    for row in facts:
+        graph = row["g"]
+        if not isinstance(graph, ox.NamedNode):
+            continue
+        subjects = _select(store, f"SELECT DISTINCT ?s WHERE {{ GRAPH <{graph.value}> {{ ?s ?p ?o }} }}")
+        entities = {s.value for (s,) in subjects if isinstance(s, ox.NamedNode) and s.value.startswith(ID_NS)}
+        graphs.append((graph.value, _int(row["n"]), len(entities)))
+        if graph.value != ONTOLOGY_GRAPH:
+            everywhere |= entities
+    return GraphSizes(tuple(graphs), len(everywhere))
+
+
+def count_graph(store: ox.Store, sizes: GraphSizes | None = None) -> GraphCounts:
+    """The counts; `sizes`: the graphs' sizes if the caller has them (they give the entities)."""
     # The dataset's triples are its default graph, the merge of the named graphs: each fact once (the
     # store's length would count a fact once per graph, and the merge again).
     total = _select(store, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
     distinct = f"SELECT DISTINCT ?s ?p ?o WHERE {{ {_DATA} }}"
-    data = _select(store, f"SELECT (COUNT(*) AS ?n) WHERE {{ {distinct} }}")
-    entities = _select(
-        store,
-        f"""SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ {_DATA} FILTER(STRSTARTS(STR(?s), "{ID_NS}")) }}""",
-    )
     classes = _select(
         store,
         f"""SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{
         GRAPH ?g {{ ?s a ?c }} FILTER(?g != <{ONTOLOGY_GRAPH}> && STRSTARTS(STR(?s), "{ID_NS}")) }}
         GROUP BY ?c ORDER BY DESC(?n) ?c""",
     )
-    properties = _select(
-        store,
-        f"SELECT ?p (COUNT(*) AS ?n) WHERE {{ {distinct} }} GROUP BY ?p",
-    )
+    # Every distinct fact has one property: the facts are the properties' uses added up.
+    properties = {
+        row["p"].value: _int(row["n"])
+        for row in _select(store, f"SELECT ?p (COUNT(*) AS ?n) WHERE {{ {distinct} }} GROUP BY ?p")
+        if isinstance(row["p"], ox.NamedNode)
+    }
     return GraphCounts(
         triples=_int(total[0]["n"]) if total else 0,
-        data_triples=_int(data[0]["n"]) if data else 0,
-        entities=_int(entities[0]["n"]) if entities else 0,
+        data_triples=sum(properties.values()),
+        entities=(sizes or graph_sizes(store)).entities,
         classes=tuple(
             ClassCount(row["c"].value, _int(row["n"]))
             for row in classes
             if isinstance(row["c"], ox.NamedNode)
         ),
-        properties={
-            row["p"].value: _int(row["n"]) for row in properties if isinstance(row["p"], ox.NamedNode)
-        },
+        properties=properties,
     )
 
 
