@@ -16,6 +16,9 @@ class, datatype, nodeKind, in, hasValue, minCount, maxCount, pattern, languageIn
 minInclusive, maxInclusive, minExclusive, maxExclusive, minLength, maxLength, qualifiedValueShape with
 qualifiedMinCount/qualifiedMaxCount, node, not, and, or, xone. A constraint outside this list is refused
 by name, not skipped.
+
+For an on-disk store the count, uniqueLang and class checks can be written to scan rather than look up
+(shacl_scans.py).
 """
 
 from __future__ import annotations
@@ -28,6 +31,8 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SH, XSD
+
+from ilrs_kg import shacl_scans
 
 _TYPE = f"<{RDF.type}>/<{RDFS.subClassOf}>*"
 # Datatypes whose lexical form Oxigraph's casts check: a literal of one of them is well formed when the
@@ -140,6 +145,50 @@ class _Compiler:
     def instance_of(self, node: str, cls: rdflib.term.Node) -> str:
         return _instance_of(node, cls, self.subclasses, self.fresh("t"))
 
+    def _class_scan(
+        self, cls: rdflib.term.Node, costs: shacl_scans.Costs | None, scan: shacl_scans.Scans | None
+    ) -> list[str] | None:
+        """The class's subclasses when its check is cheaper as a scan of its instances than as a lookup of
+        each value node's types (values of a predicate, or the focus nodes themselves); None otherwise,
+        and for a complex path, whose values one pattern cannot count."""
+        if costs is None or self.subclasses is None:
+            return None
+        if scan is None and self.shapes.value(self._holder, SH.path) is not None:
+            return None
+        known = self.subclasses(cls)
+        if known is None:
+            return None
+        looked_up = scan.values() if scan is not None else costs.targets
+        return known if costs.cheaper_to_scan(shacl_scans.instances(known, "?_s", "?_t"), looked_up) else None
+
+    def violates(self, shape: rdflib.term.Node, v: str) -> str:
+        """An expression true when the node `v` (bound outside) does not conform to `shape`.
+
+        A shape of value conditions only (no path, no property shapes: a qualified value shape's
+        sh:languageIn, say) is its conditions inline, as `EXISTS { BIND(v AS w) FILTER(...) }` would
+        evaluate them; Oxigraph evaluates such an EXISTS as a join per value node (0.6 s in memory, 3.6 s
+        on disk for the English-label rule at 1M triples), the expression as a test."""
+        inline = self._inline_violation(shape, v)
+        return inline if inline is not None else f"EXISTS {{ {self.node_violation(shape, v)} }}"
+
+    def _inline_violation(self, shape: rdflib.term.Node, v: str) -> str | None:
+        s = self.shapes
+        if s.value(shape, SH.path) is not None or s.value(shape, SH.property) is not None:
+            return None
+        failures = []
+        for key, arg in sorted(s.predicate_objects(shape), key=lambda kv: (str(kv[0]), str(kv[1]))):
+            if key in NOT_CONSTRAINTS or key == SH.qualifiedValueShape:
+                continue
+            if key in (SH.minCount, SH.maxCount, SH.uniqueLang, SH.hasValue):
+                return None
+            self._holder = shape
+            failure = self._value_failure(key, arg, v)
+            if failure is None:
+                return None  # unsupported: node_violation refuses it by name
+            # An error in the condition leaves FILTER's row out: no violation.
+            failures.append(f"COALESCE({failure}, false)")
+        return " || ".join(failures) if failures else "false"
+
     def fresh(self, stem: str) -> str:
         return f"?_{stem}{next(self._counter)}"
 
@@ -191,12 +240,12 @@ class _Compiler:
             op = ">=" if key == SH.minLength else "<="
             return f"(isBlank({v}) || !COALESCE(STRLEN(STR({v})) {op} {int(str(arg))}, false))"
         if key == SH.node:
-            return f"EXISTS {{ {self.node_violation(arg, v)} }}"
+            return self.violates(arg, v)
         if key == SH["not"]:
-            return f"NOT EXISTS {{ {self.node_violation(arg, v)} }}"
+            return f"!({self.violates(arg, v)})"
         if key in (SH["and"], SH["or"], SH.xone):
             shapes = _list(s, arg)
-            conforming = " + ".join(f"IF(EXISTS {{ {self.node_violation(m, v)} }}, 0, 1)" for m in shapes)
+            conforming = " + ".join(f"IF({self.violates(m, v)}, 0, 1)" for m in shapes)
             needs: dict[rdflib.term.Node, str] = {SH["and"]: f"= {len(shapes)}", SH["or"]: ">= 1"}
             needed = needs.get(key, "= 1")
             return f"!(({conforming}) {needed})"
@@ -204,43 +253,66 @@ class _Compiler:
 
     # ---- a shape's violation patterns for focus `this` (a variable), each binding {this}_value maybe
     def patterns(
-        self, shape: rdflib.term.Node, this: str, *, nested: bool = True
+        self,
+        shape: rdflib.term.Node,
+        this: str,
+        *,
+        nested: bool = True,
+        costs: shacl_scans.Costs | None = None,
     ) -> Iterator[tuple[str, str, str | None]]:
         """(component, pattern, the variable it binds to the value node or None) for every constraint of
-        `shape` on focus `this`; `nested`: and those of its property shapes."""
+        `shape` on focus `this`; `nested`: and those of its property shapes; `costs` (a top-level query on
+        an on-disk store only): a check scans where that is cheaper (shacl_scans)."""
         s = self.shapes
         path_node = s.value(shape, SH.path)
         path = sparql_path(s, path_node) if path_node is not None else None
         self._holder = shape
         value = f"{this}_v{next(self._counter)}"
         reach = f"{this} {path} {value} ." if path is not None else f"BIND({this} AS {value})"
+        # Scanning a path with no end bound is cheap for a predicate, not for a complex path (p* from every
+        # node): only predicates are scanned.
+        by_predicate = costs is not None and isinstance(path_node, rdflib.URIRef)
+        scan = shacl_scans.Scans(this, path, value) if by_predicate and path is not None else None
+        # minCount's MINUS reads the whole property: for a few focus nodes, looking them up is cheaper.
+        scan_missing = (
+            scan is not None and costs is not None and costs.cheaper_to_scan(scan.values(), costs.targets)
+        )
         for key, arg in sorted(s.predicate_objects(shape), key=lambda kv: (str(kv[0]), str(kv[1]))):
             if key in NOT_CONSTRAINTS or (key == SH.qualifiedValueShape and path is None):
                 continue
             self._holder = shape
             component = str(key).removeprefix(str(SH))
-            if key == SH.minCount:
+            if key == SH.minCount and scan is not None and scan_missing and int(str(arg)) == 1:
+                yield component, scan.missing(), None
+            elif key == SH.minCount:
                 yield component, self._min_count(this, path, value, int(str(arg)), None), None
+            elif key == SH.maxCount and scan is not None and int(str(arg)) == 1:
+                yield component, scan.two_values(self.fresh("o")), None
             elif key == SH.maxCount:
                 yield component, self._max_count(this, path, value, int(str(arg)), None), None
             elif key == SH.uniqueLang:
                 if arg == rdflib.Literal(True) and path is not None:
                     other = self.fresh("u")
+                    same_language = f'LANG({value}) != "" && LANG({value}) = LANG({other})'
                     yield (
                         component,
                         (
-                            f"{this} {path} {value} , {other} . FILTER(!sameTerm({value}, {other}) && "
-                            f'LANG({value}) != "" && LANG({value}) = LANG({other}))'
+                            scan.two_values(other, f" && {same_language}")
+                            if scan is not None
+                            else f"{this} {path} {value} , {other} . FILTER(!sameTerm({value}, {other}) && "
+                            f"{same_language})"
                         ),
                         None,
                     )
+            elif key == SH["class"] and (known := self._class_scan(arg, costs, scan)) is not None:
+                yield component, f"{reach} {shacl_scans.not_instance(value, known, self.fresh('t'))}", value
             elif key == SH.hasValue:
                 if path is None:
                     yield component, f"FILTER(!sameTerm({this}, {_n3(arg)}))", None
                 else:
                     yield component, f"FILTER NOT EXISTS {{ {this} {path} {_n3(arg)} }}", None
             elif key == SH.qualifiedValueShape:
-                yield from self._qualified(shape, this, path, value, arg)
+                yield from self._qualified(shape, this, path, value, arg, scan if scan_missing else None)
             else:
                 failure = self._value_failure(key, arg, value)
                 if failure is None:
@@ -286,17 +358,25 @@ class _Compiler:
         )
 
     def _qualified(
-        self, shape: rdflib.term.Node, this: str, path: str | None, value: str, qualified: rdflib.term.Node
+        self,
+        shape: rdflib.term.Node,
+        this: str,
+        path: str | None,
+        value: str,
+        qualified: rdflib.term.Node,
+        scan: shacl_scans.Scans | None,
     ) -> Iterator[tuple[str, str, str | None]]:
         if self.shapes.value(shape, SH.qualifiedValueShapesDisjoint) == rdflib.Literal(True):
             raise UnsupportedShape(f"{shape.n3()} uses sh:qualifiedValueShapesDisjoint")
 
         def conforms(variable: str) -> str:
-            return f"NOT EXISTS {{ {self.node_violation(qualified, variable)} }}"
+            return f"!({self.violates(qualified, variable)})"
 
         low = self.shapes.value(shape, SH.qualifiedMinCount)
         high = self.shapes.value(shape, SH.qualifiedMaxCount)
-        if low is not None:
+        if low is not None and scan is not None and int(str(low)) == 1:
+            yield "qualifiedMinCount", scan.missing(conforms(value)), None
+        elif low is not None:
             yield "qualifiedMinCount", self._min_count(this, path, value, int(str(low)), conforms), None
         if high is not None:
             yield "qualifiedMaxCount", self._max_count(this, path, value, int(str(high)), conforms), None
@@ -371,11 +451,17 @@ def _severity(shapes: rdflib.Graph, shape: rdflib.term.Node) -> str:
 
 
 def compile_shapes(
-    shapes: rdflib.Graph, subclasses: Subclasses | None = None, focus: Sequence[str] | None = None
+    shapes: rdflib.Graph,
+    subclasses: Subclasses | None = None,
+    focus: Sequence[str] | None = None,
+    *,
+    rows: shacl_scans.Rows | None = None,
 ) -> list[CompiledConstraint]:
     """One SELECT ?this ?value per constraint of every targeted, active shape; `subclasses` (from the
     data: `subclass_finder`) inlines class membership instead of walking rdfs:subClassOf* per node;
-    `focus`: only those focus nodes (target_pattern)."""
+    `focus`: only those focus nodes (target_pattern); `rows` (the store's, when it is on disk): checks
+    scan where that reads less than the lookups it saves (shacl_scans), not with `focus` (a few nodes
+    are looked up, not scanned for)."""
     compiler = _Compiler(shapes, subclasses)
     compiled = []
     for shape in sorted(
@@ -394,7 +480,10 @@ def compile_shapes(
                 continue
             path_node = shapes.value(holder, SH.path)
             path = sparql_path(shapes, path_node) if path_node is not None else None
-            for component, pattern, value_var in compiler.patterns(holder, "?this", nested=False):
+            costs = shacl_scans.Costs(rows, targets) if rows is not None and focus is None else None
+            for component, pattern, value_var in compiler.patterns(
+                holder, "?this", nested=False, costs=costs
+            ):
                 projection = f"?this ({value_var} AS ?value)" if value_var else "?this"
                 compiled.append(
                     CompiledConstraint(
@@ -430,13 +519,20 @@ def subclass_finder(store: ox.Store, *, union: bool) -> Subclasses:
 
 
 def evaluate(
-    store: ox.Store, shapes: rdflib.Graph, *, union: bool = False, focus: Sequence[str] | None = None
+    store: ox.Store,
+    shapes: rdflib.Graph,
+    *,
+    union: bool = False,
+    focus: Sequence[str] | None = None,
+    scans: bool = False,
 ) -> list[CoreResult]:
     """Every violation of the shapes' core constraints; `union`: the data is the union of the store's
     graphs (each query projects distinct rows, so a triple two graphs hold is seen once); `focus`: of
-    those focus nodes only."""
+    those focus nodes only; `scans`: the store is on disk, where checks scan rather than look up when that
+    is cheaper (shacl_scans), the same results."""
     results = []
-    for constraint in compile_shapes(shapes, subclass_finder(store, union=union), focus):
+    rows = shacl_scans.row_counter(store, union=union) if scans else None
+    for constraint in compile_shapes(shapes, subclass_finder(store, union=union), focus, rows=rows):
         solutions = store.query(constraint.query, use_default_graph_as_union=union)
         assert isinstance(solutions, ox.QuerySolutions)
         for row in solutions:

@@ -221,7 +221,7 @@ def _path_text(
 
 
 def _compiled_violations(
-    store: ox.Store, shapes_graph: rdflib.Graph, focus: Sequence[str] | None = None
+    store: ox.Store, shapes_graph: rdflib.Graph, focus: Sequence[str] | None = None, *, on_disk: bool = False
 ) -> list[_Found]:
     return [
         _Found(
@@ -232,16 +232,19 @@ def _compiled_violations(
             shape=result.shape,
             value=str(result.value) if result.value is not None else None,
         )
-        for result in shacl_core.evaluate(store, shapes_graph, union=True, focus=focus)
+        for result in shacl_core.evaluate(store, shapes_graph, union=True, focus=focus, scans=on_disk)
     ]
 
 
-def core_violations(store: ox.Store, shapes_graph: rdflib.Graph, validator: str) -> list[_Found]:
-    """The SHACL core constraints' violations, by the chosen validator (VALIDATORS)."""
+def core_violations(
+    store: ox.Store, shapes_graph: rdflib.Graph, validator: str, *, on_disk: bool = False
+) -> list[_Found]:
+    """The SHACL core constraints' violations, by the chosen validator (VALIDATORS); `on_disk`: the store
+    is, and the compiled queries scan rather than look up (shacl_core.compile_shapes)."""
     if validator == "pyshacl":
         return _pyshacl_violations(store, shapes_graph)
     if validator == "sparql":
-        return _compiled_violations(store, shapes_graph)
+        return _compiled_violations(store, shapes_graph, on_disk=on_disk)
     raise ValueError(f"unknown validator {validator!r}: choose one of {', '.join(VALIDATORS)}")
 
 
@@ -268,8 +271,8 @@ def validate(
     def work(store: ox.Store) -> list[_Found]:
         _fill(store, graph_sources, bulk=disk)
         if state_dir is None or validator != "sparql":
-            return _violations(store, shapes_graph, validator)
-        return _incremental(store, shapes_graph, graph_sources, shape_sources, state_dir, log)
+            return _violations(store, shapes_graph, validator, on_disk=disk)
+        return _incremental(store, shapes_graph, graph_sources, shape_sources, state_dir, log, on_disk=disk)
 
     return _report(graph_sources, scratch.in_scratch_store(disk, work))
 
@@ -281,6 +284,8 @@ def _incremental(
     shape_sources: list[SourceFile],
     state_dir: Path,
     log: Callable[[str], None],
+    *,
+    on_disk: bool,
 ) -> list[_Found]:
     """Findings of the nodes an edit can affect, rechecked, and the others' from the saved state; the
     gate, whose rules read only the provenance graph, the graph list and the loose statements, in full."""
@@ -299,7 +304,7 @@ def _incremental(
         nodes = revalidation.affected(store, reads, edit)
     except revalidation.FullValidation as why:
         log(f"validating every focus node: {why}")
-        found = _violations(store, shapes_graph, "sparql")
+        found = _violations(store, shapes_graph, "sparql", on_disk=on_disk)
     else:
         kept = [
             _Found(**f)  # type: ignore[arg-type]  # the fields _Found wrote
@@ -314,17 +319,24 @@ def _incremental(
     return found
 
 
-def _violations(store: ox.Store, shapes_graph: rdflib.Graph, validator: str) -> list[_Found]:
+def _violations(
+    store: ox.Store, shapes_graph: rdflib.Graph, validator: str, *, on_disk: bool
+) -> list[_Found]:
     """Every finding over the loaded data: core constraints, SHACL-SPARQL constraints, provenance gate."""
-    return _shape_violations(store, shapes_graph, validator) + _gate_violations(store)
+    return _shape_violations(store, shapes_graph, validator, on_disk=on_disk) + _gate_violations(store)
 
 
 def _shape_violations(
-    store: ox.Store, shapes_graph: rdflib.Graph, validator: str, focus: Sequence[str] | None = None
+    store: ox.Store,
+    shapes_graph: rdflib.Graph,
+    validator: str,
+    focus: Sequence[str] | None = None,
+    *,
+    on_disk: bool = False,
 ) -> list[_Found]:
     """The shapes' findings (core and SHACL-SPARQL), of the `focus` nodes only when given."""
     if focus is None:
-        found = core_violations(store, shapes_graph, validator)
+        found = core_violations(store, shapes_graph, validator, on_disk=on_disk)
     else:
         found = _compiled_violations(store, shapes_graph, focus)
     for result in shacl_sparql.evaluate(store, shapes_graph, union=True, focus=focus):
