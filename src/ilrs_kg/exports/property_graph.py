@@ -41,7 +41,7 @@ import functools
 import hashlib
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -307,19 +307,6 @@ class _Facts:
     def cite(self, name: str, graphs: Iterable[str]) -> None:
         self.graphs[name].update(graphs)
 
-    def with_provenance(
-        self, cited: Callable[[frozenset[str]], Mapping[str, tuple[str, ...]]]
-    ) -> dict[str, list[Value]]:
-        """The values, plus each attribute's provenance (`cited`: provenance_values of some graphs) as
-        `<name>_sources` and the other three."""
-        out: dict[str, list[Value]] = dict(self.values)
-        for name, graphs in self.graphs.items():
-            if graphs and not name.endswith("Year") and name != "year":
-                for suffix, values in cited(frozenset(graphs)).items():
-                    out[f"{name}_{suffix}"] = list(values)
-                    self.origins.setdefault(f"{name}_{suffix}", _PROVENANCE_ORIGINS[suffix].format(name))
-        return out
-
 
 def provenance_values(provenance: Provenance, graphs: Iterable[str]) -> dict[str, tuple[str, ...]]:
     """What the provenance graph says about these statement graphs, as the four attribute values."""
@@ -344,6 +331,8 @@ class _Builder:
         self.taken: set[str] = set(_RESERVED)
         self.cited = functools.lru_cache(maxsize=4096)(self._cited)
         self.node_label = functools.lru_cache(maxsize=_CACHED_TERMS)(self._node_label)
+        # Few attributes: each provenance attribute's name is made (and its origin noted) once.
+        self.provenance_name = functools.cache(self._provenance_name)
 
     def _cited(self, graphs: frozenset[str]) -> dict[str, tuple[str, ...]]:
         # Few distinct sets of graphs recur across millions of facts: each is described once.
@@ -412,10 +401,24 @@ class _Builder:
         return isinstance(term, ox.NamedNode) and term.value in self.node_iris
 
     def freeze(self, facts: _Facts) -> dict[str, tuple[Value, ...]]:
-        values = facts.with_provenance(self.cited)
+        """The values, sorted by name, plus each attribute's provenance as `<name>_sources` and the other
+        three (not for years: their dates carry it)."""
+        origins = self.origins
         for name, origin in facts.origins.items():
-            self.origins.setdefault(name, origin)
-        return {name: tuple(found) for name, found in sorted(values.items())}
+            if name not in origins:
+                origins[name] = origin
+        out: dict[str, tuple[Value, ...]] = {name: tuple(found) for name, found in facts.values.items()}
+        for name, graphs in facts.graphs.items():
+            if graphs and not name.endswith("Year") and name != "year":
+                for suffix, values in self.cited(frozenset(graphs)).items():
+                    attribute = self.provenance_name(name, suffix)
+                    out[attribute] = values
+        return dict(sorted(out.items()))
+
+    def _provenance_name(self, name: str, suffix: str) -> str:
+        attribute = f"{name}_{suffix}"
+        self.origins.setdefault(attribute, _PROVENANCE_ORIGINS[suffix].format(name))
+        return attribute
 
     # --- facts ------------------------------------------------------------------------------------------
 
