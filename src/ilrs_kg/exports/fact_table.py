@@ -10,9 +10,11 @@ memory stays bounded however large the graph, and a subject's facts are one inde
 
 from __future__ import annotations
 
+import io
 import sqlite3
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 import pyoxigraph as ox
 
@@ -41,8 +43,41 @@ def store_quads(store: ox.Store) -> Iterator[ox.Quad]:
 
 
 def dump_quads(nquads: Path) -> Iterator[ox.Quad]:
-    """The quads of an N-Quads dump of the store (the caller skips what is not a statement graph's)."""
-    return ox.parse(path=nquads, format=ox.RdfFormat.N_QUADS, lenient=True)  # lenient: our own output
+    """The named graphs' quads of an N-Quads dump of the store (the caller skips the ontology's and the
+    provenance graph's). The store writes the default graph first: its half of the file is not parsed."""
+    with nquads.open("rb") as stream:
+        stream.seek(_named_graphs_start(stream))
+        yield from ox.parse(input=stream, format=ox.RdfFormat.N_QUADS, lenient=True)  # lenient: ours
+
+
+def _named_graphs_start(stream: BinaryIO) -> int:
+    """The offset of the dump's first line in a named graph, found by bisection: each statement is one
+    line, and the default graph's lines all come first."""
+    low, high = 0, stream.seek(0, io.SEEK_END)
+    while low < high:
+        middle = (low + high) // 2
+        if _in_named_graph(stream, _line_start(stream, middle)):
+            high = middle
+        else:
+            low = middle + 1
+    return _line_start(stream, low)
+
+
+def _line_start(stream: BinaryIO, offset: int) -> int:
+    """The start of the first line at or after `offset`."""
+    if offset == 0:
+        return 0
+    stream.seek(offset - 1)
+    stream.readline()
+    return stream.tell()
+
+
+def _in_named_graph(stream: BinaryIO, line_start: int) -> bool:
+    """Whether the line at `line_start` is a named graph's statement (the end of the file counts too)."""
+    stream.seek(line_start)
+    line = stream.readline()
+    quads = list(ox.parse(line, format=ox.RdfFormat.N_QUADS, lenient=True)) if line else []
+    return not quads or isinstance(quads[0].graph_name, ox.NamedNode)
 
 
 class FactTable:
