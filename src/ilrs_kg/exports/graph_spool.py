@@ -35,6 +35,7 @@ from ilrs_kg.exports.graph_model import (
 
 _KINDS = {bool: Kind.BOOLEAN, int: Kind.INT, float: Kind.FLOAT, str: Kind.STRING}
 _NATIVE = {kind: native for native, kind in _KINDS.items()}
+_SEEN_MAPPINGS = 4096
 
 
 def coerce(
@@ -62,7 +63,16 @@ class Tally:
     # The delimiter candidates that occur in some value of each attribute.
     clashes: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
 
+    # Attribute mappings already tallied, by identity (held, so no other object takes their id): the
+    # relation edges of one set of statement graphs share one mapping.
+    seen: dict[int, Mapping[str, tuple[Value, ...]]] = field(default_factory=dict)
+
     def add(self, attributes: Mapping[str, tuple[Value, ...]]) -> None:
+        if self.seen.get(id(attributes)) is attributes:
+            return
+        if len(self.seen) == _SEEN_MAPPINGS:
+            self.seen.clear()
+        self.seen[id(attributes)] = attributes
         for name, values in attributes.items():
             self.types[name].update(map(type, values))
             # One search per candidate in all the texts at once (NUL is none of them, nor in any text).

@@ -333,6 +333,8 @@ class _Builder:
         self.node_label = functools.lru_cache(maxsize=_CACHED_TERMS)(self._node_label)
         # Few attributes: each provenance attribute's name is made (and its origin noted) once.
         self.provenance_name = functools.cache(self._provenance_name)
+        # Few combinations of classes: each one's names are worked out once.
+        self.type_names = functools.cache(self._type_names)
 
     def _cited(self, graphs: frozenset[str]) -> dict[str, tuple[str, ...]]:
         # Few distinct sets of graphs recur across millions of facts: each is described once.
@@ -376,9 +378,7 @@ class _Builder:
 
     def make_node(self, subject: ox.NamedNode) -> Node:
         asserted = self.index.ilrs_types(subject)
-        specific = sorted(c for c in asserted if not any(c in self.index.ancestors[o] for o in asserted))
-        inherited = sorted({a for c in asserted for a in self.index.ancestors[c] if a in self.index.classes})
-        types = tuple(dict.fromkeys(local_name(c) for c in [*specific, *sorted(asserted), *inherited]))
+        types = self.type_names(frozenset(asserted))
         facts = _Facts()
         labelled = False
         for predicate, obj, graphs in self.index.facts_of(subject):
@@ -396,6 +396,13 @@ class _Builder:
                 self.fold(facts, predicate, obj, graphs)
         key = node_key(subject.value)
         return Node(key, subject.value, self.node_label(subject), types, self.freeze(facts))
+
+    def _type_names(self, asserted: frozenset[str]) -> tuple[str, ...]:
+        """The local names of the most specific asserted classes, then all asserted, then inherited."""
+        ancestors = self.index.ancestors
+        specific = sorted(c for c in asserted if not any(c in ancestors[o] for o in asserted))
+        inherited = sorted({a for c in asserted for a in ancestors[c] if a in self.index.classes})
+        return tuple(dict.fromkeys(local_name(c) for c in [*specific, *sorted(asserted), *inherited]))
 
     def is_node(self, term: Term) -> bool:
         return isinstance(term, ox.NamedNode) and term.value in self.node_iris
