@@ -73,14 +73,25 @@ def _json(value: object) -> str:
 _ELEMENT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
+_LINES_PER_WRITE = 1024
+
+
 def _array(output: BinaryIO, name: str, elements: Iterable[dict[str, Any]]) -> None:
-    """`"name": [ … ]`, one element a line."""
+    """`"name": [ … ]`, one element a line (written a thousand lines at a time)."""
     output.write(f'  "{name}": ['.encode())
-    separator = "\n"
+    encode = _ELEMENT.encode
+    lines: list[str] = []
+    empty = True
     for element in elements:
-        output.write((separator + "   " + _ELEMENT.encode(element)).encode("utf-8"))
-        separator = ",\n"
-    output.write(b"]" if separator == "\n" else b"\n  ]")
+        lines.append(encode(element))
+        if len(lines) == _LINES_PER_WRITE:
+            output.write(("\n   " if empty else ",\n   ").encode() + ",\n   ".join(lines).encode("utf-8"))
+            empty = False
+            lines.clear()
+    if lines:
+        output.write(("\n   " if empty else ",\n   ").encode() + ",\n   ".join(lines).encode("utf-8"))
+        empty = False
+    output.write(b"]" if empty else b"\n  ]")
 
 
 def write_cytoscape(graph: GraphSource, output: BinaryIO) -> None:

@@ -34,6 +34,8 @@ from ilrs_kg.exports.graph_model import (
 )
 
 _KINDS = {bool: Kind.BOOLEAN, int: Kind.INT, float: Kind.FLOAT, str: Kind.STRING}
+_NATIVE = {kind: native for native, kind in _KINDS.items()}
+_SEEN_MAPPINGS = 4096
 
 
 def coerce(
@@ -61,7 +63,16 @@ class Tally:
     # The delimiter candidates that occur in some value of each attribute.
     clashes: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
 
+    # Attribute mappings already tallied, by identity (held, so no other object takes their id): the
+    # relation edges of one set of statement graphs share one mapping.
+    seen: dict[int, Mapping[str, tuple[Value, ...]]] = field(default_factory=dict)
+
     def add(self, attributes: Mapping[str, tuple[Value, ...]]) -> None:
+        if self.seen.get(id(attributes)) is attributes:
+            return
+        if len(self.seen) == _SEEN_MAPPINGS:
+            self.seen.clear()
+        self.seen[id(attributes)] = attributes
         for name, values in attributes.items():
             self.types[name].update(map(type, values))
             # One search per candidate in all the texts at once (NUL is none of them, nor in any text).
@@ -152,6 +163,10 @@ def _records(path: Path) -> Iterator[tuple[object, ...]]:
                 return
 
 
+def _mixed(attributes: tuple[Attribute, ...], tally: Tally) -> frozenset[str]:
+    return frozenset(a.name for a in attributes if tally.types[a.name] != {_NATIVE[a.kind]})
+
+
 class SpooledGraph:
     """The spool read back: a GraphSource (graph_model) whose groups stream from disk."""
 
@@ -161,6 +176,9 @@ class SpooledGraph:
         self.edge_attributes = spool.edge_tally.schema(origins, spool.always_multi)
         self._node_kinds = {a.name: a.kind for a in self.node_attributes}
         self._edge_kinds = {a.name: a.kind for a in self.edge_attributes}
+        # The attributes some of whose values are not yet of the attribute's type: only they are converted.
+        self._node_mixed = _mixed(self.node_attributes, spool.node_tally)
+        self._edge_mixed = _mixed(self.edge_attributes, spool.edge_tally)
 
     def array_delimiter(self) -> str:
         """A character that occurs in no element of any list-valued attribute, so lists split back exactly."""
@@ -194,13 +212,18 @@ class SpooledGraph:
         ]
 
     def _nodes(self, path: Path) -> Iterator[Node]:
+        kinds, mixed = self._node_kinds, self._node_mixed
         for key, iri, label, types, attributes in _records(path):
-            yield Node(key, iri, label, types, coerce(attributes, self._node_kinds))  # type: ignore[arg-type]
+            if not mixed.isdisjoint(attributes):  # type: ignore[arg-type]
+                attributes = coerce(attributes, kinds)  # type: ignore[arg-type]
+            yield Node(key, iri, label, types, attributes)  # type: ignore[arg-type]
 
     def _edges(self, edge_type: str, path: Path) -> Iterator[Edge]:
+        kinds, mixed = self._edge_kinds, self._edge_mixed
         for key, source, target, label, attributes, source_iri, target_iri in _records(path):
-            converted = coerce(attributes, self._edge_kinds)  # type: ignore[arg-type]
-            yield Edge(key, source, target, edge_type, label, converted, source_iri, target_iri)  # type: ignore[arg-type]
+            if not mixed.isdisjoint(attributes):  # type: ignore[arg-type]
+                attributes = coerce(attributes, kinds)  # type: ignore[arg-type]
+            yield Edge(key, source, target, edge_type, label, attributes, source_iri, target_iri)  # type: ignore[arg-type]
 
     def in_memory(self) -> PropertyGraph:
         """The whole graph as one PropertyGraph: nodes by IRI, edges by type, ends and key."""

@@ -48,12 +48,33 @@ def _rendered(value: Value) -> str:
     return value if type(value) is str else render_value(value)
 
 
+def _joined(values: tuple[Value, ...], delimiter: str) -> str:
+    if len(values) == 1:  # most values: no join
+        value = values[0]
+        return value if type(value) is str else render_value(value)
+    return delimiter.join(map(_rendered, values))
+
+
 def _text(value: str) -> str:
+    if value.isascii() and value.isprintable():  # most values: nothing XML cannot carry, no translation
+        if "&" in value:
+            value = value.replace("&", "&amp;")
+        if "<" in value:
+            value = value.replace("<", "&lt;")
+        if ">" in value:
+            value = value.replace(">", "&gt;")
+        return value
     return _NOT_XML.sub("\ufffd", value).translate(_TEXT_ESCAPES)
 
 
+def _attribute(value: str) -> str:
+    if value.isascii() and value.isprintable() and not any(c in value for c in '&<>"'):
+        return value  # ids and keys: nothing to escape
+    return value.translate(_ATTRIBUTE_ESCAPES)
+
+
 def _start(name: str, attributes: Mapping[str, str], *, empty: bool = False) -> str:
-    pairs = "".join(f' {key}="{value.translate(_ATTRIBUTE_ESCAPES)}"' for key, value in attributes.items())
+    pairs = "".join(f' {key}="{_attribute(value)}"' for key, value in attributes.items())
     return f"<{name}{pairs}{' /' if empty else ''}>"
 
 
@@ -90,7 +111,7 @@ class _Writer:
     ) -> None:
         inner = "  " * (depth + 1)
         data = [
-            f'{inner}<data key="{ids[key]}">{_text(self.delimiter.join(map(_rendered, found)))}</data>\n'
+            f'{inner}<data key="{ids[key]}">{_text(_joined(found, self.delimiter))}</data>\n'
             for key, found in values.items()
             if found
         ]

@@ -78,8 +78,17 @@ def _property_columns(attributes: Sequence[Attribute], used: frozenset[str]) -> 
     return columns
 
 
-def _cells(columns: Sequence[Column], values: Mapping[str, Sequence[Value]], delimiter: str) -> list[str]:
-    return [delimiter.join(render_value(v) for v in values.get(column.name, ())) for column in columns]
+def _cell(values: Sequence[Value], delimiter: str) -> str:
+    if len(values) == 1:  # most cells: no join
+        value = values[0]
+        return value if type(value) is str else render_value(value)
+    return delimiter.join([v if type(v) is str else render_value(v) for v in values])
+
+
+def _cells(names: Sequence[str], values: Mapping[str, Sequence[Value]], delimiter: str) -> list[str]:
+    """The property columns of one row."""
+    get = values.get
+    return [_cell(get(name, ()), delimiter) for name in names]
 
 
 def _node_files(graph: GraphSource, delimiter: str) -> list[CsvFile]:
@@ -102,9 +111,10 @@ def _node_files(graph: GraphSource, delimiter: str) -> list[CsvFile]:
         labels = (ENTITY_LABEL, *types)
 
         def rows(group=group, columns=columns, labels=labels) -> Iterator[list[str]]:  # type: ignore[no-untyped-def]
+            names = [c.name for c in columns if c.attribute is not None]
+            joined = delimiter.join(labels)
             for n in group.nodes():
-                fixed_values = {"@iri": (n.iri,), "@labels": labels, "@key": (n.key,), "@label": (n.label,)}
-                yield _cells(columns, {**fixed_values, "@type": (n.type,), **n.attributes}, delimiter)
+                yield [n.iri, joined, n.key, n.label, n.types[0], *_cells(names, n.attributes, delimiter)]
 
         files.append(CsvFile(f"nodes/{stem}.csv", columns, rows, labels=labels))
     return files
@@ -126,10 +136,11 @@ def _relationship_files(graph: GraphSource, delimiter: str) -> list[CsvFile]:
         columns = tuple(fixed + _property_columns(graph.edge_attributes, used))
 
         def rows(members=members, columns=columns, rel_type=rel_type) -> Iterator[list[str]]:  # type: ignore[no-untyped-def]
+            names = [c.name for c in columns if c.attribute is not None]
             for group in members:
                 for e in group.edges():
-                    ends = {"@start": (e.source_iri,), "@end": (e.target_iri,), "@type": (rel_type,)}
-                    yield _cells(columns, {**ends, "@label": (e.label,), **e.attributes}, delimiter)
+                    cells = _cells(names, e.attributes, delimiter)
+                    yield [e.source_iri, e.target_iri, rel_type, e.label, *cells]
 
         files.append(CsvFile(f"relationships/{rel_type}.csv", columns, rows, relationship_type=rel_type))
     return files

@@ -51,6 +51,8 @@ class ExportInputs:
         self.settings = settings
         self.store = store
         self.scratch = scratch
+        # An N-Quads dump of the store already written, which the property graph reads instead of it.
+        self.nquads: Path | None = None
         self._closing = contextlib.ExitStack()
 
     def __enter__(self) -> ExportInputs:
@@ -79,7 +81,7 @@ class ExportInputs:
     @cached_property
     def property_graph(self) -> SpooledGraph:
         spool = self._closing.enter_context(new_spool(self.scratch))
-        return spool_property_graph(self.store, spool)
+        return spool_property_graph(self.store, spool, self.nquads)
 
 
 Writer = Callable[[ExportInputs, BinaryIO], None]
@@ -219,6 +221,8 @@ def produce_all(
             done[dump_format.key] = path
             if dump_format.key == "ntriples":
                 inputs.learn_prefixes(path)
+            if dump_format.key == "nquads":
+                inputs.nquads = path
             entry = describe_file(dump_format, path)
             assert entry is not None
             written[dump_format.name] = entry

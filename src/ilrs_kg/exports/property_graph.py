@@ -41,16 +41,17 @@ import functools
 import hashlib
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
 
+from ilrs_kg.exports.fact_table import FactTable, dump_quads, store_quads, subject_key
 from ilrs_kg.exports.files import ExportError
 from ilrs_kg.exports.graph_model import Edge, Node, PropertyGraph, Value
 from ilrs_kg.exports.graph_spool import Spool, SpooledGraph
-from ilrs_kg.namespaces import ID_NS, ONTOLOGY_GRAPH, ONTOLOGY_NS, PREFIXES, PROVENANCE_GRAPH
+from ilrs_kg.namespaces import ID_NS, ONTOLOGY_GRAPH, ONTOLOGY_NS, PREFIXES
 from ilrs_kg.statement_graphs import Provenance, load_provenance
 
 RDF_TYPE = PREFIXES["rdf"] + "type"
@@ -167,7 +168,6 @@ def node_key(iri: str) -> str:
 
 
 _Fact = tuple[str, Term, frozenset[str]]
-_PLUMBING = frozenset({ONTOLOGY_GRAPH, PROVENANCE_GRAPH})
 # Facts of the terms met most recently: instants, concepts and the programme are shared by many entities.
 _CACHED_TERMS = 1 << 16
 
@@ -186,12 +186,12 @@ class _SubjectFacts:
 
 
 class _Index:
-    """The instance data (the union of the statement graphs), read subject by subject from the store's
-    indexes, with the graphs each fact sits in, and what the ontology says about classes and properties.
+    """The instance data (the union of the statement graphs), read subject by subject from a FactTable,
+    with the graphs each fact sits in, and what the ontology says about classes and properties.
     Nothing is held per fact: a subject's facts are one indexed read (kept for the terms met recently)."""
 
-    def __init__(self, store: ox.Store) -> None:
-        self.store = store
+    def __init__(self, store: ox.Store, facts: FactTable) -> None:
+        self.facts = facts
         self.provenance = load_provenance(store)
         self._subject = functools.lru_cache(maxsize=_CACHED_TERMS)(self._read_subject)
         ontology = ox.NamedNode(ONTOLOGY_GRAPH)
@@ -228,20 +228,13 @@ class _Index:
         if isinstance(subject, ox.Literal):
             return ()
         graphs: dict[tuple[str, Term], list[str]] = {}
-        named = ox.NamedNode
-        for quad in self.store.quads_for_pattern(subject, None, None, None):
-            graph = quad.graph_name
-            if type(graph) is not named or graph.value in _PLUMBING:  # the default graph's copies too
-                continue
-            obj = quad.object
-            if isinstance(obj, ox.Triple):
-                continue
-            key = (quad.predicate.value, obj)
+        for predicate, obj, graph in self.facts.rows(subject_key(subject)):
+            key = (predicate, obj)
             found = graphs.get(key)
             if found is None:
-                graphs[key] = [graph.value]
+                graphs[key] = [graph]
             else:
-                found.append(graph.value)
+                found.append(graph)
         facts = [(p, o, frozenset(g)) for (p, o), g in graphs.items()]
         facts.sort(key=lambda fact: (fact[0], str(fact[1])))
         return tuple(facts)
@@ -249,16 +242,9 @@ class _Index:
     def typed_subjects(self) -> dict[str, frozenset[str]]:
         """Every named subject with an ILRS class in a statement graph, and those classes."""
         found: dict[str, set[str]] = defaultdict(set)
-        for quad in self.store.quads_for_pattern(None, ox.NamedNode(RDF_TYPE), None, None):
-            subject, obj, graph = quad.subject, quad.object, quad.graph_name
-            if (
-                isinstance(subject, ox.NamedNode)
-                and isinstance(obj, ox.NamedNode)
-                and obj.value in self.classes
-                and isinstance(graph, ox.NamedNode)
-                and graph.value not in _PLUMBING
-            ):
-                found[subject.value].add(obj.value)
+        for subject, cls in self.facts.links(RDF_TYPE):
+            if cls in self.classes:
+                found[subject].add(cls)
         return {iri: frozenset(types) for iri, types in found.items()}
 
     def graphs_of(self, subject: Term, predicate: str, obj: Term) -> frozenset[str]:
@@ -321,19 +307,6 @@ class _Facts:
     def cite(self, name: str, graphs: Iterable[str]) -> None:
         self.graphs[name].update(graphs)
 
-    def with_provenance(
-        self, cited: Callable[[frozenset[str]], Mapping[str, tuple[str, ...]]]
-    ) -> dict[str, list[Value]]:
-        """The values, plus each attribute's provenance (`cited`: provenance_values of some graphs) as
-        `<name>_sources` and the other three."""
-        out: dict[str, list[Value]] = dict(self.values)
-        for name, graphs in self.graphs.items():
-            if graphs and not name.endswith("Year") and name != "year":
-                for suffix, values in cited(frozenset(graphs)).items():
-                    out[f"{name}_{suffix}"] = list(values)
-                    self.origins.setdefault(f"{name}_{suffix}", _PROVENANCE_ORIGINS[suffix].format(name))
-        return out
-
 
 def provenance_values(provenance: Provenance, graphs: Iterable[str]) -> dict[str, tuple[str, ...]]:
     """What the provenance graph says about these statement graphs, as the four attribute values."""
@@ -349,8 +322,8 @@ def provenance_values(provenance: Provenance, graphs: Iterable[str]) -> dict[str
 
 
 class _Builder:
-    def __init__(self, store: ox.Store, spool: Spool) -> None:
-        self.index = _Index(store)
+    def __init__(self, store: ox.Store, facts: FactTable, spool: Spool) -> None:
+        self.index = _Index(store, facts)
         self.spool = spool
         self.node_iris: set[str] = set()
         self.origins: dict[str, str] = {}  # attribute name → where its values come from
@@ -358,6 +331,10 @@ class _Builder:
         self.taken: set[str] = set(_RESERVED)
         self.cited = functools.lru_cache(maxsize=4096)(self._cited)
         self.node_label = functools.lru_cache(maxsize=_CACHED_TERMS)(self._node_label)
+        # Few attributes: each provenance attribute's name is made (and its origin noted) once.
+        self.provenance_name = functools.cache(self._provenance_name)
+        # Few combinations of classes: each one's names are worked out once.
+        self.type_names = functools.cache(self._type_names)
 
     def _cited(self, graphs: frozenset[str]) -> dict[str, tuple[str, ...]]:
         # Few distinct sets of graphs recur across millions of facts: each is described once.
@@ -401,9 +378,7 @@ class _Builder:
 
     def make_node(self, subject: ox.NamedNode) -> Node:
         asserted = self.index.ilrs_types(subject)
-        specific = sorted(c for c in asserted if not any(c in self.index.ancestors[o] for o in asserted))
-        inherited = sorted({a for c in asserted for a in self.index.ancestors[c] if a in self.index.classes})
-        types = tuple(dict.fromkeys(local_name(c) for c in [*specific, *sorted(asserted), *inherited]))
+        types = self.type_names(frozenset(asserted))
         facts = _Facts()
         labelled = False
         for predicate, obj, graphs in self.index.facts_of(subject):
@@ -422,14 +397,35 @@ class _Builder:
         key = node_key(subject.value)
         return Node(key, subject.value, self.node_label(subject), types, self.freeze(facts))
 
+    def _type_names(self, asserted: frozenset[str]) -> tuple[str, ...]:
+        """The local names of the most specific asserted classes, then all asserted, then inherited."""
+        ancestors = self.index.ancestors
+        specific = sorted(c for c in asserted if not any(c in ancestors[o] for o in asserted))
+        inherited = sorted({a for c in asserted for a in ancestors[c] if a in self.index.classes})
+        return tuple(dict.fromkeys(local_name(c) for c in [*specific, *sorted(asserted), *inherited]))
+
     def is_node(self, term: Term) -> bool:
         return isinstance(term, ox.NamedNode) and term.value in self.node_iris
 
     def freeze(self, facts: _Facts) -> dict[str, tuple[Value, ...]]:
-        values = facts.with_provenance(self.cited)
+        """The values, sorted by name, plus each attribute's provenance as `<name>_sources` and the other
+        three (not for years: their dates carry it)."""
+        origins = self.origins
         for name, origin in facts.origins.items():
-            self.origins.setdefault(name, origin)
-        return {name: tuple(found) for name, found in sorted(values.items())}
+            if name not in origins:
+                origins[name] = origin
+        out: dict[str, tuple[Value, ...]] = {name: tuple(found) for name, found in facts.values.items()}
+        for name, graphs in facts.graphs.items():
+            if graphs and not name.endswith("Year") and name != "year":
+                for suffix, values in self.cited(frozenset(graphs)).items():
+                    attribute = self.provenance_name(name, suffix)
+                    out[attribute] = values
+        return dict(sorted(out.items()))
+
+    def _provenance_name(self, name: str, suffix: str) -> str:
+        attribute = f"{name}_{suffix}"
+        self.origins.setdefault(attribute, _PROVENANCE_ORIGINS[suffix].format(name))
+        return attribute
 
     # --- facts ------------------------------------------------------------------------------------------
 
@@ -594,9 +590,16 @@ def new_spool(directory: Path | None = None) -> Spool:
     return Spool(_always_multi, directory)
 
 
-def spool_property_graph(store: ox.Store, spool: Spool) -> SpooledGraph:
-    """The property graph, written to `spool` entity by entity and read back by the writers."""
-    return _Builder(store, spool).build()
+def spool_property_graph(store: ox.Store, spool: Spool, nquads: Path | None = None) -> SpooledGraph:
+    """The property graph, written to `spool` entity by entity and read back by the writers. Its facts
+    are read from `nquads`, an N-Quads dump of `store` already written, or else from the store."""
+    path = spool.directory / "facts.sqlite"
+    facts = FactTable(path, dump_quads(nquads) if nquads is not None else store_quads(store))
+    try:
+        return _Builder(store, facts, spool).build()
+    finally:
+        facts.close()
+        path.unlink()
 
 
 def build_property_graph(store: ox.Store) -> PropertyGraph:
