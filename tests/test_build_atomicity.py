@@ -59,6 +59,7 @@ elif point == "dumps":  # four dumps written, the fifth half written
         write(fmt, inputs, out)
     produce.write_format = write_some_then_die
 elif point == "index":  # the page index's second process still writing, four dumps written, the fifth half
+    import time
     from pathlib import Path
     from tests.fixtures.lifecycle.support import PID_FILE_VARIABLE, slow_page_index
     build.INDEX_BESIDE_ABOVE = -1  # the tiny fixture's index beside its dumps too
@@ -68,7 +69,7 @@ elif point == "index":  # the page index's second process still writing, four du
         calls.append(fmt)
         if len(calls) == 5:
             while not Path(os.environ[PID_FILE_VARIABLE]).exists():
-                pass
+                time.sleep(0.01)
             die()
         write(fmt, inputs, out)
     produce.write_format = write_some_then_die

@@ -12,12 +12,13 @@ import signal
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from ilrs_kg.derivation import DerivedSources, with_derived
-from ilrs_kg.errors import ValidationFailed
+from ilrs_kg.errors import StoreError, ValidationFailed
 from ilrs_kg.exports import produce_all
 from ilrs_kg.linked_data.page_index import PAGE_INDEX_FILE, write_page_index
 from ilrs_kg.releases import (
@@ -160,14 +161,21 @@ def _write_index(store_dir: str, path: str) -> int:
 
 
 _PR_SET_PDEATHSIG = 1
+IndexWriter = Callable[[str, str], int]
 
 
-def _die_with(parent: int) -> None:
-    """Have the kernel kill this process when its parent ends: a build killed while the second process
-    writes its index (SIGKILL runs no cleanup) must not leave it running."""
-    ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    if os.getppid() != parent:  # it ended before the request took hold
-        os._exit(1)
+def _index_process(writer: IndexWriter, store_dir: str, path: str, reply: Connection, parent: int) -> None:
+    """The second process: dies with its parent (a build killed by SIGKILL runs no cleanup, and the index
+    of 10M triples would go on for minutes), then sends back the name count or the error."""
+    if ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
+        reply.send(StoreError("the page index's process cannot ask to end with the build"))
+        return
+    if os.getppid() != parent:  # the build ended before the request took hold
+        return
+    try:
+        reply.send(writer(store_dir, path))
+    except Exception as exc:  # every failure goes back to the build, which raises it
+        reply.send(exc)
 
 
 def _cores() -> int:
@@ -177,19 +185,39 @@ def _cores() -> int:
 @contextlib.contextmanager
 def _index_writer(store_dir: Path, path: Path, *, beside: bool) -> Iterator[Callable[[], int]]:
     """A function giving the page index's name count once it is written: by this process when called, or,
-    `beside`, by a second process started now (its error is raised by the call; leaving the block stops
-    it, so a failed dump never leaves it running)."""
+    `beside`, by a second process started now (its error, or its end without an answer, is raised by the
+    call; leaving the block kills it, so a failed dump never leaves it running)."""
     if not beside:
         yield lambda: _write_index(str(store_dir), str(path))
         return
     # spawn, not fork: the parent holds RocksDB's threads and open files.
-    pool = multiprocessing.get_context("spawn").Pool(1, initializer=_die_with, initargs=(os.getpid(),))
+    context = multiprocessing.get_context("spawn")
+    answers, reply = context.Pipe(duplex=False)
+    process = context.Process(
+        target=_index_process, args=(_write_index, str(store_dir), str(path), reply, os.getpid())
+    )
+    process.start()
+    reply.close()  # so that the child's end, however it comes, ends the wait below
+
+    def names() -> int:
+        try:
+            answer = answers.recv()
+        except EOFError:
+            process.join()
+            raise StoreError(
+                f"the page index's process ended (exit status {process.exitcode}) without writing it"
+            ) from None
+        if isinstance(answer, BaseException):
+            raise answer
+        return int(answer)
+
     try:
-        pending = pool.apply_async(_write_index, (str(store_dir), str(path)))
-        yield pending.get
+        yield names
     finally:
-        pool.terminate()
-        pool.join()
+        if process.is_alive():
+            process.kill()
+        process.join()
+        answers.close()
 
 
 def _redo_dumps(settings: Settings, existing: Release, progress: Progress) -> Release:
