@@ -320,6 +320,7 @@ def _check_batched(store: RemoteStore, sent: list[str], graph: ox.Store) -> None
         remote_rows = _index_graph(cast(ox.Store, store), t.ILRS + "Country", countries)
     local_rows = _index_graph(graph, t.ILRS + "Country", countries)
     assert set(remote_rows.triples) == set(local_rows.triples)
+    assert dict(remote_rows.graphs) == dict(local_rows.graphs)  # each fact's sources, read the same
     assert len(sent) <= 6, sent
 
     chosen = choose(graph)
@@ -327,7 +328,9 @@ def _check_batched(store: RemoteStore, sent: list[str], graph: ox.Store) -> None
     sent.clear()
     with store.deadline(60):
         remote_home = _home_graph(cast(ox.Store, store), chosen)
-    assert set(remote_home.triples) == set(_home_graph(graph, chosen).triples)
+    local_home = _home_graph(graph, chosen)
+    assert set(remote_home.triples) == set(local_home.triples)
+    assert dict(remote_home.graphs) == dict(local_home.graphs)
     assert len(sent) <= 12, sent
 
 
