@@ -18,6 +18,7 @@ from typing import BinaryIO
 
 import pyoxigraph as ox
 
+from ilrs_kg.exports.files import ExportError
 from ilrs_kg.namespaces import ONTOLOGY_GRAPH, PROVENANCE_GRAPH
 
 # Graphs whose statements are not facts about instances.
@@ -47,7 +48,12 @@ def dump_quads(nquads: Path) -> Iterator[ox.Quad]:
     provenance graph's). The store writes the default graph first: its half of the file is not parsed."""
     with nquads.open("rb") as stream:
         stream.seek(_named_graphs_start(stream))
-        yield from ox.parse(input=stream, format=ox.RdfFormat.N_QUADS, lenient=True)  # lenient: ours
+        for quad in ox.parse(input=stream, format=ox.RdfFormat.N_QUADS, lenient=True):  # lenient: ours
+            if isinstance(quad.graph_name, ox.DefaultGraph):
+                # The halves are mixed: named graphs' lines may lie before the split too, and their
+                # facts would be left out of the property graph without a word.
+                raise ExportError(f"{nquads} does not hold the default graph's statements first")
+            yield quad
 
 
 def _named_graphs_start(stream: BinaryIO) -> int:
@@ -85,6 +91,14 @@ class FactTable:
 
     def __init__(self, path: Path, quads: Iterable[ox.Quad]) -> None:
         self._connection = sqlite3.connect(path)
+        try:
+            self._fill(quads)
+        except BaseException:
+            self._connection.close()
+            raise
+        self._datatypes: dict[str, ox.NamedNode] = {}
+
+    def _fill(self, quads: Iterable[ox.Quad]) -> None:
         # A scratch file rebuilt from the store whenever needed: no journal, no syncs.
         self._connection.execute("PRAGMA journal_mode = OFF")
         self._connection.execute("PRAGMA synchronous = OFF")
@@ -100,7 +114,6 @@ class FactTable:
         self._connection.executemany("INSERT INTO fact VALUES (?, ?, ?, ?, ?, ?)", self._rows(quads))
         self._connection.execute("CREATE INDEX fact_subject ON fact (subject)")
         self._connection.commit()
-        self._datatypes: dict[str, ox.NamedNode] = {}
 
     def close(self) -> None:
         self._connection.close()
