@@ -88,14 +88,24 @@ def _incoming(store: ox.Store, node: ox.NamedNode, hub: Mapping[str, int]) -> li
     if not hub:
         return [q.triple for q in islice(store.quads_for_pattern(None, None, node, _DEFAULT), MAX_INCOMING)]
     crowded = _crowded(hub)
-    return [
-        q.triple
-        for prop in sorted(hub)
-        for q in islice(
-            store.quads_for_pattern(None, ox.NamedNode(prop), node, _DEFAULT),
-            HUB_PREVIEW if prop in crowded else None,
-        )
-    ]
+    triples: list[ox.Triple] = []
+    for prop in sorted(hub):
+        link = ox.NamedNode(prop)
+        if prop in crowded:
+            triples += [ox.Triple(s, link, node) for s in _first_linking(store, link, node, HUB_PREVIEW)]
+        else:
+            triples += [q.triple for q in store.quads_for_pattern(None, link, node, _DEFAULT)]
+    return triples
+
+
+def _first_linking(
+    store: ox.Store, link: ox.NamedNode, node: ox.NamedNode, limit: int
+) -> list[ox.NamedNode | ox.BlankNode]:
+    """The first `limit` things linking to the node by `link`, asked with LIMIT: a store over the network
+    then sends those, not all the hub's links (Long March 5 at 1M: 38k, 3 s a page over Virtuoso)."""
+    rows = store.query(f"SELECT ?s WHERE {{ ?s {link} {node} }} LIMIT {limit}")
+    assert isinstance(rows, ox.QuerySolutions)
+    return [row["s"] for row in rows if isinstance(row["s"], ox.NamedNode | ox.BlankNode)]
 
 
 def _crowded(hub: Mapping[str, int]) -> dict[str, int]:
