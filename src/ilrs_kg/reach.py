@@ -27,6 +27,7 @@ from rdflib.plugins.sparql import algebra, prepareQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 
 from ilrs_kg.shacl_core import NOT_CONSTRAINTS
+from ilrs_kg.shacl_paths import Tree, UnsupportedShape, _tree, _trees, path_tree, text
 
 
 class Unbounded(ValueError):
@@ -38,38 +39,6 @@ class Read:
     prefix: str
     forward: bool
     predicate: str | None
-
-
-# A path as a small tree: ("iri", iri) | ("inv", p) | ("seq", ps) | ("alt", ps) | ("star" | "plus" |
-# "opt", p) | ("any", forward?) for a variable predicate or a negated property set.
-Tree = tuple[object, ...]
-# Any predicate, as a SPARQL path: a negated property set of an IRI no data uses.
-_ANY = "!<urn:ilrs-kg:no-predicate>"
-
-
-def text(tree: Tree) -> str:
-    kind = tree[0]
-    if kind == "iri":
-        return f"<{tree[1]}>"
-    if kind == "any":
-        return _ANY if tree[1] else f"^{_ANY}"
-    if kind == "inv":
-        return f"^({text(_tree(tree[1]))})"
-    if kind in ("seq", "alt"):
-        parts = [text(t) for t in _trees(tree[1])]
-        return "(" + ("/" if kind == "seq" else "|").join(parts) + ")"
-    mark = {"star": "*", "plus": "+", "opt": "?"}[str(kind)]
-    return f"({text(_tree(tree[1]))}){mark}"
-
-
-def _tree(value: object) -> Tree:
-    assert isinstance(value, tuple)
-    return value
-
-
-def _trees(value: object) -> list[Tree]:
-    assert isinstance(value, list)
-    return [_tree(v) for v in value]
 
 
 def _join(prefix: str, step: str) -> str:
@@ -123,23 +92,10 @@ def path_reads(tree: Tree, prefix: str = "") -> list[Read]:
 
 
 def shacl_tree(shapes: rdflib.Graph, path: rdflib.term.Node) -> Tree:
-    if isinstance(path, rdflib.URIRef):
-        return ("iri", str(path))
-    if shapes.value(path, RDF.first) is not None:
-        return ("seq", [shacl_tree(shapes, p) for p in Collection(shapes, path)])
-    for key, kind in (
-        (SH.inversePath, "inv"),
-        (SH.zeroOrMorePath, "star"),
-        (SH.oneOrMorePath, "plus"),
-        (SH.zeroOrOnePath, "opt"),
-    ):
-        inner = shapes.value(path, key)
-        if inner is not None:
-            return (kind, shacl_tree(shapes, inner))
-    alternatives = shapes.value(path, SH.alternativePath)
-    if alternatives is not None:
-        return ("alt", [shacl_tree(shapes, p) for p in Collection(shapes, alternatives)])
-    raise Unbounded(f"unsupported SHACL path {path!r}")
+    try:
+        return path_tree(shapes, path)
+    except UnsupportedShape as exc:
+        raise Unbounded(str(exc)) from exc
 
 
 _INSTANCE = ("seq", [("iri", str(RDF.type)), ("star", ("iri", str(RDFS.subClassOf)))])

@@ -33,6 +33,8 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SH, XSD
 
 from ilrs_kg import shacl_scans
+from ilrs_kg.shacl_paths import UnsupportedShape as UnsupportedShape  # raised by the compiler too
+from ilrs_kg.shacl_paths import path_tree, text
 
 _TYPE = f"<{RDF.type}>/<{RDFS.subClassOf}>*"
 # Datatypes whose lexical form Oxigraph's casts check: a literal of one of them is well formed when the
@@ -79,10 +81,6 @@ _Condition = Callable[[str], str] | None
 Subclasses = Callable[[rdflib.term.Node], list[str] | None]
 
 
-class UnsupportedShape(ValueError):
-    """A shape uses a constraint this compiler does not implement; pyshacl can still validate it."""
-
-
 @dataclass(frozen=True)
 class CoreResult:
     shape: str | None  # the shape's IRI; None for a blank-node (property) shape, as pyshacl's report
@@ -115,23 +113,7 @@ def _list(shapes: rdflib.Graph, head: rdflib.term.Node) -> list[rdflib.term.Node
 
 def sparql_path(shapes: rdflib.Graph, path: rdflib.term.Node) -> str:
     """The SHACL path (§2.3.1) as a SPARQL property path."""
-    if isinstance(path, rdflib.URIRef):
-        return path.n3()
-    if (shapes.value(path, RDF.first)) is not None:
-        return "(" + "/".join(sparql_path(shapes, p) for p in _list(shapes, path)) + ")"
-    for key, template in (
-        (SH.inversePath, "^({})"),
-        (SH.zeroOrMorePath, "({})*"),
-        (SH.oneOrMorePath, "({})+"),
-        (SH.zeroOrOnePath, "({})?"),
-    ):
-        inner = shapes.value(path, key)
-        if inner is not None:
-            return template.format(sparql_path(shapes, inner))
-    alternatives = shapes.value(path, SH.alternativePath)
-    if alternatives is not None:
-        return "(" + "|".join(sparql_path(shapes, p) for p in _list(shapes, alternatives)) + ")"
-    raise UnsupportedShape(f"unsupported SHACL path {path!r}")
+    return text(path_tree(shapes, path))
 
 
 class _Compiler:
