@@ -27,7 +27,7 @@ from rdflib.plugins.sparql import algebra, prepareQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 
 from ilrs_kg.shacl_core import NOT_CONSTRAINTS
-from ilrs_kg.shacl_paths import Tree, UnsupportedShape, _tree, _trees, path_tree, text
+from ilrs_kg.shacl_paths import Tree, UnsupportedShape, path_tree, subtree, subtrees, text
 
 
 class Unbounded(ValueError):
@@ -53,12 +53,12 @@ def inverse(tree: Tree) -> Tree:
     if kind == "any":
         return ("any", not tree[1])
     if kind == "inv":
-        return _tree(tree[1])
+        return subtree(tree[1])
     if kind == "seq":
-        return ("seq", [inverse(t) for t in reversed(_trees(tree[1]))])
+        return ("seq", [inverse(t) for t in reversed(subtrees(tree[1]))])
     if kind == "alt":
-        return ("alt", [inverse(t) for t in _trees(tree[1])])
-    return (kind, inverse(_tree(tree[1])))
+        return ("alt", [inverse(t) for t in subtrees(tree[1])])
+    return (kind, inverse(subtree(tree[1])))
 
 
 def path_reads(tree: Tree, prefix: str = "") -> list[Read]:
@@ -69,19 +69,19 @@ def path_reads(tree: Tree, prefix: str = "") -> list[Read]:
     if kind == "any":
         return [Read(prefix, bool(tree[1]), None)]
     if kind == "inv":
-        inner = _tree(tree[1])
+        inner = subtree(tree[1])
         if inner[0] != "iri":
             return path_reads(inverse(inner), prefix)
         return [Read(prefix, False, str(inner[1]))]
     if kind == "seq":
         reads: list[Read] = []
-        for step in _trees(tree[1]):
+        for step in subtrees(tree[1]):
             reads += path_reads(step, prefix)
             prefix = _join(prefix, text(step))
         return reads
     if kind == "alt":
-        return [r for step in _trees(tree[1]) for r in path_reads(step, prefix)]
-    inner = _tree(tree[1])
+        return [r for step in subtrees(tree[1]) for r in path_reads(step, prefix)]
+    inner = subtree(tree[1])
     if kind == "opt":
         return path_reads(inner, prefix)
     # p* and p+: the triples read from every node the repetition reaches.

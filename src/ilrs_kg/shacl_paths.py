@@ -27,22 +27,22 @@ def text(tree: Tree) -> str:
     if kind == "any":
         return _ANY if tree[1] else f"^{_ANY}"
     if kind == "inv":
-        return f"^({text(_tree(tree[1]))})"
+        return f"^({text(subtree(tree[1]))})"
     if kind in ("seq", "alt"):
-        parts = [text(t) for t in _trees(tree[1])]
+        parts = [text(t) for t in subtrees(tree[1])]
         return "(" + ("/" if kind == "seq" else "|").join(parts) + ")"
     mark = {"star": "*", "plus": "+", "opt": "?"}[str(kind)]
-    return f"({text(_tree(tree[1]))}){mark}"
+    return f"({text(subtree(tree[1]))}){mark}"
 
 
-def _tree(value: object) -> Tree:
+def subtree(value: object) -> Tree:
     assert isinstance(value, tuple)
     return value
 
 
-def _trees(value: object) -> list[Tree]:
+def subtrees(value: object) -> list[Tree]:
     assert isinstance(value, list)
-    return [_tree(v) for v in value]
+    return [subtree(v) for v in value]
 
 
 def path_tree(shapes: rdflib.Graph, path: rdflib.term.Node) -> Tree:
