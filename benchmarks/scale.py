@@ -185,8 +185,8 @@ def p50_ms(urls: list[str], accept: str = ACCEPT, m: Measured | None = None, wha
         try:
             status, _ = get(url, accept=accept)
         except OSError as exc:  # a client timeout, a reset
-            status = -1
             failed.append(f"{exc}")
+            continue
         if status == 200:
             times.append((time.perf_counter() - started) * 1000)
         else:

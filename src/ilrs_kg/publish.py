@@ -40,7 +40,7 @@ from ilrs_kg.store import open_store_dir
 BATCH_LINES = 100_000
 REQUEST_SECONDS = 600.0
 _WKT = re.compile(
-    rb'"(<http://www\.opengis\.net/def/crs/[^>]*> [^"]*)"\^\^<http://www\.opengis\.net/ont/geosparql#wktLiteral>'
+    rb'"(<http://www\.opengis\.net/def/crs/[^>\n]*> [^"\n]*)"\^\^<http://www\.opengis\.net/ont/geosparql#wktLiteral>'
 )
 
 
@@ -126,7 +126,11 @@ def _publish(
 def _upload(client: httpx.Client, target: Target, name: str, path: Path) -> int:
     sent = 0
     for index, batch in enumerate(_batches(path, target)):
-        _put(client, target, name, b"".join(batch), replace=index == 0)
+        body = b"".join(batch)
+        # Once a batch, not a line: a quarter of the CPU (100k lines: 36 against 139 ms).
+        if target.wkt_as_string:
+            body = _WKT.sub(rb'"\1"', body)
+        _put(client, target, name, body, replace=index == 0)
         sent += len(batch)
     return sent
 
@@ -135,7 +139,7 @@ def _batches(path: Path, target: Target) -> Iterator[list[bytes]]:
     batch: list[bytes] = []
     with path.open("rb") as lines:
         for line in lines:  # the N-Triples writer puts one statement on each line
-            batch.append(_WKT.sub(rb'"\1"', line) if target.wkt_as_string else line)
+            batch.append(line)
             if len(batch) >= target.batch_lines:
                 yield batch
                 batch = []
