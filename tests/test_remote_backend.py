@@ -27,6 +27,7 @@ from ilrs_kg.errors import QueryFailed, QueryRefused, QuerySyntaxError, QueryTim
 from ilrs_kg.linked_data import terms as t
 from ilrs_kg.linked_data.class_index import _index_graph
 from ilrs_kg.linked_data.home import _home_graph, choose
+from ilrs_kg.linked_data.read_ahead import first_quads
 from ilrs_kg.settings import Settings
 from ilrs_kg.sparql import remote_store
 from ilrs_kg.sparql.limits import Limits
@@ -51,6 +52,8 @@ from tests.test_exports_virtuoso import as_csv, our_graphs
 
 QUERY_TIMEOUT = 10.0  # the default; the home page takes 4-5 s over Virtuoso (docs/remote-backend.md)
 PUBLIC = "http://ilrs.test/"
+ID = "https://w3id.org/ilrs/id/"
+ORG = "http://www.w3.org/ns/org#"
 JSON = "application/sparql-results+json"
 
 
@@ -332,6 +335,15 @@ def _check_batched(store: RemoteStore, sent: list[str], graph: ox.Store) -> None
     assert set(remote_home.triples) == set(local_home.triples)
     assert dict(remote_home.graphs) == dict(local_home.graphs)
     assert len(sent) <= 12, sent
+
+    # A pattern's first links are asked for with LIMIT, not fetched whole and cut here.
+    programme, organization = ox.NamedNode(ID + "programme/ilrs"), ox.NamedNode(ORG + "organization")
+    assert len(list(graph.quads_for_pattern(None, organization, programme, ox.DefaultGraph()))) > 3
+    sent.clear()
+    with store.deadline(60):
+        first = first_quads(cast(ox.Store, store), None, organization, programme, ox.DefaultGraph(), 3)
+    assert len(first) == 3 and all(q.predicate == organization and q.object == programme for q in first)
+    assert len(sent) == 1 and sent[0].rstrip().endswith("LIMIT 3"), sent
 
 
 def test_entity_data_and_redirects_are_the_same(remote: Served, embedded: Served) -> None:

@@ -16,11 +16,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from itertools import islice
 
 import pyoxigraph as ox
 
 from ilrs_kg.linked_data import terms as t
+from ilrs_kg.linked_data.read_ahead import first_quads
 from ilrs_kg.namespaces import ID_NS
 from ilrs_kg.statement_graphs import fact_graphs, graph_descriptions
 
@@ -69,7 +69,7 @@ def _core(store: ox.Store, node: ox.NamedNode) -> list[ox.Triple]:
     claims = [
         q.subject
         for predicate in t.CLAIM_OWNER_LINKS.values()
-        for q in islice(store.quads_for_pattern(None, ox.NamedNode(predicate), node, _DEFAULT), MAX_CLAIMS)
+        for q in first_quads(store, None, ox.NamedNode(predicate), node, _DEFAULT, MAX_CLAIMS)
     ]
     triples = own + [tr for claim in claims for tr in _facts(store, claim)]
     roots = [own, *(_facts(store, claim) for claim in claims)]
@@ -86,26 +86,15 @@ def _incoming(store: ox.Store, node: ox.NamedNode, hub: Mapping[str, int]) -> li
     """The links to the node: of a hub, the first HUB_PREVIEW of each property (the index counted them
     all); otherwise the first MAX_INCOMING."""
     if not hub:
-        return [q.triple for q in islice(store.quads_for_pattern(None, None, node, _DEFAULT), MAX_INCOMING)]
+        return [q.triple for q in first_quads(store, None, None, node, _DEFAULT, MAX_INCOMING)]
     crowded = _crowded(hub)
-    triples: list[ox.Triple] = []
-    for prop in sorted(hub):
-        link = ox.NamedNode(prop)
-        if prop in crowded:
-            triples += [ox.Triple(s, link, node) for s in _first_linking(store, link, node, HUB_PREVIEW)]
-        else:
-            triples += [q.triple for q in store.quads_for_pattern(None, link, node, _DEFAULT)]
-    return triples
-
-
-def _first_linking(
-    store: ox.Store, link: ox.NamedNode, node: ox.NamedNode, limit: int
-) -> list[ox.NamedNode | ox.BlankNode]:
-    """The first `limit` things linking to the node by `link`, asked with LIMIT: a store over the network
-    then sends those, not all the hub's links (Long March 5 at 1M: 38k, 3 s a page over Virtuoso)."""
-    rows = store.query(f"SELECT ?s WHERE {{ ?s {link} {node} }} LIMIT {limit}")
-    assert isinstance(rows, ox.QuerySolutions)
-    return [row["s"] for row in rows if isinstance(row["s"], ox.NamedNode | ox.BlankNode)]
+    return [
+        q.triple
+        for prop in sorted(hub)
+        for q in first_quads(
+            store, None, ox.NamedNode(prop), node, _DEFAULT, HUB_PREVIEW if prop in crowded else None
+        )
+    ]
 
 
 def _crowded(hub: Mapping[str, int]) -> dict[str, int]:

@@ -9,13 +9,13 @@ first facts, with the counts the index kept: what a page reads does not grow wit
 from __future__ import annotations
 
 from collections.abc import Callable
-from itertools import islice
 
 import pyoxigraph as ox
 
 from ilrs_kg.linked_data import terms as t
 from ilrs_kg.linked_data.entity_page import PageFrame
 from ilrs_kg.linked_data.naming import as_text, pick_literal
+from ilrs_kg.linked_data.read_ahead import first_quads
 from ilrs_kg.linked_data.viewmodel import Link, StatementSet, Text
 from ilrs_kg.linked_data.vocabulary import humanize
 from ilrs_kg.namespaces import ID_NS
@@ -69,9 +69,7 @@ def statement_set(
     large = counted is not None and counted[0] > SCAN_QUADS
     facts = 0
     subjects: set[ox.NamedNode] = set()
-    for quad in islice(
-        store.quads_for_pattern(None, None, None, ox.NamedNode(graph.iri)), SCAN_QUADS if large else None
-    ):
+    for quad in first_quads(store, None, None, None, ox.NamedNode(graph.iri), SCAN_QUADS if large else None):
         facts += 1
         if isinstance(quad.subject, ox.NamedNode) and quad.subject.value.startswith(ID_NS):
             subjects.add(quad.subject)

@@ -17,6 +17,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import islice
 
 import httpx
 import pyoxigraph as ox
@@ -121,6 +122,26 @@ class RemoteStore:
             cache.linked(cache.patterns[key])
         return iter(cache.patterns[key])
 
+    def first_quads(
+        self,
+        subject: PatternTerm,
+        predicate: PatternTerm,
+        object: PatternTerm,  # pyoxigraph's own parameter name
+        graph_name: GraphName,
+        limit: int | None,
+    ) -> list[ox.Quad]:
+        """The pattern's first `limit` quads, asked for with LIMIT; a subject read whole already is
+        answered from what the page read."""
+        cache: _RenderCache | None = getattr(self._local, "cache", None)
+        if limit is None or isinstance(subject, ox.NamedNode) or cache is None:
+            return list(islice(self.quads_for_pattern(subject, predicate, object, graph_name), limit))
+        key = _pattern_key(subject, predicate, object, graph_name)
+        if key in cache.patterns:
+            return cache.patterns[key][:limit]
+        quads = self._fetch(subject, predicate, object, graph_name, limit)
+        cache.linked(quads)
+        return quads
+
     def read_ahead(self, subjects: list[ox.NamedNode]) -> None:
         """Read these subjects' quads now, a hundred a request, since the page reads them next (outside a
         page there is nothing to keep them in)."""
@@ -204,6 +225,7 @@ class RemoteStore:
         predicate: PatternTerm,
         object: PatternTerm,
         graph_name: GraphName,
+        limit: int | None = None,
     ) -> list[ox.Quad]:
         triple = " ".join([_pattern(subject, "?s"), _pattern(predicate, "?p"), _pattern(object, "?o")])
         if isinstance(graph_name, ox.DefaultGraph):
@@ -217,7 +239,8 @@ class RemoteStore:
             where, dataset = f"{{ GRAPH ?g {{ {triple} }} }}", self._every_graph()
         else:
             raise StoreError("a blank node cannot name a graph on a remote store")
-        answer = self._ask(f"SELECT * WHERE {where}", dataset, None, form=QueryForm.SELECT)
+        bound = f" LIMIT {limit}" if limit is not None else ""
+        answer = self._ask(f"SELECT * WHERE {where}{bound}", dataset, None, form=QueryForm.SELECT)
         assert isinstance(answer, ox.QuerySolutions)
         given = (subject, predicate, object)
         quads = []
