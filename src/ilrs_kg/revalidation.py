@@ -78,15 +78,18 @@ class State:
         return loaded if isinstance(loaded, dict) else None
 
     def save(
-        self, sources: list[SourceFile], shapes: str, reads: list[reach.Read] | str, findings: Iterable[Saved]
+        self,
+        sources: list[SourceFile],
+        files: dict[str, str],
+        shapes: str,
+        reads: list[reach.Read] | str,
+        findings: Iterable[Saved],
     ) -> None:
         """Copies first, then state.json by rename, then the copies no state names: a crash at any point
-        leaves a state whose copies all exist."""
+        leaves a state whose copies all exist. `files`: the sources' digests (digests)."""
         self.copies.mkdir(parents=True, exist_ok=True)
-        files = {}
         for source in sources:
-            sha = digest(source.path)
-            files[_key(source)] = sha
+            sha = files[_key(source)]
             copy = self.copies / sha
             if not copy.exists():
                 partial = copy.with_name(f".{sha}.{os.getpid()}")
@@ -124,11 +127,16 @@ def _contents(files: dict[str, str]) -> set[tuple[str, str]]:
     return {(sha, key.partition("|")[2]) for key, sha in files.items()}
 
 
-def change(state: State, loaded: dict[str, object], sources: list[SourceFile]) -> Change:
-    """The quads the edit added or removed; FullValidation when they cannot be located in the store."""
+def digests(sources: list[SourceFile]) -> dict[str, str]:
+    """Each source's digest by its key: read once a validation, for the change and the saved state."""
+    return {_key(s): digest(s.path) for s in sources}
+
+
+def change(state: State, loaded: dict[str, object], now: dict[str, str]) -> Change:
+    """The quads the edit added or removed (`now`: the sources' digests); FullValidation when they
+    cannot be located in the store."""
     before = loaded.get("files")
     assert isinstance(before, dict)
-    now = {_key(s): digest(s.path) for s in sources}
     gone = {k: d for k, d in before.items() if now.get(k) != d}
     came = {k: d for k, d in now.items() if before.get(k) != d}
     # A file that only moved (a derived file: its folder is named by the data version) adds and removes

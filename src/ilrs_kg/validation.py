@@ -293,6 +293,7 @@ def _incremental(
     loaded = state.load()
     shapes = revalidation.shapes_digest(shape_sources)
     reads = revalidation.reads_for(loaded, shapes, shapes_graph)
+    files = revalidation.digests(graph_sources)
     try:
         if loaded is None:
             raise revalidation.FullValidation("no earlier validation state to start from")
@@ -300,7 +301,7 @@ def _incremental(
             raise revalidation.FullValidation("the shapes changed")
         if isinstance(reads, str):
             raise revalidation.FullValidation(reads)
-        edit = revalidation.change(state, loaded, graph_sources)
+        edit = revalidation.change(state, loaded, files)
         nodes = revalidation.affected(store, reads, edit)
     except revalidation.FullValidation as why:
         log(f"validating every focus node: {why}")
@@ -315,7 +316,7 @@ def _incremental(
         found = kept + rechecked + _gate_violations(store)
         changed = ", ".join(edit.files) or "no file"
         log(f"revalidated {len(nodes)} focus node(s) that the change to {changed} can affect")
-    state.save(graph_sources, shapes, reads, (asdict(f) for f in found))
+    state.save(graph_sources, files, shapes, reads, (asdict(f) for f in found))
     return found
 
 
