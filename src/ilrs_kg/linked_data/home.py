@@ -265,12 +265,11 @@ def _home_graph(store: ox.Store, chosen: HomeChoice) -> Description:
     lookups from the chosen nodes: the cost follows what the page shows."""
     triples: list[ox.Triple] = []
 
-    def dated(node: object) -> None:
-        # A node's time (instant) or interval and the interval's beginning, with their own facts.
-        for target in {
-            *_objects(_facts(store, node), t.HAS_TIME),
-            *_objects(_facts(store, node), t.HAS_BEGINNING),
-        }:
+    def with_dates(node: object, *via: str) -> None:
+        # The node's facts, then those of the instants or intervals it reaches `via` these properties.
+        facts = _facts(store, node)
+        triples.extend(facts)
+        for target in dict.fromkeys(o for predicate in via for o in _objects(facts, predicate)):
             triples.extend(_facts(store, target))
 
     member_pred, role_pred = ox.NamedNode(t.ORG + "member"), t.ORG + "role"
@@ -290,21 +289,14 @@ def _home_graph(store: ox.Store, chosen: HomeChoice) -> Description:
             for role in _objects(facts, role_pred):
                 triples.extend(_facts(store, role, t.LABEL))
             for interval in _objects(facts, t.ORG + "memberDuring"):
-                triples.extend(_facts(store, interval))
-                dated(interval)
+                with_dates(interval, t.HAS_TIME, t.HAS_BEGINNING)
     for group in chosen.missions.values():
         for mission in group:
             triples.extend(_facts(store, mission, t.TYPE, t.LABEL, t.ILRS + "phase", *MISSION_DATES))
             for quad in store.quads_for_pattern(None, of_mission, mission, _DEFAULT):
-                event = quad.subject
-                triples.extend(_facts(store, event))
-                dated(event)
+                with_dates(quad.subject, t.HAS_TIME, t.HAS_BEGINNING)
     for phase in (p for p in chosen.missions if p is not None):
-        triples.extend(_facts(store, phase))
-        for bound in _objects(_facts(store, phase), t.HAS_BEGINNING) + _objects(
-            _facts(store, phase), t.HAS_END
-        ):
-            triples.extend(_facts(store, bound))
+        with_dates(phase, t.HAS_BEGINNING, t.HAS_END)
     for row in _select(store, "SELECT ?p WHERE { ?p a ilrs:Programme }"):
         triples.extend(_facts(store, row["p"], t.TYPE, t.LABEL))
     unique = list(dict.fromkeys(triples))
