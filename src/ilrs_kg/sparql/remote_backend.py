@@ -45,7 +45,7 @@ from ilrs_kg.sparql.page_jobs import PageJob, PageRenderer, PageSite
 from ilrs_kg.sparql.remote import MERGE_GRAPH, PUBLICATION_GRAPH, Ask, Dataset, Remote, send_async, timed_out
 from ilrs_kg.sparql.remote_screen import refuse_extensions
 from ilrs_kg.sparql.remote_store import RemoteStore
-from ilrs_kg.sparql.screen import screen
+from ilrs_kg.sparql.screen import ScreenMemo
 
 if TYPE_CHECKING:
     from ilrs_kg.web.reply import Reply
@@ -71,6 +71,7 @@ class RemoteBackend:
         self._pages: PageRenderer | None = None
         self._dataset = Dataset((MERGE_GRAPH,))
         self._threads: ThreadPoolExecutor | None = None
+        self._screen = ScreenMemo(self.limits, also=refuse_extensions)
 
     @property
     def data_version(self) -> str:
@@ -143,8 +144,9 @@ class RemoteBackend:
             raise StoreError("the SPARQL backend is not connected")
         self._admit(client)
         try:
-            screened = screen(job.query, self.limits)  # SERVICE, LOAD, updates: refused as everywhere
-            refuse_extensions(job.query)
+            # SERVICE, LOAD, updates refused as everywhere, engine extensions as here: remembered, so a
+            # repeated query is not tokenized again on the event loop.
+            screened = self._screen(job.query)
             ask = Ask(job.query, self._dataset_of(job, screened.names_dataset), screened.form, job.base_iri)
             answer = await send_async(
                 self._client, self.remote, ask, seconds=self.timeout, max_bytes=self.max_bytes, what="query"

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import accumulate
 
@@ -206,10 +206,19 @@ def _classify(first_word: str, *, names_dataset: bool) -> Screened:
 class ScreenMemo:
     """Screening results for recently seen queries (short ones only), so repeats cost a dict lookup."""
 
-    def __init__(self, limits: Limits, entries: int = 1024, longest: int = 8192) -> None:
+    def __init__(
+        self,
+        limits: Limits,
+        entries: int = 1024,
+        longest: int = 8192,
+        also: Callable[[str], None] | None = None,
+    ) -> None:
+        """`also`: a further check that raises for a refused query (a backend's own refusals), run and
+        remembered with the screen."""
         self.limits = limits
         self.entries = entries
         self.longest = longest
+        self.also = also
         self._memo: OrderedDict[str, Screened] = OrderedDict()
 
     def __call__(self, query: str) -> Screened:
@@ -218,6 +227,8 @@ class ScreenMemo:
             self._memo.move_to_end(query)
             return found
         screened = screen(query, self.limits)
+        if self.also is not None:
+            self.also(query)
         if len(query) <= self.longest:
             self._memo[query] = screened
             if len(self._memo) > self.entries:
