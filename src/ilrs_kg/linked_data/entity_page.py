@@ -16,7 +16,7 @@ from ilrs_kg.linked_data.moon_map import MapSite, moon_map
 from ilrs_kg.linked_data.naming import as_text, name_of, pick_literal
 from ilrs_kg.linked_data.schema_org import schema_org
 from ilrs_kg.linked_data.source_list import graph_name, source_entries
-from ilrs_kg.linked_data.summary import build_summary, incoming_href
+from ilrs_kg.linked_data.summary import build_summary
 from ilrs_kg.linked_data.values import (
     Citations,
     ValueContext,
@@ -250,7 +250,7 @@ def _incoming(ctx: ValueContext, frame: PageFrame, entity_path: str | None) -> t
         total = crowded.get(prop, len(links))
         more = None
         if total > INCOMING_PREVIEW and entity_path is not None:
-            more = incoming_href(frame.iris, frame.lang, entity_path, prop, kind)
+            more = frame.iris.incoming(entity_path, prop, kind, lang=frame.lang)
         groups.append(IncomingGroup(title, shown, total, more))
     return tuple(groups)
 

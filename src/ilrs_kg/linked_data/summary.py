@@ -26,7 +26,6 @@ from ilrs_kg.linked_data.values import (
     term_value,
 )
 from ilrs_kg.linked_data.viewmodel import Summary, SummaryRow, Text, Value
-from ilrs_kg.web.iris import IriMap
 
 ILRS, ORG = t.ILRS, t.ORG
 ETYPE = "id/event-type/"
@@ -56,11 +55,6 @@ def own(prop: str) -> Rows:
     return rows
 
 
-def incoming_href(iris: IriMap, lang: str, entity_path: str, prop: str, kind: str = "") -> str:
-    """The paged list of the links of one property (from things of one class) to the entity."""
-    return iris.incoming(entity_path, prop, kind, lang=lang)
-
-
 def linking(prop: str, kind: str | None = None) -> Rows:
     """The entities (of class `kind`) that point here by `prop` (CNSA operates Chang'e 6), each citing
     that link; on a hub, the first few and a link to all of them, counted."""
@@ -79,7 +73,7 @@ def linking(prop: str, kind: str | None = None) -> Rows:
         total = d.hub.get(prop, len(subjects))
         ref = ctx.iris.ref_of(d.iri)
         if total > len(values) and ref is not None:
-            href = incoming_href(ctx.iris, ctx.lang, ref.path, prop, "" if prop in d.hub else kind or "")
+            href = ctx.iris.incoming(ref.path, prop, "" if prop in d.hub else kind or "", lang=ctx.lang)
             values += (Value(Text(f"all {total:,} →"), href=href),)
         return values
 
