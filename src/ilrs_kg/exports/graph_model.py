@@ -10,7 +10,7 @@ graph of millions of entities is written without being held.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import Protocol
@@ -164,6 +164,14 @@ def render_value(value: Value) -> str:
     if isinstance(value, float):
         return repr(value)
     return str(value)
+
+
+def joined(values: Sequence[Value], delimiter: str) -> str:
+    """A list of values as one text (GraphML's data, a Neo4j cell): most hold one value, not joined."""
+    if len(values) == 1:
+        value = values[0]
+        return value if type(value) is str else render_value(value)
+    return delimiter.join([v if type(v) is str else render_value(v) for v in values])
 
 
 ARRAY_DELIMITER_CANDIDATES = ("|", "¦", "\u241f")

@@ -18,7 +18,7 @@ from ilrs_kg.exports.graph_model import (
     Value,
     all_edges,
     all_nodes,
-    render_value,
+    joined,
 )
 
 GRAPHML_NS = "http://graphml.graphdrawing.org/xmlns"
@@ -42,17 +42,6 @@ EDGE_FIXED = (
     Attribute("label", Kind.STRING, False, "the relation, for people"),
     Attribute("type", Kind.STRING, False, "the relation: the property's local name, or memberOf/involvedIn"),
 )
-
-
-def _rendered(value: Value) -> str:
-    return value if type(value) is str else render_value(value)
-
-
-def _joined(values: tuple[Value, ...], delimiter: str) -> str:
-    if len(values) == 1:  # most values: no join
-        value = values[0]
-        return value if type(value) is str else render_value(value)
-    return delimiter.join(map(_rendered, values))
 
 
 def _text(value: str) -> str:
@@ -111,7 +100,7 @@ class _Writer:
     ) -> None:
         inner = "  " * (depth + 1)
         data = [
-            f'{inner}<data key="{ids[key]}">{_text(_joined(found, self.delimiter))}</data>\n'
+            f'{inner}<data key="{ids[key]}">{_text(joined(found, self.delimiter))}</data>\n'
             for key, found in values.items()
             if found
         ]

@@ -32,7 +32,7 @@ from ilrs_kg.exports.graph_model import (
     GraphSource,
     Kind,
     Value,
-    render_value,
+    joined,
 )
 
 ID_SPACE = "Entity"
@@ -78,17 +78,10 @@ def _property_columns(attributes: Sequence[Attribute], used: frozenset[str]) -> 
     return columns
 
 
-def _cell(values: Sequence[Value], delimiter: str) -> str:
-    if len(values) == 1:  # most cells: no join
-        value = values[0]
-        return value if type(value) is str else render_value(value)
-    return delimiter.join([v if type(v) is str else render_value(v) for v in values])
-
-
 def _cells(names: Sequence[str], values: Mapping[str, Sequence[Value]], delimiter: str) -> list[str]:
     """The property columns of one row."""
     get = values.get
-    return [_cell(get(name, ()), delimiter) for name in names]
+    return [joined(get(name, ()), delimiter) for name in names]
 
 
 def _node_files(graph: GraphSource, delimiter: str) -> list[CsvFile]:
