@@ -188,6 +188,12 @@ def unreachable(exc: httpx.TransportError) -> StoreError:
     return StoreError(f"the SPARQL backend is not answering ({type(exc).__name__}); try again shortly")
 
 
+def reply_bytes(max_result_bytes: int) -> int:
+    """The most bytes read of the engine's reply to an answer that may be `max_result_bytes` in our
+    formats: its XML results are several times the size of the same rows."""
+    return 4 * max_result_bytes
+
+
 def read_answer(status: int, headers: Mapping[str, str], body: bytes, *, is_ask: bool = False) -> Answer:
     """The reply's answer in pyoxigraph's types, or the error its status and text say."""
     if status != 200:

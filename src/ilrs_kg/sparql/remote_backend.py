@@ -42,7 +42,16 @@ from ilrs_kg.sparql.formats import QueryForm
 from ilrs_kg.sparql.jobs import QueryJob, QueryResult
 from ilrs_kg.sparql.limits import Limits
 from ilrs_kg.sparql.page_jobs import PageJob, PageRenderer, PageSite
-from ilrs_kg.sparql.remote import MERGE_GRAPH, PUBLICATION_GRAPH, Ask, Dataset, Remote, send_async, timed_out
+from ilrs_kg.sparql.remote import (
+    MERGE_GRAPH,
+    PUBLICATION_GRAPH,
+    Ask,
+    Dataset,
+    Remote,
+    reply_bytes,
+    send_async,
+    timed_out,
+)
 from ilrs_kg.sparql.remote_screen import refuse_extensions
 from ilrs_kg.sparql.remote_store import RemoteStore
 from ilrs_kg.sparql.screen import ScreenMemo
@@ -62,8 +71,7 @@ class RemoteBackend:
         self.limits = Limits.from_settings(settings)
         self.timeout = settings.query_timeout
         self.ledger = ClientLedger(settings.max_client_queries)
-        # The engine's XML results are several times the size of the same rows in our formats.
-        self.max_bytes = 4 * settings.max_result_bytes
+        self.max_bytes = reply_bytes(settings.max_result_bytes)
         self._data_version = data_version
         self._site = pages
         self._client: httpx.AsyncClient | None = None

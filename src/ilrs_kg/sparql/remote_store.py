@@ -26,7 +26,7 @@ from ilrs_kg.errors import ResultTooLarge, StoreError
 from ilrs_kg.sparql.execution import Answer
 from ilrs_kg.sparql.formats import QueryForm
 from ilrs_kg.sparql.limits import Limits
-from ilrs_kg.sparql.remote import MERGE_GRAPH, Ask, Dataset, Remote, Reply, exchange, timed_out
+from ilrs_kg.sparql.remote import MERGE_GRAPH, Ask, Dataset, Remote, Reply, exchange, reply_bytes, timed_out
 from ilrs_kg.sparql.screen import screen
 
 PatternTerm = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None
@@ -59,8 +59,7 @@ class RemoteStore:
         self.named_graphs = named_graphs
         self.limits = limits
         self.timeout = timeout
-        # The endpoint's XML results are several times the size of the same rows in our formats.
-        self.max_bytes = 4 * limits.max_result_bytes
+        self.max_bytes = reply_bytes(limits.max_result_bytes)
         self.dataset = Dataset((MERGE_GRAPH,), named_graphs)
         self._client = httpx.Client(auth=remote.auth(), limits=remote.limits(), follow_redirects=False)
         self._local = threading.local()
