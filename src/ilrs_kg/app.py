@@ -28,6 +28,7 @@ from fastapi import FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -124,11 +125,14 @@ def create_app(settings: Settings, backend: QueryBackend | None = None) -> Site:
         expose_headers=list(EXPOSED),
     )
     sparql: ASGIApp = SparqlEndpoint(settings, backend, examples=load_examples(settings.root / "queries"))
-    if live is not None:
-        app.add_middleware(PinVersion, live=live)  # everything below sees one release
-        sparql = PinVersion(sparql, live)
-    app.add_middleware(Edge, settings=settings)
-    app.sparql = Edge(sparql, settings)
+    # The same layers, innermost first, around the app and around /sparql (which skips FastAPI's own):
+    # the version pin (everything below sees one release), then the edge.
+    layers = [Middleware(PinVersion, live=live)] if live is not None else []
+    layers.append(Middleware(Edge, settings=settings))
+    for layer in layers:
+        app.add_middleware(layer.cls, *layer.args, **layer.kwargs)
+        sparql = layer.cls(sparql, *layer.args, **layer.kwargs)
+    app.sparql = sparql
     return app
 
 
