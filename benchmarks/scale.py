@@ -126,15 +126,10 @@ def timed_child_cpu(argv: list[str], log: Path, limit: float) -> tuple[float, fl
 
 
 def step_seconds(log: Path, since: int, step: str) -> float:
-    """The seconds the build reported for a step (`wrote store at`, `wrote dumps to`) after byte `since`."""
+    """The seconds the build reported for a step (`validated`, `wrote store at`, `wrote dumps to`) after
+    byte `since`."""
     text = log.read_bytes()[since:].decode("utf-8", "replace")
-    found = re.findall(rf"{step} .* \(([0-9.]+) s\)", text)
-    return float(found[-1]) if found else 0.0
-
-
-def validated_seconds(log: Path, since: int) -> float:
-    """The seconds of the build's own validation step (`validated (N s)`) after byte `since`."""
-    found = re.findall(r"\bvalidated \(([0-9.]+) s\)", log.read_bytes()[since:].decode("utf-8", "replace"))
+    found = re.findall(rf"\b{step}(?: .*)? \(([0-9.]+) s\)", text)
     return float(found[-1]) if found else 0.0
 
 
@@ -335,7 +330,7 @@ def measure(size: int, args: argparse.Namespace, work: Path) -> Measured:
         return m
     m.store_s = step_seconds(log, since, "wrote store at")
     if not alone:
-        m.validate_s = validated_seconds(log, since)
+        m.validate_s = step_seconds(log, since, "validated")
     m.dumps_s = step_seconds(log, since, "wrote dumps to")
     m.triples = count_triples(build)
     say(m, "built", build_s=m.build_s, build_cpu_s=m.build_cpu_s, build_mb=m.build_mb, triples=m.triples)
